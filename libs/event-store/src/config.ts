@@ -1,0 +1,65 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { EventStoreDBClient } from '@eventstore/db-client';
+import type { EventStore } from './contract.js';
+import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
+import { SqliteEventStore, type SqliteDurability } from './sqlite/sqlite-event-store.js';
+
+export type EventStoreConfig =
+  | { engine: 'sqlite'; dataDir: string; file: string; durability: SqliteDurability }
+  | { engine: 'eventstoredb'; connectionString: string };
+
+/** A setting the server cannot start with; the message says which and why. */
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigurationError';
+  }
+}
+
+const DURABILITIES: SqliteDurability[] = ['FULL', 'NORMAL', 'EXTRA'];
+
+/** Reads and checks the engine settings; nothing is opened yet. */
+export function eventStoreConfigFromEnv(env: NodeJS.ProcessEnv = process.env): EventStoreConfig {
+  const connectionString = env.EVENTSTORE_CONNECTION_STRING?.trim();
+  if (connectionString) {
+    try {
+      // Parsing only: the client connects lazily, on its first call.
+      void EventStoreDBClient.connectionString(connectionString).dispose();
+    } catch (error) {
+      throw new ConfigurationError(
+        `EVENTSTORE_CONNECTION_STRING is not a valid EventStoreDB connection string ` +
+          `(expected e.g. esdb://localhost:2113?tls=false): ${(error as Error).message}`,
+      );
+    }
+    return { engine: 'eventstoredb', connectionString };
+  }
+  const dataDir = resolveDataDir(env.DATA_DIR ?? './data');
+  const durability = (env.SQLITE_DURABILITY ?? 'FULL').toUpperCase() as SqliteDurability;
+  if (!DURABILITIES.includes(durability)) {
+    throw new ConfigurationError(
+      `SQLITE_DURABILITY must be one of ${DURABILITIES.join(', ')}, not '${env.SQLITE_DURABILITY}'`,
+    );
+  }
+  return { engine: 'sqlite', dataDir, file: join(dataDir, 'events.sqlite'), durability };
+}
+
+/** Creates the directory if needed and proves it is writable. */
+export function resolveDataDir(dir: string): string {
+  const absolute = resolve(dir);
+  try {
+    mkdirSync(absolute, { recursive: true });
+    accessSync(absolute, constants.W_OK);
+  } catch (error) {
+    throw new ConfigurationError(
+      `DATA_DIR '${absolute}' cannot be used as the data directory: ${(error as Error).message}`,
+    );
+  }
+  return absolute;
+}
+
+export function openEventStore(config: EventStoreConfig): EventStore {
+  return config.engine === 'eventstoredb'
+    ? new EventStoreDbEventStore(config.connectionString)
+    : new SqliteEventStore({ file: config.file, durability: config.durability });
+}

@@ -1,0 +1,56 @@
+import type { CurrentRevision, ExpectedRevision } from './contract.js';
+
+/** Base of the errors the contract defines; `code` is stable and safe to branch on. */
+export abstract class EventStoreError extends Error {
+  abstract readonly code: string;
+}
+
+export class WrongExpectedVersion extends EventStoreError {
+  readonly code = 'WRONG_EXPECTED_VERSION';
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: CurrentRevision,
+  ) {
+    super(
+      `Stream '${stream}' was expected at revision ${String(expected)} but is at ${String(actual)}`,
+    );
+    this.name = 'WrongExpectedVersion';
+  }
+}
+
+export class StreamNotFound extends EventStoreError {
+  readonly code = 'STREAM_NOT_FOUND';
+  constructor(readonly stream: string) {
+    super(`Stream '${stream}' does not exist`);
+    this.name = 'StreamNotFound';
+  }
+}
+
+/** An event id already stored elsewhere than where this append would repeat it. */
+export class DuplicateEventId extends EventStoreError {
+  readonly code = 'DUPLICATE_EVENT_ID';
+  constructor(
+    readonly eventId: string,
+    readonly stream: string,
+  ) {
+    super(`Event id ${eventId} is already stored in stream '${stream}' and cannot be reused`);
+    this.name = 'DuplicateEventId';
+  }
+}
+
+export class InvalidEvent extends EventStoreError {
+  readonly code = 'INVALID_EVENT';
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidEvent';
+  }
+}
+
+export class EventStoreClosed extends EventStoreError {
+  readonly code = 'EVENT_STORE_CLOSED';
+  constructor() {
+    super('The event store is closed');
+    this.name = 'EventStoreClosed';
+  }
+}

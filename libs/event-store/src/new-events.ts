@@ -1,0 +1,27 @@
+import type { NewEvent } from './contract.js';
+import { InvalidEvent } from './errors.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The checks both engines make before they touch storage, so both refuse the same input. */
+export function assertAppendable(stream: string, events: NewEvent[]): void {
+  if (typeof stream !== 'string' || stream.length === 0) {
+    throw new InvalidEvent('A stream name must be a non-empty string');
+  }
+  if (stream.startsWith('$')) {
+    throw new InvalidEvent(`Stream names starting with '$' are reserved for the engine: '${stream}'`);
+  }
+  if (events.length === 0) throw new InvalidEvent('An append needs at least one event');
+  const seen = new Set<string>();
+  for (const event of events) {
+    if (!UUID.test(event.id)) throw new InvalidEvent(`Event id '${event.id}' is not a UUID`);
+    if (seen.has(event.id.toLowerCase())) {
+      throw new InvalidEvent(`Event id ${event.id} appears twice in one append`);
+    }
+    seen.add(event.id.toLowerCase());
+    if (typeof event.type !== 'string' || event.type.length === 0 || event.type.startsWith('$')) {
+      throw new InvalidEvent(`Event type '${String(event.type)}' must be non-empty and not start with '$'`);
+    }
+    if (event.data === undefined) throw new InvalidEvent(`Event ${event.id} has no data`);
+  }
+}

@@ -1,0 +1,21 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore } from '../src/index.js';
+import { describeEventStoreContract } from './event-store.conformance.js';
+
+const dirs = new Map<SqliteEventStore, string>();
+
+describeEventStoreContract(
+  'SQLite (embedded, real file in a temp dir)',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ml-conformance-'));
+    const store = new SqliteEventStore({ file: join(dir, 'events.sqlite') });
+    dirs.set(store, dir);
+    return store;
+  },
+  async (store) => {
+    await store.close();
+    rmSync(dirs.get(store as SqliteEventStore)!, { recursive: true, force: true });
+  },
+);
