@@ -44,12 +44,7 @@ export interface EventMetadata {
 }
 
 export type JsonValue =
-  | null
-  | boolean
-  | number
-  | string
-  | JsonValue[]
-  | { [key: string]: JsonValue | undefined };
+  null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue | undefined };
 
 /** An event to append. `id` is a UUID chosen by the caller, which makes retries idempotent. */
 export interface NewEvent<Data = unknown> {
@@ -130,7 +125,11 @@ export interface EventStoreHealth {
 }
 
 export interface EventStore {
-  appendToStream(stream: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  appendToStream(
+    stream: string,
+    events: NewEvent[],
+    options?: AppendOptions,
+  ): Promise<AppendResult>;
   /** Rejects with `StreamNotFound` (on first iteration) when the stream has no events. */
   readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;

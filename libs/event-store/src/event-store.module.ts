@@ -1,4 +1,11 @@
-import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { EventStore } from './contract.js';
 import { eventStoreConfigFromEnv, openEventStore, type EventStoreConfig } from './config.js';
 
@@ -30,5 +37,6 @@ export class EventStoreModule implements OnApplicationShutdown {
   /** Runs after the HTTP server stopped taking requests: pending appends finish first. */
   async onApplicationShutdown(): Promise<void> {
     await this.store.close();
+    new Logger('EventStore').log('Event store closed; pending appends were written');
   }
 }

@@ -9,7 +9,9 @@ export function assertAppendable(stream: string, events: NewEvent[]): void {
     throw new InvalidEvent('A stream name must be a non-empty string');
   }
   if (stream.startsWith('$')) {
-    throw new InvalidEvent(`Stream names starting with '$' are reserved for the engine: '${stream}'`);
+    throw new InvalidEvent(
+      `Stream names starting with '$' are reserved for the engine: '${stream}'`,
+    );
   }
   if (events.length === 0) throw new InvalidEvent('An append needs at least one event');
   const seen = new Set<string>();
@@ -20,7 +22,9 @@ export function assertAppendable(stream: string, events: NewEvent[]): void {
     }
     seen.add(event.id.toLowerCase());
     if (typeof event.type !== 'string' || event.type.length === 0 || event.type.startsWith('$')) {
-      throw new InvalidEvent(`Event type '${String(event.type)}' must be non-empty and not start with '$'`);
+      throw new InvalidEvent(
+        `Event type '${String(event.type)}' must be non-empty and not start with '$'`,
+      );
     }
     if (event.data === undefined) throw new InvalidEvent(`Event ${event.id} has no data`);
   }

@@ -33,8 +33,13 @@ export function describeEventStoreContract(
     describe('appending and reading a stream', () => {
       it('records every field of an event and reads it back in order', async () => {
         const before = Date.now();
-        const events = [event('Opened', { n: 1 }, { correlationId: 'c-1' }), event('Named', { n: 2 })];
-        const result = await store.appendToStream(stream('a'), events, { expectedRevision: 'no_stream' });
+        const events = [
+          event('Opened', { n: 1 }, { correlationId: 'c-1' }),
+          event('Named', { n: 2 }),
+        ];
+        const result = await store.appendToStream(stream('a'), events, {
+          expectedRevision: 'no_stream',
+        });
         expect(result.nextExpectedRevision).toBe(1);
 
         const read = await collect(store.readStream(stream('a')));
@@ -56,19 +61,31 @@ export function describeEventStoreContract(
 
         expect(await revisions({ direction: 'backwards' })).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
         expect(await revisions({ fromRevision: 7 })).toEqual([7, 8, 9]);
-        expect(await revisions({ fromRevision: 3, direction: 'backwards', maxCount: 2 })).toEqual([3, 2]);
+        expect(await revisions({ fromRevision: 3, direction: 'backwards', maxCount: 2 })).toEqual([
+          3, 2,
+        ]);
         expect(await revisions({ maxCount: 3 })).toEqual([0, 1, 2]);
-        expect(await revisions({ fromRevision: 'end', direction: 'backwards', maxCount: 1 })).toEqual([9]);
+        expect(
+          await revisions({ fromRevision: 'end', direction: 'backwards', maxCount: 1 }),
+        ).toEqual([9]);
         expect(await revisions({ fromRevision: 50 })).toEqual([]);
       });
 
       it('raises StreamNotFound for a stream that has no events', async () => {
-        await expect(collect(store.readStream(stream('missing')))).rejects.toBeInstanceOf(StreamNotFound);
+        await expect(collect(store.readStream(stream('missing')))).rejects.toBeInstanceOf(
+          StreamNotFound,
+        );
       });
 
       it('keeps unicode in stream names, types, data and metadata', async () => {
-        const data = { name: 'StädteRegion Aachen', note: 'Fachkräfte für Innovationen — 🏭', ja: '工業' };
-        await store.appendToStream(stream('städte-ü'), [event('Geändert', data, { who: 'Jürgen Größe' })]);
+        const data = {
+          name: 'StädteRegion Aachen',
+          note: 'Fachkräfte für Innovationen — 🏭',
+          ja: '工業',
+        };
+        await store.appendToStream(stream('städte-ü'), [
+          event('Geändert', data, { who: 'Jürgen Größe' }),
+        ]);
         const [read] = await collect(store.readStream(stream('städte-ü')));
         expect(read!.data).toEqual(data);
         expect(read!.type).toBe('Geändert');
@@ -84,10 +101,15 @@ export function describeEventStoreContract(
 
       it('refuses malformed events and writes nothing', async () => {
         await expect(
-          store.appendToStream(stream('bad'), [event('Ok', {}), { id: 'not-a-uuid', type: 'Bad', data: {} }]),
+          store.appendToStream(stream('bad'), [
+            event('Ok', {}),
+            { id: 'not-a-uuid', type: 'Bad', data: {} },
+          ]),
         ).rejects.toBeInstanceOf(InvalidEvent);
         await expect(store.appendToStream(stream('bad'), [])).rejects.toBeInstanceOf(InvalidEvent);
-        await expect(collect(store.readStream(stream('bad')))).rejects.toBeInstanceOf(StreamNotFound);
+        await expect(collect(store.readStream(stream('bad')))).rejects.toBeInstanceOf(
+          StreamNotFound,
+        );
       });
     });
 
@@ -105,36 +127,52 @@ export function describeEventStoreContract(
       it('no_stream: accepted for a new stream, refused once it exists', async () => {
         await store.appendToStream(stream('s'), [event('A')], { expectedRevision: 'no_stream' });
         expect(
-          await refusal(store.appendToStream(stream('s'), [event('B')], { expectedRevision: 'no_stream' })),
+          await refusal(
+            store.appendToStream(stream('s'), [event('B')], { expectedRevision: 'no_stream' }),
+          ),
         ).toEqual({ expected: 'no_stream', actual: 0 });
       });
 
       it('stream_exists: refused for a new stream, accepted once it exists', async () => {
         expect(
-          await refusal(store.appendToStream(stream('s'), [event('A')], { expectedRevision: 'stream_exists' })),
+          await refusal(
+            store.appendToStream(stream('s'), [event('A')], { expectedRevision: 'stream_exists' }),
+          ),
         ).toEqual({ expected: 'stream_exists', actual: 'no_stream' });
         await store.appendToStream(stream('s'), [event('A')]);
-        const result = await store.appendToStream(stream('s'), [event('B')], { expectedRevision: 'stream_exists' });
+        const result = await store.appendToStream(stream('s'), [event('B')], {
+          expectedRevision: 'stream_exists',
+        });
         expect(result.nextExpectedRevision).toBe(1);
       });
 
       it('an exact revision: accepted when it matches, refused with expected and actual otherwise', async () => {
-        expect(await refusal(store.appendToStream(stream('s'), [event('A')], { expectedRevision: 0 }))).toEqual({
+        expect(
+          await refusal(store.appendToStream(stream('s'), [event('A')], { expectedRevision: 0 })),
+        ).toEqual({
           expected: 0,
           actual: 'no_stream',
         });
-        await store.appendToStream(stream('s'), [event('A'), event('B')], { expectedRevision: 'no_stream' });
-        expect(await refusal(store.appendToStream(stream('s'), [event('C')], { expectedRevision: 0 }))).toEqual({
+        await store.appendToStream(stream('s'), [event('A'), event('B')], {
+          expectedRevision: 'no_stream',
+        });
+        expect(
+          await refusal(store.appendToStream(stream('s'), [event('C')], { expectedRevision: 0 })),
+        ).toEqual({
           expected: 0,
           actual: 1,
         });
-        const result = await store.appendToStream(stream('s'), [event('C')], { expectedRevision: 1 });
+        const result = await store.appendToStream(stream('s'), [event('C')], {
+          expectedRevision: 1,
+        });
         expect(result.nextExpectedRevision).toBe(2);
       });
 
       it('any: accepted whatever the revision', async () => {
         await store.appendToStream(stream('s'), [event('A')], { expectedRevision: 'any' });
-        const result = await store.appendToStream(stream('s'), [event('B')], { expectedRevision: 'any' });
+        const result = await store.appendToStream(stream('s'), [event('B')], {
+          expectedRevision: 'any',
+        });
         expect(result.nextExpectedRevision).toBe(1);
       });
 
@@ -142,21 +180,26 @@ export function describeEventStoreContract(
         await store.appendToStream(stream('race'), [event('Start')]);
         const outcomes = await Promise.allSettled(
           Array.from({ length: 12 }, (_, i) =>
-            store.appendToStream(stream('race'), [event('Raced', { writer: i })], { expectedRevision: 0 }),
+            store.appendToStream(stream('race'), [event('Raced', { writer: i })], {
+              expectedRevision: 0,
+            }),
           ),
         );
         const won = outcomes.filter((o) => o.status === 'fulfilled');
         const lost = outcomes.filter((o) => o.status === 'rejected');
         expect(won).toHaveLength(1);
         expect(lost).toHaveLength(11);
-        for (const o of lost) expect((o as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedVersion);
+        for (const o of lost)
+          expect((o as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedVersion);
         expect(await collect(store.readStream(stream('race')))).toHaveLength(2);
       });
 
       it('a refused append of several events writes none of them', async () => {
         await store.appendToStream(stream('atomic'), [event('A')]);
         await refusal(
-          store.appendToStream(stream('atomic'), [event('B'), event('C'), event('D')], { expectedRevision: 5 }),
+          store.appendToStream(stream('atomic'), [event('B'), event('C'), event('D')], {
+            expectedRevision: 5,
+          }),
         );
         const read = await collect(store.readStream(stream('atomic')));
         expect(read.map((e) => e.type)).toEqual(['A']);
@@ -193,8 +236,12 @@ export function describeEventStoreContract(
 
       it('repeating a stream-creating append is idempotent too', async () => {
         const created = [event('Created')];
-        const first = await store.appendToStream(stream('i'), created, { expectedRevision: 'no_stream' });
-        const again = await store.appendToStream(stream('i'), created, { expectedRevision: 'no_stream' });
+        const first = await store.appendToStream(stream('i'), created, {
+          expectedRevision: 'no_stream',
+        });
+        const again = await store.appendToStream(stream('i'), created, {
+          expectedRevision: 'no_stream',
+        });
         expect(again.nextExpectedRevision).toBe(first.nextExpectedRevision);
         expect(await collect(store.readStream(stream('i')))).toHaveLength(1);
       });
@@ -211,11 +258,15 @@ export function describeEventStoreContract(
           expect(comparePositions(positions[i - 1]!, positions[i]!)).toBeLessThan(0);
         }
         const mine = (events: RecordedEvent[]) =>
-          events.filter((e) => e.streamId.startsWith(prefix)).map((e) => (e.data as { i: number }).i);
+          events
+            .filter((e) => e.streamId.startsWith(prefix))
+            .map((e) => (e.data as { i: number }).i);
 
         const fromFirst = await collect(store.readAll({ fromPosition: positions[0]! }));
         expect(mine(fromFirst)).toEqual([1, 2, 3, 4, 5]);
-        const backwards = await collect(store.readAll({ fromPosition: positions[4]!, direction: 'backwards', maxCount: 3 }));
+        const backwards = await collect(
+          store.readAll({ fromPosition: positions[4]!, direction: 'backwards', maxCount: 3 }),
+        );
         expect(mine(backwards)).toEqual([3, 2, 1]);
         const twoAfter = await collect(store.readAll({ fromPosition: positions[1]!, maxCount: 2 }));
         expect(mine(twoAfter)).toEqual([2, 3]);
@@ -237,7 +288,9 @@ export function describeEventStoreContract(
         })();
         const received = await take(subscription, 160);
         await writer;
-        expect(received.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 160 }, (_, i) => i));
+        expect(received.map((e) => (e.data as { i: number }).i)).toEqual(
+          Array.from({ length: 160 }, (_, i) => i),
+        );
         expect(received.map((e) => e.revision)).toEqual(Array.from({ length: 160 }, (_, i) => i));
       });
 
@@ -253,22 +306,42 @@ export function describeEventStoreContract(
       });
 
       it('filters by stream prefix and by event-type prefix', async () => {
-        await store.appendToStream(stream('measure-1'), [event('MeasureDefined'), event('MeasureAssigned')]);
+        await store.appendToStream(stream('measure-1'), [
+          event('MeasureDefined'),
+          event('MeasureAssigned'),
+        ]);
         await store.appendToStream(stream('actor-1'), [event('ActorRegistered')]);
         await store.appendToStream(stream('measure-2'), [event('MeasureDefined')]);
 
-        const byStream = await take(store.subscribeToAll({ filter: { streamPrefixes: [stream('measure-')] } }), 3);
-        expect(byStream.map((e) => e.streamId)).toEqual([stream('measure-1'), stream('measure-1'), stream('measure-2')]);
+        const byStream = await take(
+          store.subscribeToAll({ filter: { streamPrefixes: [stream('measure-')] } }),
+          3,
+        );
+        expect(byStream.map((e) => e.streamId)).toEqual([
+          stream('measure-1'),
+          stream('measure-1'),
+          stream('measure-2'),
+        ]);
 
         const typePrefix = `${prefix}Type`;
-        await store.appendToStream(stream('typed'), [event(`${typePrefix}A`), event('Other'), event(`${typePrefix}B`)]);
-        const byType = await take(store.subscribeToAll({ filter: { eventTypePrefixes: [typePrefix] } }), 2);
+        await store.appendToStream(stream('typed'), [
+          event(`${typePrefix}A`),
+          event('Other'),
+          event(`${typePrefix}B`),
+        ]);
+        const byType = await take(
+          store.subscribeToAll({ filter: { eventTypePrefixes: [typePrefix] } }),
+          2,
+        );
         expect(byType.map((e) => e.type)).toEqual([`${typePrefix}A`, `${typePrefix}B`]);
       });
 
       it('starting at the end delivers only new events', async () => {
         await appendNumbered(store, stream('end'), 3);
-        const subscription = store.subscribeToAll({ fromPosition: 'end', filter: { streamPrefixes: [prefix] } });
+        const subscription = store.subscribeToAll({
+          fromPosition: 'end',
+          filter: { streamPrefixes: [prefix] },
+        });
         const next = take(subscription, 1);
         await new Promise((r) => setTimeout(r, 50));
         await store.appendToStream(stream('end'), [event('Numbered', { i: 3 })]);
@@ -276,7 +349,10 @@ export function describeEventStoreContract(
       });
 
       it('closing ends a waiting iteration cleanly', async () => {
-        const subscription = store.subscribeToAll({ fromPosition: 'end', filter: { streamPrefixes: [prefix] } });
+        const subscription = store.subscribeToAll({
+          fromPosition: 'end',
+          filter: { streamPrefixes: [prefix] },
+        });
         const iterator = subscription[Symbol.asyncIterator]();
         const pending = iterator.next();
         await new Promise((r) => setTimeout(r, 20));
@@ -287,13 +363,19 @@ export function describeEventStoreContract(
   });
 }
 
-export function event(type: string, data: unknown = {}, metadata: Record<string, unknown> = {}): NewEvent {
+export function event(
+  type: string,
+  data: unknown = {},
+  metadata: Record<string, unknown> = {},
+): NewEvent {
   return { id: randomUUID(), type, data, metadata };
 }
 
 async function appendNumbered(store: EventStore, stream: string, count: number): Promise<void> {
   for (let i = 0; i < count; i += 20) {
-    const batch = Array.from({ length: Math.min(20, count - i) }, (_, k) => event('Numbered', { i: i + k }));
+    const batch = Array.from({ length: Math.min(20, count - i) }, (_, k) =>
+      event('Numbered', { i: i + k }),
+    );
     await store.appendToStream(stream, batch);
   }
 }

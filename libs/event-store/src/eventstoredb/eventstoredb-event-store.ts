@@ -37,7 +37,11 @@ export class EventStoreDbEventStore implements EventStore {
     this.client = EventStoreDBClient.connectionString(connectionString);
   }
 
-  async appendToStream(stream: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+  async appendToStream(
+    stream: string,
+    events: NewEvent[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
     if (this.closed) throw new EventStoreClosed();
     assertAppendable(stream, events);
     const expected = options.expectedRevision ?? 'any';
@@ -47,8 +51,12 @@ export class EventStoreDbEventStore implements EventStore {
     this.inFlight.add(append);
     try {
       const result = await append;
-      if (!result.position) throw new Error(`EventStoreDB acknowledged an append to '${stream}' without a position`);
-      return { nextExpectedRevision: Number(result.nextExpectedRevision), position: fromEsdbPosition(result.position) };
+      if (!result.position)
+        throw new Error(`EventStoreDB acknowledged an append to '${stream}' without a position`);
+      return {
+        nextExpectedRevision: Number(result.nextExpectedRevision),
+        position: fromEsdbPosition(result.position),
+      };
     } catch (error) {
       throw fromEsdbError(error, stream, expected);
     } finally {
@@ -131,7 +139,8 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async headPosition(): Promise<LogStart> {
-    for await (const event of this.readAll({ direction: 'backwards', maxCount: 1 })) return event.position;
+    for await (const event of this.readAll({ direction: 'backwards', maxCount: 1 }))
+      return event.position;
     return 'start';
   }
 

@@ -95,7 +95,9 @@ export function toEsdbEvent(event: NewEvent): EventData {
  * A resolved event as our recorded event, or `undefined` for what the contract never
  * delivers: system events, link events without a target, and non-JSON payloads.
  */
-export function fromResolvedEvent(resolved: AllStreamResolvedEvent | ResolvedEvent): RecordedEvent | undefined {
+export function fromResolvedEvent(
+  resolved: AllStreamResolvedEvent | ResolvedEvent,
+): RecordedEvent | undefined {
   const event = resolved.event;
   if (!event || !event.isJson || event.type.startsWith('$') || event.streamId.startsWith('$')) {
     return undefined;
@@ -122,14 +124,27 @@ export function toEsdbFilter(filter: SubscriptionFilter | undefined): Filter {
 }
 
 /** The client's errors as ours, so callers see one set of errors whatever the engine. */
-export function fromEsdbError(error: unknown, stream: string, expected?: ExpectedRevision): unknown {
+export function fromEsdbError(
+  error: unknown,
+  stream: string,
+  expected?: ExpectedRevision,
+): unknown {
   if (error instanceof WrongExpectedVersionError) {
-    return new WrongExpectedVersion(stream, expected ?? 'any', fromEsdbCurrentRevision(error.actualVersion));
+    return new WrongExpectedVersion(
+      stream,
+      expected ?? 'any',
+      fromEsdbCurrentRevision(error.actualVersion),
+    );
   }
   if (error instanceof StreamNotFoundError) return new StreamNotFound(stream);
   return error;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Uint8Array)
+  );
 }

@@ -18,7 +18,12 @@ import type {
   Subscription,
 } from '../contract.js';
 import { matchesFilter } from '../contract.js';
-import { DuplicateEventId, EventStoreClosed, StreamNotFound, WrongExpectedVersion } from '../errors.js';
+import {
+  DuplicateEventId,
+  EventStoreClosed,
+  StreamNotFound,
+  WrongExpectedVersion,
+} from '../errors.js';
 import { assertAppendable } from '../new-events.js';
 
 /**
@@ -114,17 +119,17 @@ export class SqliteEventStore implements EventStore {
     this.maxGroupSize = options.maxGroupSize ?? 256;
     this.commits.setMaxListeners(0);
     this.statements = {
-      currentRevision: this.db
-        .prepare<[string], { revision: number | null }>(
-          'SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?',
-        ),
+      currentRevision: this.db.prepare<[string], { revision: number | null }>(
+        'SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?',
+      ),
       insert: this.db.prepare(
         `INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
-      byEventId: this.db.prepare<[string], { stream_id: string; revision: number; position: number }>(
-        'SELECT stream_id, revision, position FROM events WHERE event_id = ?',
-      ),
+      byEventId: this.db.prepare<
+        [string],
+        { stream_id: string; revision: number; position: number }
+      >('SELECT stream_id, revision, position FROM events WHERE event_id = ?'),
       streamForwards: this.db.prepare<[string, number, number], EventRow>(
         'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
       ),
@@ -137,7 +142,9 @@ export class SqliteEventStore implements EventStore {
       allBackwards: this.db.prepare<[number, number], EventRow>(
         'SELECT * FROM events WHERE position < ? ORDER BY position DESC LIMIT ?',
       ),
-      head: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
+      head: this.db.prepare<[], { position: number | null }>(
+        'SELECT MAX(position) AS position FROM events',
+      ),
       begin: this.db.prepare('BEGIN IMMEDIATE'),
       commit: this.db.prepare('COMMIT'),
       rollback: this.db.prepare('ROLLBACK'),
@@ -151,7 +158,11 @@ export class SqliteEventStore implements EventStore {
     return this.options.file;
   }
 
-  appendToStream(stream: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+  appendToStream(
+    stream: string,
+    events: NewEvent[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new EventStoreClosed());
     try {
       assertAppendable(stream, events);
@@ -159,7 +170,13 @@ export class SqliteEventStore implements EventStore {
       return Promise.reject(error);
     }
     return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ stream, events, expected: options.expectedRevision ?? 'any', resolve, reject });
+      this.queue.push({
+        stream,
+        events,
+        expected: options.expectedRevision ?? 'any',
+        resolve,
+        reject,
+      });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => {
@@ -172,7 +189,8 @@ export class SqliteEventStore implements EventStore {
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
       const group = this.queue.splice(0, this.maxGroupSize);
-      const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
+      const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> =
+        [];
       try {
         this.statements.begin.run();
         const recordedAt = Date.now();
@@ -206,7 +224,8 @@ export class SqliteEventStore implements EventStore {
 
   private appendInTransaction(append: PendingAppend, recordedAt: number): AppendResult {
     const { stream, events, expected } = append;
-    const current: CurrentRevision = this.statements.currentRevision.get(stream)?.revision ?? 'no_stream';
+    const current: CurrentRevision =
+      this.statements.currentRevision.get(stream)?.revision ?? 'no_stream';
     if (!revisionMatches(expected, current)) {
       const repeated = this.repeatedAppend(append, current);
       if (repeated) return repeated;
@@ -244,12 +263,16 @@ export class SqliteEventStore implements EventStore {
    * Idempotency: when this exact append (same ids, same stream, same starting revision) was
    * already stored, answer with its first result instead of writing again.
    */
-  private repeatedAppend(append: PendingAppend, current: CurrentRevision): AppendResult | undefined {
+  private repeatedAppend(
+    append: PendingAppend,
+    current: CurrentRevision,
+  ): AppendResult | undefined {
     const stored = append.events.map((e) => this.statements.byEventId.get(e.id.toLowerCase()));
     const first = stored[0];
     if (!first) return undefined;
     const sameWrite = stored.every(
-      (row, i) => row !== undefined && row.stream_id === append.stream && row.revision === first.revision + i,
+      (row, i) =>
+        row !== undefined && row.stream_id === append.stream && row.revision === first.revision + i,
     );
     if (!sameWrite) {
       const other = stored.find((row) => row && row.stream_id !== append.stream);
@@ -268,61 +291,80 @@ export class SqliteEventStore implements EventStore {
   }
 
   readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+    return this.streamRows(stream, options);
+  }
+
+  private async *streamRows(
+    stream: string,
+    options: ReadStreamOptions,
+  ): AsyncGenerator<RecordedEvent> {
     const backwards = options.direction === 'backwards';
     const from = options.fromRevision ?? (backwards ? 'end' : 'start');
     let next = from === 'start' ? 0 : from === 'end' ? Number.MAX_SAFE_INTEGER : from;
     let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
     const statement = backwards ? this.statements.streamBackwards : this.statements.streamForwards;
-    const self = this;
-    return (async function* () {
-      let first = true;
-      while (remaining > 0) {
-        self.assertOpen();
-        const rows = statement.all(stream, next, Math.min(PAGE, remaining));
-        if (first && rows.length === 0 && self.statements.currentRevision.get(stream)?.revision == null) {
-          throw new StreamNotFound(stream);
-        }
-        first = false;
-        for (const row of rows) yield toRecorded(row);
-        if (rows.length < PAGE) return;
-        remaining -= rows.length;
-        next = rows[rows.length - 1]!.revision + (backwards ? -1 : 1);
+    let first = true;
+    while (remaining > 0) {
+      this.assertOpen();
+      const page = Math.min(PAGE, remaining);
+      const rows = statement.all(stream, next, page);
+      if (
+        first &&
+        rows.length === 0 &&
+        this.statements.currentRevision.get(stream)?.revision == null
+      ) {
+        throw new StreamNotFound(stream);
       }
-    })();
+      first = false;
+      for (const row of rows) yield toRecorded(row);
+      if (rows.length < page) return;
+      remaining -= rows.length;
+      next = rows[rows.length - 1]!.revision + (backwards ? -1 : 1);
+    }
   }
 
   readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     const backwards = options.direction === 'backwards';
-    const from = options.fromPosition ?? (backwards ? 'end' : 'start');
-    let next = this.rowPositionOf(from, backwards);
-    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+    // Resolved now, so that `end` means the end at the time of the call.
+    const after = this.rowPositionOf(
+      options.fromPosition ?? (backwards ? 'end' : 'start'),
+      backwards,
+    );
+    return this.logRows(after, backwards, options.maxCount ?? Number.POSITIVE_INFINITY);
+  }
+
+  private async *logRows(
+    after: number,
+    backwards: boolean,
+    maxCount: number,
+  ): AsyncGenerator<RecordedEvent> {
     const statement = backwards ? this.statements.allBackwards : this.statements.allForwards;
-    const self = this;
-    return (async function* () {
-      while (remaining > 0) {
-        self.assertOpen();
-        const rows = statement.all(next, Math.min(PAGE, remaining));
-        for (const row of rows) yield toRecorded(row);
-        if (rows.length < Math.min(PAGE, remaining)) return;
-        remaining -= rows.length;
-        next = rows[rows.length - 1]!.position;
-      }
-    })();
+    let remaining = maxCount;
+    while (remaining > 0) {
+      this.assertOpen();
+      const page = Math.min(PAGE, remaining);
+      const rows = statement.all(after, page);
+      for (const row of rows) yield toRecorded(row);
+      if (rows.length < page) return;
+      remaining -= rows.length;
+      after = rows[rows.length - 1]!.position;
+    }
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
     this.assertOpen();
-    let after = this.rowPositionOf(options.fromPosition ?? 'start', false);
-    let closed = false;
+    const state = {
+      after: this.rowPositionOf(options.fromPosition ?? 'start', false),
+      closed: false,
+    };
     let wake: (() => void) | undefined;
     const onCommit = () => wake?.();
     this.commits.on('commit', onCommit);
-    const self = this;
 
     const waitForNews = (seenCommits: number) =>
       new Promise<void>((resolve) => {
-        if (closed || self.commitCount !== seenCommits) return resolve();
-        const timer = setTimeout(done, self.pollIntervalMs);
+        if (state.closed || this.commitCount !== seenCommits) return resolve();
+        const timer = setTimeout(done, this.pollIntervalMs);
         function done() {
           clearTimeout(timer);
           wake = undefined;
@@ -332,35 +374,45 @@ export class SqliteEventStore implements EventStore {
       });
 
     const close = async () => {
-      if (closed) return;
-      closed = true;
-      self.commits.off('commit', onCommit);
-      self.subscriptions.delete(subscription);
+      if (state.closed) return;
+      state.closed = true;
+      this.commits.off('commit', onCommit);
+      this.subscriptions.delete(subscription);
       wake?.();
     };
-
-    const events = (async function* () {
-      try {
-        while (!closed && !self.closed) {
-          const seenCommits = self.commitCount;
-          const rows = self.statements.allForwards.all(after, PAGE);
-          for (const row of rows) {
-            after = row.position;
-            if (matchesFilter({ streamId: row.stream_id, type: row.type }, options.filter)) {
-              yield toRecorded(row);
-              if (closed) return;
-            }
-          }
-          if (rows.length < PAGE) await waitForNews(seenCommits);
-        }
-      } finally {
-        void close();
-      }
-    })();
-
+    const events = this.liveRows(state, options, waitForNews, close);
     const subscription: Subscription = { [Symbol.asyncIterator]: () => events, close };
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  /**
+   * Catch-up and live are one loop over positions: read a page after the last position seen,
+   * and when the log is exhausted wait for a commit (or a poll, for other processes). Since
+   * SQLite serialises writers, positions become visible in order and the loop cannot skip one.
+   */
+  private async *liveRows(
+    state: { after: number; closed: boolean },
+    options: SubscribeToAllOptions,
+    waitForNews: (seenCommits: number) => Promise<void>,
+    close: () => Promise<void>,
+  ): AsyncGenerator<RecordedEvent> {
+    try {
+      while (!state.closed && !this.closed) {
+        const seenCommits = this.commitCount;
+        const rows = this.statements.allForwards.all(state.after, PAGE);
+        for (const row of rows) {
+          state.after = row.position;
+          if (matchesFilter({ streamId: row.stream_id, type: row.type }, options.filter)) {
+            yield toRecorded(row);
+            if (state.closed) return;
+          }
+        }
+        if (rows.length < PAGE) await waitForNews(seenCommits);
+      }
+    } finally {
+      await close();
+    }
   }
 
   async headPosition(): Promise<LogStart> {
