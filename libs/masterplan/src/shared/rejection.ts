@@ -1,0 +1,40 @@
+/**
+ * A refused command, as a value. `code` says what kind of refusal it is (the GraphQL edge
+ * maps it to an error code); `reason` is a stable, specific name of the rule; `message`
+ * is for a person.
+ */
+export type RejectionCode = 'INVALID_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'RULE_VIOLATED' | 'CONFLICT';
+
+export interface Rejection {
+  readonly rejected: true;
+  readonly code: RejectionCode;
+  readonly reason: string;
+  readonly message: string;
+  readonly details?: Record<string, unknown>;
+}
+
+export function reject(
+  code: RejectionCode,
+  reason: string,
+  message: string,
+  details?: Record<string, unknown>,
+): Rejection {
+  return { rejected: true, code, reason, message, ...(details ? { details } : {}) };
+}
+
+export const invalid = (reason: string, message: string) => reject('INVALID_INPUT', reason, message);
+export const notFound = (reason: string, message: string) => reject('NOT_FOUND', reason, message);
+export const forbidden = (reason: string, message: string) => reject('FORBIDDEN', reason, message);
+export const ruleViolated = (reason: string, message: string) => reject('RULE_VIOLATED', reason, message);
+
+export function isRejection(value: unknown): value is Rejection {
+  return typeof value === 'object' && value !== null && (value as Rejection).rejected === true;
+}
+
+/** Thrown only at the edge of the domain, to carry a rejection through Nest's buses. */
+export class CommandRejected extends Error {
+  constructor(readonly rejection: Rejection) {
+    super(rejection.message);
+    this.name = 'CommandRejected';
+  }
+}
