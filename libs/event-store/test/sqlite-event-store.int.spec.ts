@@ -8,7 +8,7 @@ import { DuplicateEventId, SqliteEventStore, WrongExpectedVersion } from '../src
 import { collect, event, take } from './event-store.conformance.js';
 
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
-const runTs = (args: string[]) => ['--import', 'tsx', ...args];
+const runTs = (args: string[]) => ['--import', '@swc-node/register/esm-register', ...args];
 
 describe('SQLite event store, beyond the shared contract', () => {
   let dir: string;

@@ -1,0 +1,132 @@
+import {
+  WrongExpectedVersion,
+  StreamNotFound,
+  type EventStore,
+  type NewEvent,
+  type Position,
+} from '@ml/event-store';
+import type { Aggregate, Decision, DomainEvent } from './decider.js';
+import { eventMetadata, idempotencyScope, type CommandMetadata } from './command-metadata.js';
+import type { MasterplanDomainEvent } from './event-catalogue.js';
+import { newId, uuidFrom } from './ids.js';
+import { isRejection, reject, type Rejection } from './rejection.js';
+import { upcast } from './upcasters.js';
+
+/** What a command changed. `version` is the entity's stream revision after it. */
+export interface CommandOutcome {
+  streamId: string;
+  entityId: string;
+  version: number;
+  position: Position;
+  events: DomainEvent[];
+  /** True when this was a repeat of an earlier command with the same idempotency key. */
+  repeated: boolean;
+}
+
+export interface Loaded<State> {
+  state: State;
+  /** -1 when the stream does not exist yet. */
+  version: number;
+  /** Outcomes of earlier commands by idempotency scope, to answer repeats. */
+  earlier: Map<string, Omit<CommandOutcome, 'repeated'>>;
+}
+
+export interface CommandExecution<State, E extends DomainEvent> {
+  aggregate: Aggregate<State, E>;
+  entityId: string;
+  commandName: string;
+  meta: CommandMetadata;
+  /** The organisation (actor id) the user acts for, if any; recorded on every event. */
+  actingFor?: string;
+  /** Decides on the freshly loaded state; may look up other aggregates (re-run on retry). */
+  decide(state: State): Decision<E> | Promise<Decision<E>>;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The one path from a command to stored events: load, decide, append with the revision
+ * read. Without a caller-supplied expected version a lost race is retried (re-read,
+ * re-decide) a few times; with one, it is a conflict.
+ */
+export class CommandExecutor {
+  constructor(private readonly store: EventStore) {}
+
+  async load<State, E extends DomainEvent>(aggregate: Aggregate<State, E>, entityId: string): Promise<Loaded<State>> {
+    const streamId = aggregate.streamPrefix + entityId;
+    let state = aggregate.initialState;
+    let version = -1;
+    const earlier = new Map<string, Omit<CommandOutcome, 'repeated'>>();
+    try {
+      for await (const recorded of this.store.readStream(streamId)) {
+        const event = upcast(recorded.type, recorded.data, recorded.metadata.schemaVersion) as DomainEvent as E;
+        state = aggregate.evolve(state, event);
+        version = recorded.revision;
+        const scope = recorded.metadata.idempotencyKey;
+        if (typeof scope === 'string') {
+          const before = earlier.get(scope);
+          earlier.set(scope, {
+            streamId,
+            entityId,
+            version,
+            position: recorded.position,
+            events: [...(before?.events ?? []), event],
+          });
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof StreamNotFound)) throw error;
+    }
+    return { state, version, earlier };
+  }
+
+  async execute<State, E extends DomainEvent>(command: CommandExecution<State, E>): Promise<CommandOutcome | Rejection> {
+    const { aggregate, entityId, meta } = command;
+    const streamId = aggregate.streamPrefix + entityId;
+    const scope = idempotencyScope(meta);
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await this.load(aggregate, entityId);
+      const first = scope !== undefined ? loaded.earlier.get(scope) : undefined;
+      if (first) return { ...first, repeated: true };
+      if (meta.expectedVersion !== undefined && meta.expectedVersion !== loaded.version) {
+        return conflict(streamId, meta.expectedVersion, loaded.version);
+      }
+      const decision = await command.decide(loaded.state);
+      if (isRejection(decision)) return decision;
+      const events: NewEvent[] = decision.map((event, index) => ({
+        id: scope !== undefined ? uuidFrom('event', streamId, scope, String(index)) : newId(),
+        type: event.type,
+        data: event.data,
+        metadata: eventMetadata(meta, command.commandName, event.type as MasterplanDomainEvent['type'], command.actingFor),
+      }));
+      try {
+        const result = await this.store.appendToStream(streamId, events, {
+          expectedRevision: loaded.version === -1 ? 'no_stream' : loaded.version,
+        });
+        return { streamId, entityId, version: result.nextExpectedRevision, position: result.position, events: decision, repeated: false };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersion)) throw error;
+        if (meta.expectedVersion !== undefined) {
+          return conflict(streamId, meta.expectedVersion, error.actual === 'no_stream' ? -1 : error.actual);
+        }
+        if (attempt >= MAX_ATTEMPTS) {
+          return reject(
+            'CONFLICT',
+            'TOO_MUCH_CONTENTION',
+            `'${streamId}' kept changing while the command was decided (${MAX_ATTEMPTS} attempts); try again`,
+            { attempts: MAX_ATTEMPTS },
+          );
+        }
+      }
+    }
+  }
+}
+
+function conflict(streamId: string, expected: number, actual: number): Rejection {
+  return reject(
+    'CONFLICT',
+    'VERSION_MISMATCH',
+    `'${streamId}' is at version ${actual}, not the expected version ${expected}; reload it and decide again`,
+    { expectedVersion: expected, actualVersion: actual },
+  );
+}
