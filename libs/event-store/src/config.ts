@@ -7,7 +7,7 @@ import { SqliteEventStore, type SqliteDurability } from './sqlite/sqlite-event-s
 
 export type EventStoreConfig =
   | { engine: 'sqlite'; dataDir: string; file: string; durability: SqliteDurability }
-  | { engine: 'eventstoredb'; connectionString: string };
+  | { engine: 'eventstoredb'; connectionString: string; dataDir: string };
 
 /** A setting the server cannot start with; the message says which and why. */
 export class ConfigurationError extends Error {
@@ -21,6 +21,8 @@ const DURABILITIES: SqliteDurability[] = ['FULL', 'NORMAL', 'EXTRA'];
 
 /** Reads and checks the engine settings; nothing is opened yet. */
 export function eventStoreConfigFromEnv(env: NodeJS.ProcessEnv = process.env): EventStoreConfig {
+  // Local state (read models, keys) lives in DATA_DIR whichever engine holds the events.
+  const dataDir = resolveDataDir(env.DATA_DIR ?? './data');
   const connectionString = env.EVENTSTORE_CONNECTION_STRING?.trim();
   if (connectionString) {
     try {
@@ -32,9 +34,8 @@ export function eventStoreConfigFromEnv(env: NodeJS.ProcessEnv = process.env): E
           `(expected e.g. esdb://localhost:2113?tls=false): ${(error as Error).message}`,
       );
     }
-    return { engine: 'eventstoredb', connectionString };
+    return { engine: 'eventstoredb', connectionString, dataDir };
   }
-  const dataDir = resolveDataDir(env.DATA_DIR ?? './data');
   const durability = (env.SQLITE_DURABILITY ?? 'FULL').toUpperCase() as SqliteDurability;
   if (!DURABILITIES.includes(durability)) {
     throw new ConfigurationError(

@@ -42,11 +42,20 @@ export const actorAggregate: Aggregate<ActorState, ActorEvent> = {
   evolve(state, event) {
     switch (event.type) {
       case 'ActorRegistered':
-        return { ...state, exists: true, actorId: event.data.actorId, name: event.data.name, kind: event.data.kind };
+        return {
+          ...state,
+          exists: true,
+          actorId: event.data.actorId,
+          name: event.data.name,
+          kind: event.data.kind,
+        };
       case 'RepresentativeAppointed':
         return { ...state, representatives: [...state.representatives, event.data.userId] };
       case 'RepresentativeRevoked':
-        return { ...state, representatives: state.representatives.filter((u) => u !== event.data.userId) };
+        return {
+          ...state,
+          representatives: state.representatives.filter((u) => u !== event.data.userId),
+        };
     }
   },
 };

@@ -5,11 +5,18 @@ import { firstRejection, requireOneOf, requireText } from '../shared/validation.
 import { ACTOR_KINDS, type ActorEvent, type ActorKind, type ActorState } from './actor.js';
 
 export type ActorCommand =
-  | { type: 'RegisterActor'; data: { actorId: string; name: string; shortName?: string; kind: ActorKind } }
+  | {
+      type: 'RegisterActor';
+      data: { actorId: string; name: string; shortName?: string; kind: ActorKind };
+    }
   | { type: 'AppointRepresentative'; data: { actorId: string; userId: string; name: string } }
   | { type: 'RevokeRepresentative'; data: { actorId: string; userId: string; reason: string } };
 
-export function decideActor(command: ActorCommand, state: ActorState, ctx: DecisionContext): Decision<ActorEvent> {
+export function decideActor(
+  command: ActorCommand,
+  state: ActorState,
+  ctx: DecisionContext,
+): Decision<ActorEvent> {
   switch (command.type) {
     case 'RegisterActor': {
       const { data } = command;
@@ -17,7 +24,12 @@ export function decideActor(command: ActorCommand, state: ActorState, ctx: Decis
         mustBeAdministrator(ctx.user, 'register actors'),
         requireText(data.name, 'name', 200),
         requireOneOf(data.kind, ACTOR_KINDS, 'kind'),
-        state.exists ? ruleViolated('ACTOR_ALREADY_REGISTERED', `Actor '${data.actorId}' is already registered`) : undefined,
+        state.exists
+          ? ruleViolated(
+              'ACTOR_ALREADY_REGISTERED',
+              `Actor '${data.actorId}' is already registered`,
+            )
+          : undefined,
       );
       if (refused) return refused;
       return [{ type: 'ActorRegistered', data: { ...data, name: data.name.trim() } }];
@@ -26,11 +38,16 @@ export function decideActor(command: ActorCommand, state: ActorState, ctx: Decis
       const { data } = command;
       const refused = firstRejection(
         mustBeAdministrator(ctx.user, 'appoint representatives'),
-        state.exists ? undefined : notFound('ACTOR_NOT_FOUND', `There is no actor '${data.actorId}'`),
+        state.exists
+          ? undefined
+          : notFound('ACTOR_NOT_FOUND', `There is no actor '${data.actorId}'`),
         requireText(data.userId, 'userId', 200),
         requireText(data.name, 'name', 200),
         state.representatives.includes(data.userId)
-          ? ruleViolated('ALREADY_A_REPRESENTATIVE', `User '${data.userId}' already represents ${state.name}`)
+          ? ruleViolated(
+              'ALREADY_A_REPRESENTATIVE',
+              `User '${data.userId}' already represents ${state.name}`,
+            )
           : undefined,
       );
       return refused ?? [{ type: 'RepresentativeAppointed', data }];
@@ -39,11 +56,16 @@ export function decideActor(command: ActorCommand, state: ActorState, ctx: Decis
       const { data } = command;
       const refused = firstRejection(
         mustBeAdministrator(ctx.user, 'revoke representatives'),
-        state.exists ? undefined : notFound('ACTOR_NOT_FOUND', `There is no actor '${data.actorId}'`),
+        state.exists
+          ? undefined
+          : notFound('ACTOR_NOT_FOUND', `There is no actor '${data.actorId}'`),
         requireText(data.reason, 'reason'),
         state.representatives.includes(data.userId)
           ? undefined
-          : ruleViolated('NOT_A_REPRESENTATIVE', `User '${data.userId}' does not represent ${state.name}`),
+          : ruleViolated(
+              'NOT_A_REPRESENTATIVE',
+              `User '${data.userId}' does not represent ${state.name}`,
+            ),
       );
       return refused ?? [{ type: 'RepresentativeRevoked', data }];
     }

@@ -18,8 +18,14 @@ export type CommitmentDeclared = DomainEvent<
     dueDate?: string;
   }
 >;
-export type CommitmentFulfilled = DomainEvent<'CommitmentFulfilled', { commitmentId: string; actorId: string; note: string }>;
-export type CommitmentWithdrawn = DomainEvent<'CommitmentWithdrawn', { commitmentId: string; actorId: string; reason: string }>;
+export type CommitmentFulfilled = DomainEvent<
+  'CommitmentFulfilled',
+  { commitmentId: string; actorId: string; note: string }
+>;
+export type CommitmentWithdrawn = DomainEvent<
+  'CommitmentWithdrawn',
+  { commitmentId: string; actorId: string; reason: string }
+>;
 export type CommitmentEvent = CommitmentDeclared | CommitmentFulfilled | CommitmentWithdrawn;
 
 export type CommitmentStatus = 'active' | 'fulfilled' | 'withdrawn';
@@ -37,14 +43,32 @@ export function evolveCommitments(commitments: Commitments, event: CommitmentEve
     case 'CommitmentDeclared':
       return {
         ...commitments,
-        [event.data.commitmentId]: { commitmentId: event.data.commitmentId, actorId: event.data.actorId, status: 'active' },
+        [event.data.commitmentId]: {
+          commitmentId: event.data.commitmentId,
+          actorId: event.data.actorId,
+          status: 'active',
+        },
       };
     case 'CommitmentFulfilled':
-      return { ...commitments, [event.data.commitmentId]: { ...commitments[event.data.commitmentId]!, status: 'fulfilled' } };
+      return {
+        ...commitments,
+        [event.data.commitmentId]: {
+          ...commitments[event.data.commitmentId]!,
+          status: 'fulfilled',
+        },
+      };
     case 'CommitmentWithdrawn':
-      return { ...commitments, [event.data.commitmentId]: { ...commitments[event.data.commitmentId]!, status: 'withdrawn' } };
+      return {
+        ...commitments,
+        [event.data.commitmentId]: {
+          ...commitments[event.data.commitmentId]!,
+          status: 'withdrawn',
+        },
+      };
   }
 }
 
 export const isCommitmentEvent = (event: DomainEvent): event is CommitmentEvent =>
-  event.type === 'CommitmentDeclared' || event.type === 'CommitmentFulfilled' || event.type === 'CommitmentWithdrawn';
+  event.type === 'CommitmentDeclared' ||
+  event.type === 'CommitmentFulfilled' ||
+  event.type === 'CommitmentWithdrawn';

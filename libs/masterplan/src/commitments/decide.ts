@@ -20,7 +20,10 @@ export type CommitmentCommand =
       };
     }
   | { type: 'FulfilCommitment'; data: CommitmentTarget & { commitmentId: string; note: string } }
-  | { type: 'WithdrawCommitment'; data: CommitmentTarget & { commitmentId: string; reason: string } };
+  | {
+      type: 'WithdrawCommitment';
+      data: CommitmentTarget & { commitmentId: string; reason: string };
+    };
 
 export interface CommitmentContext extends DecisionContext {
   /** The actor declaring, or holding, the commitment. */
@@ -35,7 +38,9 @@ export function decideCommitment(
   commitments: Commitments,
   ctx: CommitmentContext,
 ): Decision<CommitmentEvent> {
-  const target = command.data.measureId ? `measure '${command.data.measureId}'` : `masterplan '${command.data.masterplanId}'`;
+  const target = command.data.measureId
+    ? `measure '${command.data.measureId}'`
+    : `masterplan '${command.data.masterplanId}'`;
   switch (command.type) {
     case 'DeclareCommitment': {
       const { data } = command;
@@ -75,7 +80,11 @@ export function decideCommitment(
     case 'WithdrawCommitment': {
       const { data } = command;
       const commitment = commitments[data.commitmentId];
-      if (!commitment) return notFound('COMMITMENT_NOT_FOUND', `There is no commitment '${data.commitmentId}' to ${target}`);
+      if (!commitment)
+        return notFound(
+          'COMMITMENT_NOT_FOUND',
+          `There is no commitment '${data.commitmentId}' to ${target}`,
+        );
       const withdrawing = command.type === 'WithdrawCommitment';
       // Withdrawing is the actor's own word; fulfilment may also be confirmed by an administrator.
       const mayAct = represents(ctx.actor, ctx.user) || (!withdrawing && ctx.user.isAdministrator);
@@ -87,14 +96,37 @@ export function decideCommitment(
               `User '${ctx.user.userId}' is not a representative of ${ctx.actor?.name ?? commitment.actorId}`,
             ),
         commitment.status !== 'active'
-          ? ruleViolated('COMMITMENT_NOT_ACTIVE', `Commitment '${data.commitmentId}' is already ${commitment.status}`)
+          ? ruleViolated(
+              'COMMITMENT_NOT_ACTIVE',
+              `Commitment '${data.commitmentId}' is already ${commitment.status}`,
+            )
           : undefined,
-        withdrawing ? requireText(command.data.reason, 'reason') : requireText(command.data.note, 'note'),
+        withdrawing
+          ? requireText(command.data.reason, 'reason')
+          : requireText(command.data.note, 'note'),
       );
       if (refused) return refused;
       return command.type === 'WithdrawCommitment'
-        ? [{ type: 'CommitmentWithdrawn', data: { commitmentId: data.commitmentId, actorId: commitment.actorId, reason: command.data.reason } }]
-        : [{ type: 'CommitmentFulfilled', data: { commitmentId: data.commitmentId, actorId: commitment.actorId, note: command.data.note } }];
+        ? [
+            {
+              type: 'CommitmentWithdrawn',
+              data: {
+                commitmentId: data.commitmentId,
+                actorId: commitment.actorId,
+                reason: command.data.reason,
+              },
+            },
+          ]
+        : [
+            {
+              type: 'CommitmentFulfilled',
+              data: {
+                commitmentId: data.commitmentId,
+                actorId: commitment.actorId,
+                note: command.data.note,
+              },
+            },
+          ];
     }
   }
 }

@@ -4,10 +4,17 @@ import type { Decision, DecisionContext } from '../shared/decider.js';
 import { invalid, notFound, ruleViolated } from '../shared/rejection.js';
 import { mustBeAdministrator, mustRepresent } from '../shared/rules.js';
 import { firstRejection, requireDate, requireText } from '../shared/validation.js';
-import type { JointDeclarationEvent, JointDeclarationState, RoadmapStep } from './joint-declaration.js';
+import type {
+  JointDeclarationEvent,
+  JointDeclarationState,
+  RoadmapStep,
+} from './joint-declaration.js';
 
 export type JointDeclarationCommand =
-  | { type: 'DraftJointDeclaration'; data: { declarationId: string; masterplanId: string; text: string; roadmap: RoadmapStep[] } }
+  | {
+      type: 'DraftJointDeclaration';
+      data: { declarationId: string; masterplanId: string; text: string; roadmap: RoadmapStep[] };
+    }
   | { type: 'SignJointDeclaration'; data: { declarationId: string; actorId: string } }
   | { type: 'PublishJointDeclaration'; data: { declarationId: string } };
 
@@ -24,18 +31,37 @@ export function decideJointDeclaration(
   state: JointDeclarationState,
   ctx: JointDeclarationContext,
 ): Decision<JointDeclarationEvent> {
-  const missing = state.exists ? undefined : notFound('DECLARATION_NOT_FOUND', `There is no joint declaration '${command.data.declarationId}'`);
-  const published = state.published ? ruleViolated('DECLARATION_PUBLISHED', 'The joint declaration is already published') : undefined;
+  const missing = state.exists
+    ? undefined
+    : notFound(
+        'DECLARATION_NOT_FOUND',
+        `There is no joint declaration '${command.data.declarationId}'`,
+      );
+  const published = state.published
+    ? ruleViolated('DECLARATION_PUBLISHED', 'The joint declaration is already published')
+    : undefined;
   switch (command.type) {
     case 'DraftJointDeclaration': {
       const { data } = command;
       const refused = firstRejection(
         mustBeAdministrator(ctx.user, 'draft the joint declaration'),
-        state.exists ? ruleViolated('DECLARATION_EXISTS', `Joint declaration '${data.declarationId}' already exists`) : undefined,
-        ctx.masterplan?.exists ? undefined : notFound('MASTERPLAN_NOT_FOUND', `There is no masterplan '${data.masterplanId}'`),
+        state.exists
+          ? ruleViolated(
+              'DECLARATION_EXISTS',
+              `Joint declaration '${data.declarationId}' already exists`,
+            )
+          : undefined,
+        ctx.masterplan?.exists
+          ? undefined
+          : notFound('MASTERPLAN_NOT_FOUND', `There is no masterplan '${data.masterplanId}'`),
         requireText(data.text, 'text', 50_000),
-        data.roadmap.length === 0 ? invalid('REQUIRED', 'The roadmap needs at least one step') : undefined,
-        ...data.roadmap.flatMap((step, i) => [requireText(step.title, `roadmap[${i}].title`, 300), requireDate(step.dueDate, `roadmap[${i}].dueDate`)]),
+        data.roadmap.length === 0
+          ? invalid('REQUIRED', 'The roadmap needs at least one step')
+          : undefined,
+        ...data.roadmap.flatMap((step, i) => [
+          requireText(step.title, `roadmap[${i}].title`, 300),
+          requireDate(step.dueDate, `roadmap[${i}].dueDate`),
+        ]),
       );
       return refused ?? [{ type: 'JointDeclarationDrafted', data }];
     }
@@ -46,19 +72,36 @@ export function decideJointDeclaration(
         mustRepresent(ctx.actor, data.actorId, ctx.user),
         published,
         state.signatories.includes(data.actorId)
-          ? ruleViolated('ALREADY_SIGNED', `${ctx.actor?.name ?? data.actorId} has already signed the joint declaration`)
+          ? ruleViolated(
+              'ALREADY_SIGNED',
+              `${ctx.actor?.name ?? data.actorId} has already signed the joint declaration`,
+            )
           : undefined,
       );
-      return refused ?? [{ type: 'JointDeclarationSigned', data: { ...data, signedOn: day(ctx.now) } }];
+      return (
+        refused ?? [{ type: 'JointDeclarationSigned', data: { ...data, signedOn: day(ctx.now) } }]
+      );
     }
     case 'PublishJointDeclaration': {
       const refused = firstRejection(
         mustBeAdministrator(ctx.user, 'publish the joint declaration'),
         missing,
         published,
-        state.signatories.length === 0 ? ruleViolated('NO_SIGNATURES', 'A joint declaration is published once at least one actor signed it') : undefined,
+        state.signatories.length === 0
+          ? ruleViolated(
+              'NO_SIGNATURES',
+              'A joint declaration is published once at least one actor signed it',
+            )
+          : undefined,
       );
-      return refused ?? [{ type: 'JointDeclarationPublished', data: { declarationId: command.data.declarationId, publishedOn: day(ctx.now) } }];
+      return (
+        refused ?? [
+          {
+            type: 'JointDeclarationPublished',
+            data: { declarationId: command.data.declarationId, publishedOn: day(ctx.now) },
+          },
+        ]
+      );
     }
   }
 }

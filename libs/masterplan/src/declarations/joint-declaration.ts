@@ -13,8 +13,12 @@ export type JointDeclarationSigned = DomainEvent<
   'JointDeclarationSigned',
   { declarationId: string; actorId: string; signedOn: string }
 >;
-export type JointDeclarationPublished = DomainEvent<'JointDeclarationPublished', { declarationId: string; publishedOn: string }>;
-export type JointDeclarationEvent = JointDeclarationDrafted | JointDeclarationSigned | JointDeclarationPublished;
+export type JointDeclarationPublished = DomainEvent<
+  'JointDeclarationPublished',
+  { declarationId: string; publishedOn: string }
+>;
+export type JointDeclarationEvent =
+  JointDeclarationDrafted | JointDeclarationSigned | JointDeclarationPublished;
 
 /** The joint declaration (gemeinsame Erklärung): text and roadmap, signed by the actors. */
 export interface JointDeclarationState {
@@ -27,11 +31,22 @@ export interface JointDeclarationState {
 
 export const jointDeclarationAggregate: Aggregate<JointDeclarationState, JointDeclarationEvent> = {
   streamPrefix: 'declaration-',
-  initialState: { exists: false, declarationId: '', masterplanId: '', signatories: [], published: false },
+  initialState: {
+    exists: false,
+    declarationId: '',
+    masterplanId: '',
+    signatories: [],
+    published: false,
+  },
   evolve(state, event) {
     switch (event.type) {
       case 'JointDeclarationDrafted':
-        return { ...state, exists: true, declarationId: event.data.declarationId, masterplanId: event.data.masterplanId };
+        return {
+          ...state,
+          exists: true,
+          declarationId: event.data.declarationId,
+          masterplanId: event.data.masterplanId,
+        };
       case 'JointDeclarationSigned':
         return { ...state, signatories: [...state.signatories, event.data.actorId] };
       case 'JointDeclarationPublished':

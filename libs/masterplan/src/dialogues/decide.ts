@@ -7,8 +7,20 @@ import { firstRejection, requireDate, requireText } from '../shared/validation.j
 import type { DialogueEvent, DialogueState } from './dialogue.js';
 
 export type DialogueCommand =
-  | { type: 'ScheduleDialogue'; data: { dialogueId: string; masterplanId: string; title: string; scheduledFor: string; venue: string } }
-  | { type: 'HoldDialogue'; data: { dialogueId: string; heldOn: string; participantActorIds: string[] } }
+  | {
+      type: 'ScheduleDialogue';
+      data: {
+        dialogueId: string;
+        masterplanId: string;
+        title: string;
+        scheduledFor: string;
+        venue: string;
+      };
+    }
+  | {
+      type: 'HoldDialogue';
+      data: { dialogueId: string; heldOn: string; participantActorIds: string[] };
+    }
   | { type: 'RecordDialogueMinutes'; data: { dialogueId: string; minutes: string } };
 
 export interface DialogueContext extends DecisionContext {
@@ -17,15 +29,23 @@ export interface DialogueContext extends DecisionContext {
   participants?: ActorState[];
 }
 
-export function decideDialogue(command: DialogueCommand, state: DialogueState, ctx: DialogueContext): Decision<DialogueEvent> {
+export function decideDialogue(
+  command: DialogueCommand,
+  state: DialogueState,
+  ctx: DialogueContext,
+): Decision<DialogueEvent> {
   const admin = mustBeAdministrator(ctx.user, 'run industry dialogues');
   switch (command.type) {
     case 'ScheduleDialogue': {
       const { data } = command;
       const refused = firstRejection(
         admin,
-        state.exists ? ruleViolated('DIALOGUE_EXISTS', `Dialogue '${data.dialogueId}' already exists`) : undefined,
-        ctx.masterplan?.exists ? undefined : notFound('MASTERPLAN_NOT_FOUND', `There is no masterplan '${data.masterplanId}'`),
+        state.exists
+          ? ruleViolated('DIALOGUE_EXISTS', `Dialogue '${data.dialogueId}' already exists`)
+          : undefined,
+        ctx.masterplan?.exists
+          ? undefined
+          : notFound('MASTERPLAN_NOT_FOUND', `There is no masterplan '${data.masterplanId}'`),
         requireText(data.title, 'title', 300),
         requireText(data.venue, 'venue', 300),
         requireText(data.scheduledFor, 'scheduledFor'),
@@ -39,20 +59,42 @@ export function decideDialogue(command: DialogueCommand, state: DialogueState, c
       const unknown = data.participantActorIds.filter((id) => !found.has(id));
       const refused = firstRejection(
         admin,
-        state.exists ? undefined : notFound('DIALOGUE_NOT_FOUND', `There is no dialogue '${data.dialogueId}'`),
-        state.held ? ruleViolated('DIALOGUE_HELD', `Dialogue '${state.title}' was already held`) : undefined,
+        state.exists
+          ? undefined
+          : notFound('DIALOGUE_NOT_FOUND', `There is no dialogue '${data.dialogueId}'`),
+        state.held
+          ? ruleViolated('DIALOGUE_HELD', `Dialogue '${state.title}' was already held`)
+          : undefined,
         requireDate(data.heldOn, 'heldOn'),
-        data.participantActorIds.length === 0 ? invalid('REQUIRED', 'A dialogue is held with at least one participating actor') : undefined,
-        unknown.length > 0 ? notFound('ACTOR_NOT_FOUND', `There is no actor ${unknown.map((id) => `'${id}'`).join(', ')}`) : undefined,
+        data.participantActorIds.length === 0
+          ? invalid('REQUIRED', 'A dialogue is held with at least one participating actor')
+          : undefined,
+        unknown.length > 0
+          ? notFound(
+              'ACTOR_NOT_FOUND',
+              `There is no actor ${unknown.map((id) => `'${id}'`).join(', ')}`,
+            )
+          : undefined,
       );
-      return refused ?? [{ type: 'DialogueHeld', data: { ...data, participantActorIds: [...new Set(data.participantActorIds)] } }];
+      return (
+        refused ?? [
+          {
+            type: 'DialogueHeld',
+            data: { ...data, participantActorIds: [...new Set(data.participantActorIds)] },
+          },
+        ]
+      );
     }
     case 'RecordDialogueMinutes': {
       const { data } = command;
       const refused = firstRejection(
         admin,
-        state.exists ? undefined : notFound('DIALOGUE_NOT_FOUND', `There is no dialogue '${data.dialogueId}'`),
-        state.exists && !state.held ? ruleViolated('DIALOGUE_NOT_HELD', `Dialogue '${state.title}' has not been held yet`) : undefined,
+        state.exists
+          ? undefined
+          : notFound('DIALOGUE_NOT_FOUND', `There is no dialogue '${data.dialogueId}'`),
+        state.exists && !state.held
+          ? ruleViolated('DIALOGUE_NOT_HELD', `Dialogue '${state.title}' has not been held yet`)
+          : undefined,
         requireText(data.minutes, 'minutes', 100_000),
       );
       return refused ?? [{ type: 'DialogueMinutesRecorded', data }];

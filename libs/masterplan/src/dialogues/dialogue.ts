@@ -4,8 +4,14 @@ export type DialogueScheduled = DomainEvent<
   'DialogueScheduled',
   { dialogueId: string; masterplanId: string; title: string; scheduledFor: string; venue: string }
 >;
-export type DialogueHeld = DomainEvent<'DialogueHeld', { dialogueId: string; heldOn: string; participantActorIds: string[] }>;
-export type DialogueMinutesRecorded = DomainEvent<'DialogueMinutesRecorded', { dialogueId: string; minutes: string }>;
+export type DialogueHeld = DomainEvent<
+  'DialogueHeld',
+  { dialogueId: string; heldOn: string; participantActorIds: string[] }
+>;
+export type DialogueMinutesRecorded = DomainEvent<
+  'DialogueMinutesRecorded',
+  { dialogueId: string; minutes: string }
+>;
 export type DialogueEvent = DialogueScheduled | DialogueHeld | DialogueMinutesRecorded;
 
 /** An industry dialogue: the event where actors meet (the kick-off, the presentation). */
@@ -23,7 +29,12 @@ export const dialogueAggregate: Aggregate<DialogueState, DialogueEvent> = {
   evolve(state, event) {
     switch (event.type) {
       case 'DialogueScheduled':
-        return { ...state, exists: true, dialogueId: event.data.dialogueId, title: event.data.title };
+        return {
+          ...state,
+          exists: true,
+          dialogueId: event.data.dialogueId,
+          title: event.data.title,
+        };
       case 'DialogueHeld':
         return { ...state, held: true };
       case 'DialogueMinutesRecorded':

@@ -1,4 +1,8 @@
-import { decideCommitment, type CommitmentCommand, type CommitmentContext } from '../commitments/decide.js';
+import {
+  decideCommitment,
+  type CommitmentCommand,
+  type CommitmentContext,
+} from '../commitments/decide.js';
 import type { Decision } from '../shared/decider.js';
 import { notFound, ruleViolated } from '../shared/rejection.js';
 import { mustBeAdministrator } from '../shared/rules.js';
@@ -8,10 +12,22 @@ import type { MasterplanEvent, MasterplanState, Motion, Resolution } from './mas
 export type MasterplanCommand =
   | {
       type: 'InitiateMasterplan';
-      data: { masterplanId: string; title: string; region: string; motion: Motion; resolution: Resolution };
+      data: {
+        masterplanId: string;
+        title: string;
+        region: string;
+        motion: Motion;
+        resolution: Resolution;
+      };
     }
-  | { type: 'DefineThemeField'; data: { masterplanId: string; themeFieldId: string; name: string; description: string } }
-  | { type: 'ScheduleMilestone'; data: { masterplanId: string; milestoneId: string; title: string; dueDate: string } }
+  | {
+      type: 'DefineThemeField';
+      data: { masterplanId: string; themeFieldId: string; name: string; description: string };
+    }
+  | {
+      type: 'ScheduleMilestone';
+      data: { masterplanId: string; milestoneId: string; title: string; dueDate: string };
+    }
   | { type: 'ReachMilestone'; data: { masterplanId: string; milestoneId: string } }
   | { type: 'PresentMasterplan'; data: { masterplanId: string; dialogueId?: string } }
   | { type: 'AdoptMasterplan'; data: { masterplanId: string; resolution: Resolution } }
@@ -33,7 +49,12 @@ export function decideMasterplan(
       const { data } = command;
       const refused = firstRejection(
         mustBeAdministrator(ctx.user, 'initiate a masterplan'),
-        state.exists ? ruleViolated('MASTERPLAN_EXISTS', `Masterplan '${data.masterplanId}' is already initiated`) : undefined,
+        state.exists
+          ? ruleViolated(
+              'MASTERPLAN_EXISTS',
+              `Masterplan '${data.masterplanId}' is already initiated`,
+            )
+          : undefined,
         requireText(data.title, 'title', 300),
         requireText(data.region, 'region', 300),
         requireText(data.motion?.reference, 'motion.reference', 200),
@@ -55,10 +76,19 @@ export function decideMasterplan(
         missing,
         requireText(data.name, 'name', 200),
         requireText(data.description, 'description', 4000),
-        state.status === 'adopted' ? ruleViolated('MASTERPLAN_ADOPTED', 'An adopted masterplan takes no new theme fields') : undefined,
-        state.themeFields[data.themeFieldId] ? ruleViolated('THEME_FIELD_EXISTS', `Theme field '${data.themeFieldId}' already exists`) : undefined,
-        Object.values(state.themeFields).some((t) => t.name.toLowerCase() === data.name?.trim().toLowerCase())
-          ? ruleViolated('THEME_FIELD_NAME_TAKEN', `The masterplan already has a theme field named '${data.name}'`)
+        state.status === 'adopted'
+          ? ruleViolated('MASTERPLAN_ADOPTED', 'An adopted masterplan takes no new theme fields')
+          : undefined,
+        state.themeFields[data.themeFieldId]
+          ? ruleViolated('THEME_FIELD_EXISTS', `Theme field '${data.themeFieldId}' already exists`)
+          : undefined,
+        Object.values(state.themeFields).some(
+          (t) => t.name.toLowerCase() === data.name?.trim().toLowerCase(),
+        )
+          ? ruleViolated(
+              'THEME_FIELD_NAME_TAKEN',
+              `The masterplan already has a theme field named '${data.name}'`,
+            )
           : undefined,
       );
       return refused ?? [{ type: 'ThemeFieldDefined', data: { ...data, name: data.name.trim() } }];
@@ -71,7 +101,9 @@ export function decideMasterplan(
         requireText(data.title, 'title', 300),
         requireText(data.dueDate, 'dueDate'),
         requireDate(data.dueDate, 'dueDate'),
-        state.milestones[data.milestoneId] ? ruleViolated('MILESTONE_EXISTS', `Milestone '${data.milestoneId}' already exists`) : undefined,
+        state.milestones[data.milestoneId]
+          ? ruleViolated('MILESTONE_EXISTS', `Milestone '${data.milestoneId}' already exists`)
+          : undefined,
       );
       return refused ?? [{ type: 'MilestoneScheduled', data }];
     }
@@ -81,8 +113,12 @@ export function decideMasterplan(
       const refused = firstRejection(
         mustBeAdministrator(ctx.user, 'mark milestones as reached'),
         missing,
-        milestone ? undefined : notFound('MILESTONE_NOT_FOUND', `There is no milestone '${data.milestoneId}'`),
-        milestone?.reached ? ruleViolated('MILESTONE_REACHED', `Milestone '${milestone.title}' is already reached`) : undefined,
+        milestone
+          ? undefined
+          : notFound('MILESTONE_NOT_FOUND', `There is no milestone '${data.milestoneId}'`),
+        milestone?.reached
+          ? ruleViolated('MILESTONE_REACHED', `Milestone '${milestone.title}' is already reached`)
+          : undefined,
       );
       return refused ?? [{ type: 'MilestoneReached', data: { ...data, reachedOn: day(ctx.now) } }];
     }
@@ -90,9 +126,14 @@ export function decideMasterplan(
       const refused = firstRejection(
         mustBeAdministrator(ctx.user, 'present the masterplan'),
         missing,
-        state.status !== 'initiated' ? ruleViolated('ALREADY_PRESENTED', `The masterplan is already ${state.status}`) : undefined,
+        state.status !== 'initiated'
+          ? ruleViolated('ALREADY_PRESENTED', `The masterplan is already ${state.status}`)
+          : undefined,
         Object.keys(state.themeFields).length === 0
-          ? ruleViolated('NO_THEME_FIELDS', 'A masterplan needs at least one theme field before it is presented')
+          ? ruleViolated(
+              'NO_THEME_FIELDS',
+              'A masterplan needs at least one theme field before it is presented',
+            )
           : undefined,
       );
       return (
@@ -113,8 +154,12 @@ export function decideMasterplan(
       const refused = firstRejection(
         mustBeAdministrator(ctx.user, 'record the adoption of the masterplan'),
         missing,
-        state.status === 'initiated' ? ruleViolated('NOT_PRESENTED', 'The masterplan must be presented before it is adopted') : undefined,
-        state.status === 'adopted' ? ruleViolated('ALREADY_ADOPTED', 'The masterplan is already adopted') : undefined,
+        state.status === 'initiated'
+          ? ruleViolated('NOT_PRESENTED', 'The masterplan must be presented before it is adopted')
+          : undefined,
+        state.status === 'adopted'
+          ? ruleViolated('ALREADY_ADOPTED', 'The masterplan is already adopted')
+          : undefined,
         requireText(data.resolution?.reference, 'resolution.reference', 200),
         requireText(data.resolution?.body, 'resolution.body', 300),
         requireDate(data.resolution?.decidedOn, 'resolution.decidedOn'),

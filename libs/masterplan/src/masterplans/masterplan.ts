@@ -1,4 +1,9 @@
-import { evolveCommitments, isCommitmentEvent, type CommitmentEvent, type Commitments } from '../commitments/commitment.js';
+import {
+  evolveCommitments,
+  isCommitmentEvent,
+  type CommitmentEvent,
+  type Commitments,
+} from '../commitments/commitment.js';
 import type { Aggregate, DomainEvent } from '../shared/decider.js';
 
 /** The political act a masterplan rests on: the motion filed and the resolution taken. */
@@ -26,9 +31,18 @@ export type MilestoneScheduled = DomainEvent<
   'MilestoneScheduled',
   { masterplanId: string; milestoneId: string; title: string; dueDate: string }
 >;
-export type MilestoneReached = DomainEvent<'MilestoneReached', { masterplanId: string; milestoneId: string; reachedOn: string }>;
-export type MasterplanPresented = DomainEvent<'MasterplanPresented', { masterplanId: string; presentedOn: string; dialogueId?: string }>;
-export type MasterplanAdopted = DomainEvent<'MasterplanAdopted', { masterplanId: string; adoptedOn: string; resolution: Resolution }>;
+export type MilestoneReached = DomainEvent<
+  'MilestoneReached',
+  { masterplanId: string; milestoneId: string; reachedOn: string }
+>;
+export type MasterplanPresented = DomainEvent<
+  'MasterplanPresented',
+  { masterplanId: string; presentedOn: string; dialogueId?: string }
+>;
+export type MasterplanAdopted = DomainEvent<
+  'MasterplanAdopted',
+  { masterplanId: string; adoptedOn: string; resolution: Resolution }
+>;
 
 export type MasterplanEvent =
   | MasterplanInitiated
@@ -64,23 +78,41 @@ export const masterplanAggregate: Aggregate<MasterplanState, MasterplanEvent> = 
     commitments: {},
   },
   evolve(state, event) {
-    if (isCommitmentEvent(event)) return { ...state, commitments: evolveCommitments(state.commitments, event) };
+    if (isCommitmentEvent(event))
+      return { ...state, commitments: evolveCommitments(state.commitments, event) };
     switch (event.type) {
       case 'MasterplanInitiated':
-        return { ...state, exists: true, masterplanId: event.data.masterplanId, title: event.data.title };
+        return {
+          ...state,
+          exists: true,
+          masterplanId: event.data.masterplanId,
+          title: event.data.title,
+        };
       case 'ThemeFieldDefined':
-        return { ...state, themeFields: { ...state.themeFields, [event.data.themeFieldId]: { name: event.data.name } } };
+        return {
+          ...state,
+          themeFields: {
+            ...state.themeFields,
+            [event.data.themeFieldId]: { name: event.data.name },
+          },
+        };
       case 'MilestoneScheduled':
         return {
           ...state,
-          milestones: { ...state.milestones, [event.data.milestoneId]: { title: event.data.title, reached: false } },
+          milestones: {
+            ...state.milestones,
+            [event.data.milestoneId]: { title: event.data.title, reached: false },
+          },
         };
       case 'MilestoneReached':
         return {
           ...state,
           milestones: {
             ...state.milestones,
-            [event.data.milestoneId]: { ...state.milestones[event.data.milestoneId]!, reached: true },
+            [event.data.milestoneId]: {
+              ...state.milestones[event.data.milestoneId]!,
+              reached: true,
+            },
           },
         };
       case 'MasterplanPresented':

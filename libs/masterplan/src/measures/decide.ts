@@ -1,6 +1,10 @@
 import type { ActorState } from '../actors/actor.js';
 import { represents } from '../actors/actor.js';
-import { decideCommitment, type CommitmentCommand, type CommitmentContext } from '../commitments/decide.js';
+import {
+  decideCommitment,
+  type CommitmentCommand,
+  type CommitmentContext,
+} from '../commitments/decide.js';
 import type { MasterplanState } from '../masterplans/masterplan.js';
 import type { ProposalState } from '../proposals/proposal.js';
 import type { Decision } from '../shared/decider.js';
@@ -31,7 +35,10 @@ export type MeasureCommand =
     }
   | { type: 'AssignMeasure'; data: { measureId: string; actorId: string; role: AssignmentRole } }
   | { type: 'UnassignMeasure'; data: { measureId: string; actorId: string; reason: string } }
-  | { type: 'ReportMeasureProgress'; data: { measureId: string; percentComplete: number; note: string; actorId?: string } }
+  | {
+      type: 'ReportMeasureProgress';
+      data: { measureId: string; percentComplete: number; note: string; actorId?: string };
+    }
   | { type: 'CompleteMeasure'; data: { measureId: string; note: string } }
   | { type: 'CancelMeasure'; data: { measureId: string; reason: string } }
   | CommitmentCommand;
@@ -44,12 +51,21 @@ export interface MeasureContext extends CommitmentContext {
   actor?: ActorState;
 }
 
-export function decideMeasure(command: MeasureCommand, state: MeasureState, ctx: MeasureContext): Decision<MeasureEvent> {
+export function decideMeasure(
+  command: MeasureCommand,
+  state: MeasureState,
+  ctx: MeasureContext,
+): Decision<MeasureEvent> {
   if (command.type === 'DefineMeasure') return defineMeasure(command.data, state, ctx);
-  const missing = state.exists ? undefined : notFound('MEASURE_NOT_FOUND', `There is no measure '${command.data.measureId}'`);
+  const missing = state.exists
+    ? undefined
+    : notFound('MEASURE_NOT_FOUND', `There is no measure '${command.data.measureId}'`);
   const closed: Rejection | undefined =
     state.status !== 'open'
-      ? ruleViolated(state.status === 'cancelled' ? 'MEASURE_CANCELLED' : 'MEASURE_COMPLETED', `Measure '${state.title}' is ${state.status}`)
+      ? ruleViolated(
+          state.status === 'cancelled' ? 'MEASURE_CANCELLED' : 'MEASURE_COMPLETED',
+          `Measure '${state.title}' is ${state.status}`,
+        )
       : undefined;
   switch (command.type) {
     case 'AssignMeasure': {
@@ -62,8 +78,18 @@ export function decideMeasure(command: MeasureCommand, state: MeasureState, ctx:
         requireOneOf(data.role, ASSIGNMENT_ROLES, 'role'),
         mustExist(ctx.actor, data.actorId),
         closed && ruleViolated(closed.reason, `${closed.message} and takes no new assignments`),
-        current ? ruleViolated('ALREADY_ASSIGNED', `${ctx.actor?.name ?? data.actorId} is already assigned as ${current}; unassign first to change the role`) : undefined,
-        data.role === 'lead' && lead ? ruleViolated('LEAD_TAKEN', `Measure '${state.title}' already has a lead actor ('${lead[0]}')`) : undefined,
+        current
+          ? ruleViolated(
+              'ALREADY_ASSIGNED',
+              `${ctx.actor?.name ?? data.actorId} is already assigned as ${current}; unassign first to change the role`,
+            )
+          : undefined,
+        data.role === 'lead' && lead
+          ? ruleViolated(
+              'LEAD_TAKEN',
+              `Measure '${state.title}' already has a lead actor ('${lead[0]}')`,
+            )
+          : undefined,
       );
       return refused ?? [{ type: 'MeasureAssigned', data }];
     }
@@ -73,7 +99,12 @@ export function decideMeasure(command: MeasureCommand, state: MeasureState, ctx:
       const refused = firstRejection(
         mustBeAdministrator(ctx.user, 'unassign measures'),
         missing,
-        role ? undefined : ruleViolated('NOT_ASSIGNED', `Actor '${data.actorId}' is not assigned to measure '${state.title}'`),
+        role
+          ? undefined
+          : ruleViolated(
+              'NOT_ASSIGNED',
+              `Actor '${data.actorId}' is not assigned to measure '${state.title}'`,
+            ),
         requireText(data.reason, 'reason'),
       );
       return refused ?? [{ type: 'MeasureUnassigned', data: { ...data, role: role! } }];
@@ -83,19 +114,41 @@ export function decideMeasure(command: MeasureCommand, state: MeasureState, ctx:
       const reporter = data.actorId;
       // The administrators, or a representative of an actor assigned to the measure, report progress.
       const mayReport =
-        ctx.user.isAdministrator || (reporter !== undefined && state.assignments[reporter] !== undefined && represents(ctx.actor, ctx.user));
+        ctx.user.isAdministrator ||
+        (reporter !== undefined &&
+          state.assignments[reporter] !== undefined &&
+          represents(ctx.actor, ctx.user));
       const refused = firstRejection(
         missing,
         mayReport
           ? undefined
-          : forbidden('NOT_ASSIGNED', 'Only administrators or a representative of an assigned actor may report progress'),
+          : forbidden(
+              'NOT_ASSIGNED',
+              'Only administrators or a representative of an assigned actor may report progress',
+            ),
         closed,
-        Number.isInteger(data.percentComplete) && data.percentComplete >= 0 && data.percentComplete <= 100
+        Number.isInteger(data.percentComplete) &&
+          data.percentComplete >= 0 &&
+          data.percentComplete <= 100
           ? undefined
-          : invalid('OUT_OF_RANGE', `percentComplete must be a whole number from 0 to 100, not ${data.percentComplete}`),
+          : invalid(
+              'OUT_OF_RANGE',
+              `percentComplete must be a whole number from 0 to 100, not ${data.percentComplete}`,
+            ),
         requireText(data.note, 'note', 4000),
       );
-      return refused ?? [{ type: 'MeasureProgressReported', data: { measureId: data.measureId, percentComplete: data.percentComplete, note: data.note } }];
+      return (
+        refused ?? [
+          {
+            type: 'MeasureProgressReported',
+            data: {
+              measureId: data.measureId,
+              percentComplete: data.percentComplete,
+              note: data.note,
+            },
+          },
+        ]
+      );
     }
     case 'CompleteMeasure':
     case 'CancelMeasure': {
@@ -104,7 +157,9 @@ export function decideMeasure(command: MeasureCommand, state: MeasureState, ctx:
         mustBeAdministrator(ctx.user, completing ? 'complete measures' : 'cancel measures'),
         missing,
         closed,
-        completing ? requireText(command.data.note, 'note') : requireText(command.data.reason, 'reason'),
+        completing
+          ? requireText(command.data.note, 'note')
+          : requireText(command.data.reason, 'reason'),
       );
       if (refused) return refused;
       return command.type === 'CompleteMeasure'
@@ -116,7 +171,13 @@ export function decideMeasure(command: MeasureCommand, state: MeasureState, ctx:
         command.type === 'DeclareCommitment' && closed
           ? ruleViolated(closed.reason, `${closed.message} and takes no new commitments`)
           : undefined;
-      return missing ?? decideCommitment(command, state.commitments, { ...ctx, ...(targetClosed ? { targetClosed } : {}) });
+      return (
+        missing ??
+        decideCommitment(command, state.commitments, {
+          ...ctx,
+          ...(targetClosed ? { targetClosed } : {}),
+        })
+      );
     }
   }
 }
@@ -129,10 +190,17 @@ function defineMeasure(
   const { masterplan, proposal } = ctx;
   const refused = firstRejection(
     mustBeAdministrator(ctx.user, 'define measures'),
-    state.exists ? ruleViolated('MEASURE_EXISTS', `Measure '${data.measureId}' is already defined`) : undefined,
-    masterplan?.exists ? undefined : notFound('MASTERPLAN_NOT_FOUND', `There is no masterplan '${data.masterplanId}'`),
+    state.exists
+      ? ruleViolated('MEASURE_EXISTS', `Measure '${data.measureId}' is already defined`)
+      : undefined,
+    masterplan?.exists
+      ? undefined
+      : notFound('MASTERPLAN_NOT_FOUND', `There is no masterplan '${data.masterplanId}'`),
     masterplan?.exists && !masterplan.themeFields[data.themeFieldId]
-      ? notFound('THEME_FIELD_NOT_FOUND', `Masterplan '${masterplan.title}' has no theme field '${data.themeFieldId}'`)
+      ? notFound(
+          'THEME_FIELD_NOT_FOUND',
+          `Masterplan '${masterplan.title}' has no theme field '${data.themeFieldId}'`,
+        )
       : undefined,
     requireText(data.title, 'title', 300),
     requireText(data.description, 'description', 8000),
@@ -147,12 +215,19 @@ function sourceProposalRule(
   data: { measureId: string; sourceProposalId?: string; masterplanId: string },
   proposal: ProposalState | undefined,
 ): Rejection | undefined {
-  if (!proposal?.exists) return notFound('PROPOSAL_NOT_FOUND', `There is no proposal '${data.sourceProposalId}'`);
+  if (!proposal?.exists)
+    return notFound('PROPOSAL_NOT_FOUND', `There is no proposal '${data.sourceProposalId}'`);
   if (proposal.status !== 'accepted') {
-    return ruleViolated('PROPOSAL_NOT_ACCEPTED', `Proposal '${proposal.title}' is ${proposal.status}; only an accepted proposal becomes a measure`);
+    return ruleViolated(
+      'PROPOSAL_NOT_ACCEPTED',
+      `Proposal '${proposal.title}' is ${proposal.status}; only an accepted proposal becomes a measure`,
+    );
   }
   if (proposal.measureId !== data.measureId || proposal.masterplanId !== data.masterplanId) {
-    return ruleViolated('PROPOSAL_ACCEPTED_AS_OTHER_MEASURE', `Proposal '${proposal.title}' was accepted as measure '${proposal.measureId}'`);
+    return ruleViolated(
+      'PROPOSAL_ACCEPTED_AS_OTHER_MEASURE',
+      `Proposal '${proposal.title}' was accepted as measure '${proposal.measureId}'`,
+    );
   }
   return undefined;
 }

@@ -1,4 +1,9 @@
-import { evolveCommitments, isCommitmentEvent, type CommitmentEvent, type Commitments } from '../commitments/commitment.js';
+import {
+  evolveCommitments,
+  isCommitmentEvent,
+  type CommitmentEvent,
+  type Commitments,
+} from '../commitments/commitment.js';
 import type { Aggregate, DomainEvent } from '../shared/decider.js';
 
 export const MEASURE_KINDS = ['lead_project', 'quick_win', 'standard'] as const;
@@ -20,7 +25,10 @@ export type MeasureDefined = DomainEvent<
     sourceProposalId?: string;
   }
 >;
-export type MeasureAssigned = DomainEvent<'MeasureAssigned', { measureId: string; actorId: string; role: AssignmentRole }>;
+export type MeasureAssigned = DomainEvent<
+  'MeasureAssigned',
+  { measureId: string; actorId: string; role: AssignmentRole }
+>;
 export type MeasureUnassigned = DomainEvent<
   'MeasureUnassigned',
   { measureId: string; actorId: string; role: AssignmentRole; reason: string }
@@ -30,7 +38,10 @@ export type MeasureProgressReported = DomainEvent<
   { measureId: string; percentComplete: number; note: string }
 >;
 export type MeasureCompleted = DomainEvent<'MeasureCompleted', { measureId: string; note: string }>;
-export type MeasureCancelled = DomainEvent<'MeasureCancelled', { measureId: string; reason: string }>;
+export type MeasureCancelled = DomainEvent<
+  'MeasureCancelled',
+  { measureId: string; reason: string }
+>;
 
 export type MeasureEvent =
   | MeasureDefined
@@ -68,7 +79,8 @@ export const measureAggregate: Aggregate<MeasureState, MeasureEvent> = {
     commitments: {},
   },
   evolve(state, event) {
-    if (isCommitmentEvent(event)) return { ...state, commitments: evolveCommitments(state.commitments, event) };
+    if (isCommitmentEvent(event))
+      return { ...state, commitments: evolveCommitments(state.commitments, event) };
     switch (event.type) {
       case 'MeasureDefined':
         return {
@@ -79,7 +91,10 @@ export const measureAggregate: Aggregate<MeasureState, MeasureEvent> = {
           title: event.data.title,
         };
       case 'MeasureAssigned':
-        return { ...state, assignments: { ...state.assignments, [event.data.actorId]: event.data.role } };
+        return {
+          ...state,
+          assignments: { ...state.assignments, [event.data.actorId]: event.data.role },
+        };
       case 'MeasureUnassigned': {
         const { [event.data.actorId]: _removed, ...rest } = state.assignments;
         return { ...state, assignments: rest };

@@ -23,7 +23,10 @@ export type ProposalCommand =
     }
   | { type: 'ReviseProposal'; data: { proposalId: string; title?: string; description?: string } }
   | { type: 'WithdrawProposal'; data: { proposalId: string; reason: string } }
-  | { type: 'AcceptProposal'; data: { proposalId: string; measureId: string; measureKind: MeasureKind } }
+  | {
+      type: 'AcceptProposal';
+      data: { proposalId: string; measureId: string; measureKind: MeasureKind };
+    }
   | { type: 'RejectProposal'; data: { proposalId: string; reason: string } };
 
 export interface ProposalContext extends DecisionContext {
@@ -40,13 +43,21 @@ const ONLY_WHILE_SUBMITTED: Record<Exclude<ProposalStatus, 'submitted'>, string>
   rejected: 'PROPOSAL_REJECTED',
 };
 
-export function decideProposal(command: ProposalCommand, state: ProposalState, ctx: ProposalContext): Decision<ProposalEvent> {
+export function decideProposal(
+  command: ProposalCommand,
+  state: ProposalState,
+  ctx: ProposalContext,
+): Decision<ProposalEvent> {
   if (command.type === 'SubmitProposal') return submit(command.data, state, ctx);
-  if (!state.exists) return notFound('PROPOSAL_NOT_FOUND', `There is no proposal '${command.data.proposalId}'`);
+  if (!state.exists)
+    return notFound('PROPOSAL_NOT_FOUND', `There is no proposal '${command.data.proposalId}'`);
   const settled: Rejection | undefined =
     state.status === 'submitted'
       ? undefined
-      : ruleViolated(ONLY_WHILE_SUBMITTED[state.status], `Proposal '${state.title}' is already ${state.status}`);
+      : ruleViolated(
+          ONLY_WHILE_SUBMITTED[state.status],
+          `Proposal '${state.title}' is already ${state.status}`,
+        );
   switch (command.type) {
     case 'ReviseProposal': {
       const title = command.data.title ?? state.title;
@@ -60,10 +71,18 @@ export function decideProposal(command: ProposalCommand, state: ProposalState, c
           ? ruleViolated('NOTHING_CHANGED', 'A revision must change the title or the description')
           : undefined,
       );
-      return refused ?? [{ type: 'ProposalRevised', data: { proposalId: state.proposalId, title, description } }];
+      return (
+        refused ?? [
+          { type: 'ProposalRevised', data: { proposalId: state.proposalId, title, description } },
+        ]
+      );
     }
     case 'WithdrawProposal': {
-      const refused = firstRejection(mustRepresent(ctx.actor, state.actorId, ctx.user), settled, requireText(command.data.reason, 'reason'));
+      const refused = firstRejection(
+        mustRepresent(ctx.actor, state.actorId, ctx.user),
+        settled,
+        requireText(command.data.reason, 'reason'),
+      );
       return refused ?? [{ type: 'ProposalWithdrawn', data: command.data }];
     }
     case 'AcceptProposal': {
@@ -89,7 +108,11 @@ export function decideProposal(command: ProposalCommand, state: ProposalState, c
       ];
     }
     case 'RejectProposal': {
-      const refused = firstRejection(mustBeAdministrator(ctx.user, 'reject proposals'), settled, requireText(command.data.reason, 'reason'));
+      const refused = firstRejection(
+        mustBeAdministrator(ctx.user, 'reject proposals'),
+        settled,
+        requireText(command.data.reason, 'reason'),
+      );
       return refused ?? [{ type: 'ProposalRejected', data: command.data }];
     }
   }
@@ -102,13 +125,22 @@ function submit(
 ): Decision<ProposalEvent> {
   const { masterplan, workingGroup } = ctx;
   const refused = firstRejection(
-    state.exists ? ruleViolated('PROPOSAL_EXISTS', `Proposal '${data.proposalId}' already exists`) : undefined,
-    mustRepresent(ctx.actor, data.actorId, ctx.user),
-    masterplan?.exists ? undefined : notFound('MASTERPLAN_NOT_FOUND', `There is no masterplan '${data.masterplanId}'`),
-    masterplan?.exists && !masterplan.themeFields[data.themeFieldId]
-      ? notFound('THEME_FIELD_NOT_FOUND', `Masterplan '${masterplan.title}' has no theme field '${data.themeFieldId}'`)
+    state.exists
+      ? ruleViolated('PROPOSAL_EXISTS', `Proposal '${data.proposalId}' already exists`)
       : undefined,
-    masterplan?.status === 'adopted' ? ruleViolated('MASTERPLAN_ADOPTED', 'The masterplan is adopted and takes no new proposals') : undefined,
+    mustRepresent(ctx.actor, data.actorId, ctx.user),
+    masterplan?.exists
+      ? undefined
+      : notFound('MASTERPLAN_NOT_FOUND', `There is no masterplan '${data.masterplanId}'`),
+    masterplan?.exists && !masterplan.themeFields[data.themeFieldId]
+      ? notFound(
+          'THEME_FIELD_NOT_FOUND',
+          `Masterplan '${masterplan.title}' has no theme field '${data.themeFieldId}'`,
+        )
+      : undefined,
+    masterplan?.status === 'adopted'
+      ? ruleViolated('MASTERPLAN_ADOPTED', 'The masterplan is adopted and takes no new proposals')
+      : undefined,
     data.workingGroupId !== undefined ? workingGroupRule(data, workingGroup) : undefined,
     requireText(data.title, 'title', 300),
     requireText(data.description, 'description', 8000),
@@ -120,12 +152,22 @@ function workingGroupRule(
   data: { workingGroupId?: string; actorId: string; masterplanId: string },
   group: WorkingGroupState | undefined,
 ): Rejection | undefined {
-  if (!group?.exists) return notFound('WORKING_GROUP_NOT_FOUND', `There is no working group '${data.workingGroupId}'`);
+  if (!group?.exists)
+    return notFound(
+      'WORKING_GROUP_NOT_FOUND',
+      `There is no working group '${data.workingGroupId}'`,
+    );
   if (group.masterplanId !== data.masterplanId) {
-    return ruleViolated('WORKING_GROUP_OF_OTHER_MASTERPLAN', `Working group '${group.name}' works on another masterplan`);
+    return ruleViolated(
+      'WORKING_GROUP_OF_OTHER_MASTERPLAN',
+      `Working group '${group.name}' works on another masterplan`,
+    );
   }
   if (!group.members.includes(data.actorId)) {
-    return ruleViolated('NOT_A_MEMBER', `Actor '${data.actorId}' is not a member of working group '${group.name}'`);
+    return ruleViolated(
+      'NOT_A_MEMBER',
+      `Actor '${data.actorId}' is not a member of working group '${group.name}'`,
+    );
   }
   return undefined;
 }

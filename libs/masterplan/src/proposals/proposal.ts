@@ -15,8 +15,14 @@ export type ProposalSubmitted = DomainEvent<
     description: string;
   }
 >;
-export type ProposalRevised = DomainEvent<'ProposalRevised', { proposalId: string; title: string; description: string }>;
-export type ProposalWithdrawn = DomainEvent<'ProposalWithdrawn', { proposalId: string; reason: string }>;
+export type ProposalRevised = DomainEvent<
+  'ProposalRevised',
+  { proposalId: string; title: string; description: string }
+>;
+export type ProposalWithdrawn = DomainEvent<
+  'ProposalWithdrawn',
+  { proposalId: string; reason: string }
+>;
 export type ProposalAccepted = DomainEvent<
   'ProposalAccepted',
   {
@@ -30,9 +36,13 @@ export type ProposalAccepted = DomainEvent<
     description: string;
   }
 >;
-export type ProposalRejected = DomainEvent<'ProposalRejected', { proposalId: string; reason: string }>;
+export type ProposalRejected = DomainEvent<
+  'ProposalRejected',
+  { proposalId: string; reason: string }
+>;
 
-export type ProposalEvent = ProposalSubmitted | ProposalRevised | ProposalWithdrawn | ProposalAccepted | ProposalRejected;
+export type ProposalEvent =
+  ProposalSubmitted | ProposalRevised | ProposalWithdrawn | ProposalAccepted | ProposalRejected;
 
 export type ProposalStatus = 'submitted' | 'withdrawn' | 'accepted' | 'rejected';
 

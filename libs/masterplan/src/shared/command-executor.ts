@@ -36,8 +36,11 @@ export interface CommandExecution<State, E extends DomainEvent> {
   entityId: string;
   commandName: string;
   meta: CommandMetadata;
-  /** The organisation (actor id) the user acts for, if any; recorded on every event. */
-  actingFor?: string;
+  /**
+   * The organisation (actor id) the user acts for, if any, recorded on every event; a
+   * function when it follows from the state (e.g. the holder of a commitment).
+   */
+  actingFor?: string | ((state: State) => string | undefined);
   /** Decides on the freshly loaded state; may look up other aggregates (re-run on retry). */
   decide(state: State): Decision<E> | Promise<Decision<E>>;
 }
@@ -50,16 +53,26 @@ const MAX_ATTEMPTS = 5;
  * re-decide) a few times; with one, it is a conflict.
  */
 export class CommandExecutor {
+  /** Counters for benchmarks and status: lost races retried, and conflicts reported. */
+  readonly stats = { commands: 0, retries: 0, conflicts: 0 };
+
   constructor(private readonly store: EventStore) {}
 
-  async load<State, E extends DomainEvent>(aggregate: Aggregate<State, E>, entityId: string): Promise<Loaded<State>> {
+  async load<State, E extends DomainEvent>(
+    aggregate: Aggregate<State, E>,
+    entityId: string,
+  ): Promise<Loaded<State>> {
     const streamId = aggregate.streamPrefix + entityId;
     let state = aggregate.initialState;
     let version = -1;
     const earlier = new Map<string, Omit<CommandOutcome, 'repeated'>>();
     try {
       for await (const recorded of this.store.readStream(streamId)) {
-        const event = upcast(recorded.type, recorded.data, recorded.metadata.schemaVersion) as DomainEvent as E;
+        const event = upcast(
+          recorded.type,
+          recorded.data,
+          recorded.metadata.schemaVersion,
+        ) as DomainEvent as E;
         state = aggregate.evolve(state, event);
         version = recorded.revision;
         const scope = recorded.metadata.idempotencyKey;
@@ -80,34 +93,68 @@ export class CommandExecutor {
     return { state, version, earlier };
   }
 
-  async execute<State, E extends DomainEvent>(command: CommandExecution<State, E>): Promise<CommandOutcome | Rejection> {
+  /** Current state of another aggregate, for a decision that depends on it. */
+  async stateOf<State, E extends DomainEvent>(
+    aggregate: Aggregate<State, E>,
+    entityId: string | undefined,
+  ): Promise<State | undefined> {
+    return entityId === undefined ? undefined : (await this.load(aggregate, entityId)).state;
+  }
+
+  async execute<State, E extends DomainEvent>(
+    command: CommandExecution<State, E>,
+  ): Promise<CommandOutcome | Rejection> {
     const { aggregate, entityId, meta } = command;
     const streamId = aggregate.streamPrefix + entityId;
     const scope = idempotencyScope(meta);
+    this.stats.commands++;
     for (let attempt = 1; ; attempt++) {
+      if (attempt > 1) this.stats.retries++;
       const loaded = await this.load(aggregate, entityId);
       const first = scope !== undefined ? loaded.earlier.get(scope) : undefined;
       if (first) return { ...first, repeated: true };
       if (meta.expectedVersion !== undefined && meta.expectedVersion !== loaded.version) {
+        this.stats.conflicts++;
         return conflict(streamId, meta.expectedVersion, loaded.version);
       }
       const decision = await command.decide(loaded.state);
       if (isRejection(decision)) return decision;
+      const actingFor =
+        typeof command.actingFor === 'function'
+          ? command.actingFor(loaded.state)
+          : command.actingFor;
       const events: NewEvent[] = decision.map((event, index) => ({
         id: scope !== undefined ? uuidFrom('event', streamId, scope, String(index)) : newId(),
         type: event.type,
         data: event.data,
-        metadata: eventMetadata(meta, command.commandName, event.type as MasterplanDomainEvent['type'], command.actingFor),
+        metadata: eventMetadata(
+          meta,
+          command.commandName,
+          event.type as MasterplanDomainEvent['type'],
+          actingFor,
+        ),
       }));
       try {
         const result = await this.store.appendToStream(streamId, events, {
           expectedRevision: loaded.version === -1 ? 'no_stream' : loaded.version,
         });
-        return { streamId, entityId, version: result.nextExpectedRevision, position: result.position, events: decision, repeated: false };
+        return {
+          streamId,
+          entityId,
+          version: result.nextExpectedRevision,
+          position: result.position,
+          events: decision,
+          repeated: false,
+        };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersion)) throw error;
         if (meta.expectedVersion !== undefined) {
-          return conflict(streamId, meta.expectedVersion, error.actual === 'no_stream' ? -1 : error.actual);
+          this.stats.conflicts++;
+          return conflict(
+            streamId,
+            meta.expectedVersion,
+            error.actual === 'no_stream' ? -1 : error.actual,
+          );
         }
         if (attempt >= MAX_ATTEMPTS) {
           return reject(

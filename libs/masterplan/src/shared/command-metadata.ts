@@ -19,7 +19,13 @@ export interface CommandMetadata {
 
 export function commandMetadata(
   user: User,
-  options: { correlationId?: string; causationId?: string; expectedVersion?: number; idempotencyKey?: string; now?: Date } = {},
+  options: {
+    correlationId?: string;
+    causationId?: string;
+    expectedVersion?: number;
+    idempotencyKey?: string;
+    now?: Date;
+  } = {},
 ): CommandMetadata {
   const commandId = newId();
   return {

@@ -31,6 +31,9 @@ export interface Aggregate<State, E extends DomainEvent> {
   evolve(state: State, event: E): State;
 }
 
-export function fold<State, E extends DomainEvent>(aggregate: Aggregate<State, E>, events: E[]): State {
+export function fold<State, E extends DomainEvent>(
+  aggregate: Aggregate<State, E>,
+  events: E[],
+): State {
   return events.reduce(aggregate.evolve, aggregate.initialState);
 }

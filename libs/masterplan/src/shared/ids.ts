@@ -8,7 +8,11 @@ const NAMESPACE = 'masterplan-ledger';
  * same stream and the same event ids.
  */
 export function uuidFrom(...parts: string[]): string {
-  const hash = createHash('sha1').update(NAMESPACE).update('\u0000').update(parts.join('\u0000')).digest();
+  const hash = createHash('sha1')
+    .update(NAMESPACE)
+    .update('\u0000')
+    .update(parts.join('\u0000'))
+    .digest();
   hash[6] = (hash[6]! & 0x0f) | 0x50;
   hash[8] = (hash[8]! & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');

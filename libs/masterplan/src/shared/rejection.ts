@@ -3,7 +3,8 @@
  * maps it to an error code); `reason` is a stable, specific name of the rule; `message`
  * is for a person.
  */
-export type RejectionCode = 'INVALID_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'RULE_VIOLATED' | 'CONFLICT';
+export type RejectionCode =
+  'INVALID_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'RULE_VIOLATED' | 'CONFLICT';
 
 export interface Rejection {
   readonly rejected: true;
@@ -22,10 +23,12 @@ export function reject(
   return { rejected: true, code, reason, message, ...(details ? { details } : {}) };
 }
 
-export const invalid = (reason: string, message: string) => reject('INVALID_INPUT', reason, message);
+export const invalid = (reason: string, message: string) =>
+  reject('INVALID_INPUT', reason, message);
 export const notFound = (reason: string, message: string) => reject('NOT_FOUND', reason, message);
 export const forbidden = (reason: string, message: string) => reject('FORBIDDEN', reason, message);
-export const ruleViolated = (reason: string, message: string) => reject('RULE_VIOLATED', reason, message);
+export const ruleViolated = (reason: string, message: string) =>
+  reject('RULE_VIOLATED', reason, message);
 
 export function isRejection(value: unknown): value is Rejection {
   return typeof value === 'object' && value !== null && (value as Rejection).rejected === true;

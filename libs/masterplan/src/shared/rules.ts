@@ -12,8 +12,13 @@ export function mustBeAdministrator(user: User, what: string): Rejection | undef
 }
 
 /** The user must be a representative of this actor (administrators included: no exception). */
-export function mustRepresent(actor: ActorState | undefined, actorId: string, user: User): Rejection | undefined {
-  if (!actor?.exists || actor.actorId !== actorId) return notFound('ACTOR_NOT_FOUND', `There is no actor '${actorId}'`);
+export function mustRepresent(
+  actor: ActorState | undefined,
+  actorId: string,
+  user: User,
+): Rejection | undefined {
+  if (!actor?.exists || actor.actorId !== actorId)
+    return notFound('ACTOR_NOT_FOUND', `There is no actor '${actorId}'`);
   return represents(actor, user)
     ? undefined
     : forbidden(

@@ -1,4 +1,8 @@
-import { SCHEMA_VERSIONS, isDomainEventType, type MasterplanDomainEvent } from './event-catalogue.js';
+import {
+  SCHEMA_VERSIONS,
+  isDomainEventType,
+  type MasterplanDomainEvent,
+} from './event-catalogue.js';
 
 type Data = Record<string, unknown>;
 /** Turns the data of one schema version into the next one's. */
@@ -16,7 +20,11 @@ const UPCASTERS: Partial<Record<string, Record<number, Upcaster>>> = {
 };
 
 /** A stored event's type and data in the shape the current code expects. */
-export function upcast(type: string, data: unknown, schemaVersion: number | undefined): MasterplanDomainEvent {
+export function upcast(
+  type: string,
+  data: unknown,
+  schemaVersion: number | undefined,
+): MasterplanDomainEvent {
   if (!isDomainEventType(type)) throw new Error(`Unknown event type '${type}'`);
   let version = schemaVersion ?? 1;
   let current = data as Data;

@@ -10,7 +10,13 @@ import type { WorkingGroupEvent, WorkingGroupState } from './working-group.js';
 export type WorkingGroupCommand =
   | {
       type: 'FormWorkingGroup';
-      data: { workingGroupId: string; masterplanId: string; themeFieldId: string; name: string; facilitatorActorId: string };
+      data: {
+        workingGroupId: string;
+        masterplanId: string;
+        themeFieldId: string;
+        name: string;
+        facilitatorActorId: string;
+      };
     }
   | { type: 'JoinWorkingGroup'; data: { workingGroupId: string; actorId: string } }
   | { type: 'LeaveWorkingGroup'; data: { workingGroupId: string; actorId: string } };
@@ -30,10 +36,20 @@ export function decideWorkingGroup(
     const { data } = command;
     const refused = firstRejection(
       mustBeAdministrator(ctx.user, 'form working groups'),
-      state.exists ? ruleViolated('WORKING_GROUP_EXISTS', `Working group '${data.workingGroupId}' already exists`) : undefined,
-      ctx.masterplan?.exists ? undefined : notFound('MASTERPLAN_NOT_FOUND', `There is no masterplan '${data.masterplanId}'`),
+      state.exists
+        ? ruleViolated(
+            'WORKING_GROUP_EXISTS',
+            `Working group '${data.workingGroupId}' already exists`,
+          )
+        : undefined,
+      ctx.masterplan?.exists
+        ? undefined
+        : notFound('MASTERPLAN_NOT_FOUND', `There is no masterplan '${data.masterplanId}'`),
       ctx.masterplan?.exists && !ctx.masterplan.themeFields[data.themeFieldId]
-        ? notFound('THEME_FIELD_NOT_FOUND', `Masterplan '${ctx.masterplan.title}' has no theme field '${data.themeFieldId}'`)
+        ? notFound(
+            'THEME_FIELD_NOT_FOUND',
+            `Masterplan '${ctx.masterplan.title}' has no theme field '${data.themeFieldId}'`,
+          )
         : undefined,
       mustExist(ctx.actor, data.facilitatorActorId),
       requireText(data.name, 'name', 200),
@@ -44,14 +60,28 @@ export function decideWorkingGroup(
   const joining = command.type === 'JoinWorkingGroup';
   const isMember = state.members.includes(data.actorId);
   const refused = firstRejection(
-    state.exists ? undefined : notFound('WORKING_GROUP_NOT_FOUND', `There is no working group '${data.workingGroupId}'`),
+    state.exists
+      ? undefined
+      : notFound('WORKING_GROUP_NOT_FOUND', `There is no working group '${data.workingGroupId}'`),
     mustExist(ctx.actor, data.actorId),
     ctx.user.isAdministrator || represents(ctx.actor, ctx.user)
       ? undefined
-      : forbidden('NOT_A_REPRESENTATIVE', `Only administrators or a representative of '${data.actorId}' may ${joining ? 'join' : 'leave'} for it`),
-    joining && isMember ? ruleViolated('ALREADY_A_MEMBER', `${ctx.actor?.name} is already a member of '${state.name}'`) : undefined,
-    !joining && !isMember ? ruleViolated('NOT_A_MEMBER', `${ctx.actor?.name} is not a member of '${state.name}'`) : undefined,
+      : forbidden(
+          'NOT_A_REPRESENTATIVE',
+          `Only administrators or a representative of '${data.actorId}' may ${joining ? 'join' : 'leave'} for it`,
+        ),
+    joining && isMember
+      ? ruleViolated(
+          'ALREADY_A_MEMBER',
+          `${ctx.actor?.name} is already a member of '${state.name}'`,
+        )
+      : undefined,
+    !joining && !isMember
+      ? ruleViolated('NOT_A_MEMBER', `${ctx.actor?.name} is not a member of '${state.name}'`)
+      : undefined,
   );
   if (refused) return refused;
-  return joining ? [{ type: 'WorkingGroupMemberJoined', data }] : [{ type: 'WorkingGroupMemberLeft', data }];
+  return joining
+    ? [{ type: 'WorkingGroupMemberJoined', data }]
+    : [{ type: 'WorkingGroupMemberLeft', data }];
 }

@@ -2,11 +2,24 @@ import type { Aggregate, DomainEvent } from '../shared/decider.js';
 
 export type WorkingGroupFormed = DomainEvent<
   'WorkingGroupFormed',
-  { workingGroupId: string; masterplanId: string; themeFieldId: string; name: string; facilitatorActorId: string }
+  {
+    workingGroupId: string;
+    masterplanId: string;
+    themeFieldId: string;
+    name: string;
+    facilitatorActorId: string;
+  }
 >;
-export type WorkingGroupMemberJoined = DomainEvent<'WorkingGroupMemberJoined', { workingGroupId: string; actorId: string }>;
-export type WorkingGroupMemberLeft = DomainEvent<'WorkingGroupMemberLeft', { workingGroupId: string; actorId: string }>;
-export type WorkingGroupEvent = WorkingGroupFormed | WorkingGroupMemberJoined | WorkingGroupMemberLeft;
+export type WorkingGroupMemberJoined = DomainEvent<
+  'WorkingGroupMemberJoined',
+  { workingGroupId: string; actorId: string }
+>;
+export type WorkingGroupMemberLeft = DomainEvent<
+  'WorkingGroupMemberLeft',
+  { workingGroupId: string; actorId: string }
+>;
+export type WorkingGroupEvent =
+  WorkingGroupFormed | WorkingGroupMemberJoined | WorkingGroupMemberLeft;
 
 /** A small group (Kleingruppe) working out proposals for one theme field. */
 export interface WorkingGroupState {

@@ -1,0 +1,30 @@
+import { CommandExecutor } from '../shared/command-executor.js';
+import { DomainCommand, commandHandler, type DataOf } from '../shared/domain-command.js';
+import { actorAggregate } from './actor.js';
+import { decideActor, type ActorCommand } from './decide.js';
+
+export class RegisterActor extends DomainCommand<DataOf<ActorCommand, 'RegisterActor'>> {}
+export class AppointRepresentative extends DomainCommand<
+  DataOf<ActorCommand, 'AppointRepresentative'>
+> {}
+export class RevokeRepresentative extends DomainCommand<
+  DataOf<ActorCommand, 'RevokeRepresentative'>
+> {}
+
+const onActor =
+  <T extends ActorCommand['type']>(type: T) =>
+  (executor: CommandExecutor, command: DomainCommand<DataOf<ActorCommand, T>>) =>
+    executor.execute({
+      aggregate: actorAggregate,
+      entityId: command.data.actorId,
+      commandName: type,
+      meta: command.meta,
+      decide: (state) =>
+        decideActor({ type, data: command.data } as ActorCommand, state, command.meta),
+    });
+
+export const actorHandlers = [
+  commandHandler(RegisterActor, onActor('RegisterActor')),
+  commandHandler(AppointRepresentative, onActor('AppointRepresentative')),
+  commandHandler(RevokeRepresentative, onActor('RevokeRepresentative')),
+];

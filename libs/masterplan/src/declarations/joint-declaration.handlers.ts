@@ -1,0 +1,44 @@
+import { actorAggregate } from '../actors/actor.js';
+import { masterplanAggregate } from '../masterplans/masterplan.js';
+import { CommandExecutor } from '../shared/command-executor.js';
+import { DomainCommand, commandHandler, type DataOf } from '../shared/domain-command.js';
+import { decideJointDeclaration, type JointDeclarationCommand } from './decide.js';
+import { jointDeclarationAggregate } from './joint-declaration.js';
+
+export class DraftJointDeclaration extends DomainCommand<
+  DataOf<JointDeclarationCommand, 'DraftJointDeclaration'>
+> {}
+export class SignJointDeclaration extends DomainCommand<
+  DataOf<JointDeclarationCommand, 'SignJointDeclaration'>
+> {}
+export class PublishJointDeclaration extends DomainCommand<
+  DataOf<JointDeclarationCommand, 'PublishJointDeclaration'>
+> {}
+
+const onDeclaration =
+  <T extends JointDeclarationCommand['type']>(type: T) =>
+  (executor: CommandExecutor, command: DomainCommand<DataOf<JointDeclarationCommand, T>>) => {
+    const data = command.data as DataOf<JointDeclarationCommand, T> & {
+      actorId?: string;
+      masterplanId?: string;
+    };
+    return executor.execute({
+      aggregate: jointDeclarationAggregate,
+      entityId: data.declarationId,
+      commandName: type,
+      meta: command.meta,
+      ...(data.actorId !== undefined ? { actingFor: data.actorId } : {}),
+      decide: async (state) =>
+        decideJointDeclaration({ type, data } as JointDeclarationCommand, state, {
+          ...command.meta,
+          actor: await executor.stateOf(actorAggregate, data.actorId),
+          masterplan: await executor.stateOf(masterplanAggregate, data.masterplanId),
+        }),
+    });
+  };
+
+export const jointDeclarationHandlers = [
+  commandHandler(DraftJointDeclaration, onDeclaration('DraftJointDeclaration')),
+  commandHandler(SignJointDeclaration, onDeclaration('SignJointDeclaration')),
+  commandHandler(PublishJointDeclaration, onDeclaration('PublishJointDeclaration')),
+];

@@ -1,0 +1,50 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import {
+  EVENT_STORE,
+  EVENT_STORE_CONFIG,
+  type EventStore,
+  type EventStoreConfig,
+} from '@ml/event-store';
+import { actorHandlers } from './actors/actor.handlers.js';
+import { commitmentHandlers } from './commitments/commitment.handlers.js';
+import { jointDeclarationHandlers } from './declarations/joint-declaration.handlers.js';
+import { dialogueHandlers } from './dialogues/dialogue.handlers.js';
+import { masterplanHandlers } from './masterplans/masterplan.handlers.js';
+import { measureHandlers } from './measures/measure.handlers.js';
+import { defineMeasureForAcceptedProposal } from './proposals/define-measure-for-accepted-proposal.reaction.js';
+import { proposalHandlers } from './proposals/proposal.handlers.js';
+import { REACTIONS } from './reactions/reaction.js';
+import { ReactionRunner } from './reactions/reaction-runner.js';
+import { ReadStore } from './read-store/read-store.js';
+import { CommandExecutor } from './shared/command-executor.js';
+import { workingGroupHandlers } from './working-groups/working-group.handlers.js';
+
+/** The masterplan domain behind Nest's command bus, with its reactions. */
+@Module({
+  imports: [CqrsModule.forRoot()],
+  providers: [
+    {
+      provide: CommandExecutor,
+      useFactory: (store: EventStore) => new CommandExecutor(store),
+      inject: [EVENT_STORE],
+    },
+    {
+      provide: ReadStore,
+      useFactory: (config: EventStoreConfig) => ReadStore.inDataDir(config.dataDir),
+      inject: [EVENT_STORE_CONFIG],
+    },
+    { provide: REACTIONS, useValue: [defineMeasureForAcceptedProposal] },
+    ReactionRunner,
+    ...actorHandlers,
+    ...masterplanHandlers,
+    ...dialogueHandlers,
+    ...workingGroupHandlers,
+    ...proposalHandlers,
+    ...measureHandlers,
+    ...commitmentHandlers,
+    ...jointDeclarationHandlers,
+  ],
+  exports: [CqrsModule, CommandExecutor, ReadStore, ReactionRunner],
+})
+export class MasterplanModule {}
