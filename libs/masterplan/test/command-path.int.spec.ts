@@ -3,20 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '@ml/event-store';
-import { AppointRepresentative, RegisterActor } from '../src/actors/actor.handlers.js';
+import { RegisterActor } from '../src/actors/actor.handlers.js';
 import { DeclareCommitment, WithdrawCommitment } from '../src/commitments/commitment.handlers.js';
-import { DefineThemeField, InitiateMasterplan } from '../src/masterplans/masterplan.handlers.js';
-import { AcceptProposal, SubmitProposal } from '../src/proposals/proposal.handlers.js';
-import {
-  commandMetadata,
-  newEntityId,
-  type CommandMetadata,
-} from '../src/shared/command-metadata.js';
+import { newEntityId } from '../src/shared/command-metadata.js';
 import type { CommandOutcome } from '../src/shared/command-executor.js';
 import type { DomainCommand, CommandResult } from '../src/shared/domain-command.js';
 import { isRejection, type Rejection } from '../src/shared/rejection.js';
 import { startDomain, type DomainApp } from './domain-app.js';
-import { admin, dgbRep, ihkRep, motion, resolution } from './fixtures.js';
+import { admin, dgbRep, ihkRep } from './fixtures.js';
+import { acceptProposal, meta, setTheStage } from './story.js';
 
 async function collect(iterable: AsyncIterable<RecordedEvent>) {
   const all: RecordedEvent[] = [];
@@ -40,64 +35,10 @@ describe('the command path on the embedded store', () => {
       throw new Error(`expected a rejection, got ${JSON.stringify(result)}`);
     return result;
   };
-  const meta = (
-    user = admin,
-    options: Parameters<typeof commandMetadata>[1] = {},
-  ): CommandMetadata => commandMetadata(user, options);
 
-  /** Two actors with representatives, a masterplan with a theme field, an accepted proposal. */
   async function story() {
-    for (const [actorId, name, kind, rep] of [
-      ['ihk', 'IHK Aachen', 'chamber', ihkRep],
-      ['dgb', 'DGB', 'union', dgbRep],
-    ] as const) {
-      await ok(new RegisterActor({ actorId, name, kind }, meta()));
-      await ok(
-        new AppointRepresentative({ actorId, userId: rep.userId, name: rep.userId }, meta()),
-      );
-    }
-    await ok(
-      new InitiateMasterplan(
-        {
-          masterplanId: 'mp',
-          title: 'Masterplan Industrie Aachen 2020',
-          region: 'Aachen',
-          motion,
-          resolution,
-        },
-        meta(),
-      ),
-    );
-    await ok(
-      new DefineThemeField(
-        {
-          masterplanId: 'mp',
-          themeFieldId: 'fachkraefte',
-          name: 'Fachkräfte',
-          description: 'Skilled workers',
-        },
-        meta(),
-      ),
-    );
-    await ok(
-      new SubmitProposal(
-        {
-          proposalId: 'p-1',
-          masterplanId: 'mp',
-          themeFieldId: 'fachkraefte',
-          actorId: 'ihk',
-          title: 'Ausbildungsoffensive',
-          description: 'More apprenticeships',
-        },
-        meta(ihkRep),
-      ),
-    );
-    const accepted = await ok(
-      new AcceptProposal(
-        { proposalId: 'p-1', measureId: 'm-1', measureKind: 'quick_win' },
-        meta(admin, { correlationId: 'corr-accept' }),
-      ),
-    );
+    await setTheStage(domain.commands);
+    const accepted = await acceptProposal(domain.commands);
     await domain.reactions.reached(accepted.position);
   }
 
