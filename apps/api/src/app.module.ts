@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { EventStoreModule, type EventStoreConfig } from '@ml/event-store';
+import { MasterplanModule } from '@ml/masterplan';
 import { HealthModule } from './health/health.module.js';
 
 export interface AppOptions {
@@ -23,6 +24,7 @@ export class AppModule {
           sortSchema: true,
           graphiql: true,
         }),
+        MasterplanModule,
         HealthModule,
       ],
     };

@@ -1,0 +1,51 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { CommandBus } from '@nestjs/cqrs';
+import { ConfigurationError, EVENT_STORE, type EventStore } from '@ml/event-store';
+import { ReactionRunner } from '@ml/masterplan';
+import { CliModule } from './cli.module.js';
+import { seedAachenDemo } from './seed/aachen-demo.js';
+
+const USAGE = `Usage: node dist/apps/cli/src/main.js <verb>
+
+Verbs:
+  seed-demo   build the Aachen demo masterplan through real commands (safe to repeat)
+`;
+
+async function seedDemo(): Promise<void> {
+  const app = await NestFactory.createApplicationContext(CliModule, {
+    logger: ['error', 'warn'],
+    abortOnError: false,
+  });
+  await app.init();
+  try {
+    const report = await seedAachenDemo(app.get(CommandBus), app.get(ReactionRunner));
+    const store = app.get<EventStore>(EVENT_STORE);
+    const byType = new Map<string, number>();
+    let total = 0;
+    for await (const event of store.readAll()) {
+      total++;
+      byType.set(event.type, (byType.get(event.type) ?? 0) + 1);
+    }
+    console.log(
+      `Aachen demo: ${report.commands} commands, ${report.repeated} of them repeats of an earlier run.`,
+    );
+    console.log(`The store now holds ${total} events:`);
+    for (const [type, count] of [...byType].sort((a, b) => b[1] - a[1]))
+      console.log(`  ${String(count).padStart(4)}  ${type}`);
+  } finally {
+    await app.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const verb = process.argv[2];
+  if (verb === 'seed-demo') return seedDemo();
+  process.stderr.write(USAGE);
+  process.exit(verb ? 2 : 0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigurationError ? `Cannot start: ${error.message}` : error);
+  process.exit(1);
+});
