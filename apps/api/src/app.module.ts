@@ -1,8 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { EventStoreModule, type EventStoreConfig } from '@ml/event-store';
-import { MasterplanModule } from '@ml/masterplan';
+import { MasterplanGraphqlModule, MasterplanModule, ReadStore } from '@ml/masterplan';
+import { AuthModule } from './auth/auth.module.js';
+import { TokenVerifier } from './auth/tokens.js';
+import { GraphQLHttpDriver, type GraphQLHttpOptions } from './graphql/graphql-http.driver.js';
+import { graphqlOptions } from './graphql/graphql-options.js';
 import { HealthModule } from './health/health.module.js';
 
 export interface AppOptions {
@@ -17,14 +20,15 @@ export class AppModule {
       module: AppModule,
       imports: [
         EventStoreModule.forRoot(options.eventStore),
-        GraphQLModule.forRoot<MercuriusDriverConfig>({
-          driver: MercuriusDriver,
-          path: '/graphql',
-          autoSchemaFile: true,
-          sortSchema: true,
-          graphiql: true,
-        }),
         MasterplanModule,
+        AuthModule,
+        GraphQLModule.forRootAsync<GraphQLHttpOptions>({
+          driver: GraphQLHttpDriver,
+          imports: [AuthModule, MasterplanModule],
+          inject: [TokenVerifier, ReadStore],
+          useFactory: graphqlOptions,
+        }),
+        MasterplanGraphqlModule,
         HealthModule,
       ],
     };

@@ -16,6 +16,7 @@ import { defineMeasureForAcceptedProposal } from './proposals/define-measure-for
 import { proposalHandlers } from './proposals/proposal.handlers.js';
 import { REACTIONS } from './reactions/reaction.js';
 import { ReactionRunner } from './reactions/reaction-runner.js';
+import { Projector } from './projections/projector.js';
 import { ReadStore } from './read-store/read-store.js';
 import { CommandExecutor } from './shared/command-executor.js';
 import { workingGroupHandlers } from './working-groups/working-group.handlers.js';
@@ -36,6 +37,7 @@ import { workingGroupHandlers } from './working-groups/working-group.handlers.js
     },
     { provide: REACTIONS, useValue: [defineMeasureForAcceptedProposal] },
     ReactionRunner,
+    Projector,
     ...actorHandlers,
     ...masterplanHandlers,
     ...dialogueHandlers,
@@ -45,6 +47,6 @@ import { workingGroupHandlers } from './working-groups/working-group.handlers.js
     ...commitmentHandlers,
     ...jointDeclarationHandlers,
   ],
-  exports: [CqrsModule, CommandExecutor, ReadStore, ReactionRunner],
+  exports: [CqrsModule, CommandExecutor, ReadStore, ReactionRunner, Projector],
 })
 export class MasterplanModule {}

@@ -1,45 +1,89 @@
 import Database from 'better-sqlite3';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogStart, Position } from '@ml/event-store';
+
+type Params = unknown[];
 
 /**
  * The local SQLite file that holds what is derived from the log: checkpoints of the
  * subscriptions and the read models. Each server instance has its own, also when the
- * events live in EventStoreDB, so instances scale out without sharing it.
+ * events live in EventStoreDB, so instances scale out without sharing it. An in-memory
+ * one (`ReadStore.inMemory()`) folds the log up to a past moment for time travel.
  */
 export class ReadStore {
   readonly db: Database.Database;
-  private readonly getCheckpoint;
-  private readonly putCheckpoint;
+  /** Read queries run so far; lets tests prove that a query costs a bounded number of them. */
+  queries = 0;
+  private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(file: string) {
+  constructor(readonly file: string) {
     this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
+    if (file !== ':memory:') this.db.pragma('journal_mode = WAL');
     // Read models are rebuilt from the log after a power loss, so commits need not be synced.
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(`CREATE TABLE IF NOT EXISTS checkpoints (
       name TEXT PRIMARY KEY, position TEXT NOT NULL, updated_at INTEGER NOT NULL
     ) WITHOUT ROWID`);
-    this.getCheckpoint = this.db.prepare<[string], { position: string }>(
-      'SELECT position FROM checkpoints WHERE name = ?',
-    );
-    this.putCheckpoint = this.db.prepare(
-      `INSERT INTO checkpoints (name, position, updated_at) VALUES (?, ?, ?)
-       ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
-    );
+  }
+
+  static fileIn(dataDir: string): string {
+    return join(dataDir, 'read-models.sqlite');
   }
 
   static inDataDir(dataDir: string): ReadStore {
-    return new ReadStore(join(dataDir, 'read-models.sqlite'));
+    return new ReadStore(ReadStore.fileIn(dataDir));
+  }
+
+  static inMemory(): ReadStore {
+    return new ReadStore(':memory:');
+  }
+
+  /** Replaces the file at `target` with the one at `source` (both closed), with their WAL files. */
+  static replace(source: string, target: string): void {
+    for (const suffix of ['-wal', '-shm']) rmSync(target + suffix, { force: true });
+    renameSync(source, target);
+    for (const suffix of ['-wal', '-shm']) if (existsSync(source + suffix)) rmSync(source + suffix);
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  run(sql: string, ...params: Params): void {
+    this.statement(sql).run(...params);
+  }
+
+  get<T>(sql: string, ...params: Params): T | undefined {
+    this.queries++;
+    return this.statement(sql).get(...params) as T | undefined;
+  }
+
+  all<T>(sql: string, ...params: Params): T[] {
+    this.queries++;
+    return this.statement(sql).all(...params) as T[];
   }
 
   checkpoint(name: string): LogStart {
-    return (this.getCheckpoint.get(name)?.position as Position | undefined) ?? 'start';
+    const row = this.statement('SELECT position FROM checkpoints WHERE name = ?').get(name) as
+      { position: string } | undefined;
+    return (row?.position as Position | undefined) ?? 'start';
   }
 
   /** Saves a checkpoint; inside `transaction` it commits together with the read-model change. */
   saveCheckpoint(name: string, position: Position): void {
-    this.putCheckpoint.run(name, position, Date.now());
+    this.run(
+      `INSERT INTO checkpoints (name, position, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
+      name,
+      position,
+      Date.now(),
+    );
   }
 
   transaction<T>(work: () => T): T {

@@ -1,0 +1,114 @@
+import {
+  SignJWT,
+  createRemoteJWKSet,
+  errors,
+  importSPKI,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type CryptoKey,
+} from 'jose';
+import type { User } from '@ml/masterplan';
+import { LOCAL_ISSUER, type SigningKey } from './signing-key.js';
+
+export const ADMINISTRATOR_ROLE = 'administrator';
+
+/** Settings for tokens from an external identity provider (all optional). */
+export interface ExternalIdentityProvider {
+  /** PEM (SPKI) public key, or a JWKS URL; one of them. */
+  publicKeyPem?: string;
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+  /** Claim that lists the user's roles; `administrator` among them makes an administrator. */
+  rolesClaim: string;
+}
+
+export function externalProviderFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): ExternalIdentityProvider | undefined {
+  if (!env.JWT_PUBLIC_KEY && !env.JWT_JWKS_URL) return undefined;
+  return {
+    ...(env.JWT_PUBLIC_KEY ? { publicKeyPem: env.JWT_PUBLIC_KEY.replace(/\\n/g, '\n') } : {}),
+    ...(env.JWT_JWKS_URL ? { jwksUrl: env.JWT_JWKS_URL } : {}),
+    ...(env.JWT_ISSUER ? { issuer: env.JWT_ISSUER } : {}),
+    ...(env.JWT_AUDIENCE ? { audience: env.JWT_AUDIENCE } : {}),
+    rolesClaim: env.JWT_ROLES_CLAIM ?? 'roles',
+  };
+}
+
+/** A token that does not prove who the caller is; the message says why. */
+export class InvalidToken extends Error {}
+
+/** Verifies bearer tokens: the server's own (issuer `masterplan-ledger`) and an external provider's. */
+export class TokenVerifier {
+  private constructor(
+    private readonly local: SigningKey,
+    private readonly external: ExternalIdentityProvider | undefined,
+    private readonly externalKey: CryptoKey | JWTVerifyGetKey | undefined,
+  ) {}
+
+  static async create(
+    local: SigningKey,
+    external?: ExternalIdentityProvider,
+  ): Promise<TokenVerifier> {
+    let key: CryptoKey | JWTVerifyGetKey | undefined;
+    if (external?.publicKeyPem)
+      key = await importSPKI(external.publicKeyPem, 'RS256').catch(() =>
+        importSPKI(external.publicKeyPem!, 'ES256'),
+      );
+    else if (external?.jwksUrl) key = createRemoteJWKSet(new URL(external.jwksUrl));
+    return new TokenVerifier(local, external, key);
+  }
+
+  async verify(token: string): Promise<User> {
+    try {
+      const issuer = decodeIssuer(token);
+      if (issuer === LOCAL_ISSUER || !this.externalKey) {
+        const { payload } = await jwtVerify(token, this.local.publicKey, { issuer: LOCAL_ISSUER });
+        return userOf(payload, 'roles');
+      }
+      const { payload } = await jwtVerify(token, this.externalKey as CryptoKey, {
+        ...(this.external?.issuer ? { issuer: this.external.issuer } : {}),
+        ...(this.external?.audience ? { audience: this.external.audience } : {}),
+      });
+      return userOf(payload, this.external!.rolesClaim);
+    } catch (error) {
+      if (error instanceof InvalidToken) throw error;
+      if (error instanceof errors.JWTExpired) throw new InvalidToken('The token has expired');
+      throw new InvalidToken(`The token is not valid: ${(error as Error).message}`);
+    }
+  }
+}
+
+export async function issueToken(
+  key: SigningKey,
+  user: { userId: string; roles: string[] },
+  expiresIn = '12h',
+): Promise<string> {
+  return new SignJWT({ roles: user.roles })
+    .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' })
+    .setSubject(user.userId)
+    .setIssuer(LOCAL_ISSUER)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(key.privateKey);
+}
+
+function decodeIssuer(token: string): string | undefined {
+  const [, payload] = token.split('.');
+  if (!payload) throw new InvalidToken('The token is not a JWT');
+  try {
+    return (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as JWTPayload).iss;
+  } catch {
+    throw new InvalidToken('The token is not a JWT');
+  }
+}
+
+function userOf(payload: JWTPayload, rolesClaim: string): User {
+  if (typeof payload.sub !== 'string' || payload.sub.length === 0)
+    throw new InvalidToken('The token names no user (sub)');
+  const roles = payload[rolesClaim];
+  const list = Array.isArray(roles) ? roles : typeof roles === 'string' ? roles.split(/[ ,]+/) : [];
+  return { userId: payload.sub, isAdministrator: list.includes(ADMINISTRATOR_ROLE) };
+}

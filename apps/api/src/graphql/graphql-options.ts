@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { GraphQLError } from 'graphql';
+import { formatError, ReadStore, ReadView, type GqlContext, type User } from '@ml/masterplan';
+import { InvalidToken, TokenVerifier } from '../auth/tokens.js';
+import type { GraphQLHttpOptions } from './graphql-http.driver.js';
+
+/** Who the caller is, from `Authorization: Bearer <token>`; no header: a public reader. */
+async function authenticate(verifier: TokenVerifier, authorization: unknown): Promise<User | null> {
+  if (authorization == null || authorization === '') return null;
+  const match = typeof authorization === 'string' ? /^Bearer\s+(\S+)$/i.exec(authorization) : null;
+  try {
+    if (!match) throw new InvalidToken('The Authorization header must be "Bearer <token>"');
+    return await verifier.verify(match[1]!);
+  } catch (error) {
+    throw new GraphQLError(
+      error instanceof InvalidToken ? error.message : 'The token could not be checked',
+      {
+        extensions: { code: 'UNAUTHENTICATED' },
+      },
+    );
+  }
+}
+
+const correlationIdOf = (value: unknown) =>
+  typeof value === 'string' && /^[\w.:-]{1,100}$/.test(value) ? value : randomUUID();
+
+export function graphqlOptions(verifier: TokenVerifier, readStore: ReadStore): GraphQLHttpOptions {
+  return {
+    path: '/graphql',
+    autoSchemaFile: true,
+    sortSchema: true,
+    async httpContext(request: FastifyRequest): Promise<GqlContext> {
+      return {
+        user: await authenticate(verifier, request.headers.authorization),
+        view: new ReadView(readStore),
+        correlationId: correlationIdOf(request.headers['x-correlation-id']),
+      };
+    },
+    async socketContext(params): Promise<GqlContext> {
+      return {
+        user: await authenticate(verifier, params?.authorization ?? params?.Authorization),
+        view: new ReadView(readStore),
+        correlationId: randomUUID(),
+      };
+    },
+    async authenticateSocket(params) {
+      await authenticate(verifier, params?.authorization ?? params?.Authorization);
+    },
+    formatError,
+  };
+}

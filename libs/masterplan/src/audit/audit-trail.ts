@@ -1,0 +1,97 @@
+import type { ReadStore } from '../read-store/read-store.js';
+import type { AuditRow } from '../read-store/rows.js';
+import type { EntityRef, EntityType } from './entities.js';
+
+/** What the audit trail can be narrowed to; every given criterion must hold. */
+export interface AuditCriteria {
+  organisationId?: string | null;
+  userId?: string | null;
+  entityType?: EntityType | null;
+  entityId?: string | null;
+  masterplanId?: string | null;
+  eventTypes?: string[] | null;
+  occurredFrom?: Date | null;
+  occurredBefore?: Date | null;
+  correlationId?: string | null;
+}
+
+export interface AuditPage {
+  rows: AuditRow[];
+  hasMore: boolean;
+}
+
+export const encodeCursor = (position: string) =>
+  Buffer.from(position, 'utf8').toString('base64url');
+export const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8');
+
+/** One page of the audit trail, by log position, oldest or newest first. */
+export function auditPage(
+  store: ReadStore,
+  criteria: AuditCriteria,
+  page: { first: number; afterPosition?: string; newestFirst: boolean },
+): AuditPage {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  let from = 'audit_entries e';
+  if (criteria.entityType && criteria.entityId) {
+    from +=
+      ' JOIN audit_entities x ON x.position = e.position AND x.entity_type = ? AND x.entity_id = ?';
+    params.push(criteria.entityType, criteria.entityId);
+  } else if (criteria.entityType) {
+    where.push('e.entity_type = ?');
+    params.push(criteria.entityType);
+  }
+  const equal = (column: string, value: string | null | undefined) => {
+    if (value != null) {
+      where.push(`e.${column} = ?`);
+      params.push(value);
+    }
+  };
+  equal('organisation_id', criteria.organisationId);
+  equal('user_id', criteria.userId);
+  equal('masterplan_id', criteria.masterplanId);
+  equal('correlation_id', criteria.correlationId);
+  if (criteria.eventTypes?.length) {
+    where.push('e.event_type IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(criteria.eventTypes));
+  }
+  if (criteria.occurredFrom) {
+    where.push('e.occurred_at >= ?');
+    params.push(criteria.occurredFrom.toISOString());
+  }
+  if (criteria.occurredBefore) {
+    where.push('e.occurred_at < ?');
+    params.push(criteria.occurredBefore.toISOString());
+  }
+  if (page.afterPosition !== undefined) {
+    where.push(page.newestFirst ? 'e.position < ?' : 'e.position > ?');
+    params.push(page.afterPosition);
+  }
+  const sql = `SELECT e.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY e.position ${page.newestFirst ? 'DESC' : 'ASC'} LIMIT ?`;
+  const rows = store.all<AuditRow>(sql, ...params, page.first + 1);
+  return { rows: rows.slice(0, page.first), hasMore: rows.length > page.first };
+}
+
+/** The same criteria, checked on one live entry (for subscriptions). */
+export function matchesCriteria(
+  row: AuditRow,
+  entities: EntityRef[],
+  criteria: AuditCriteria | null | undefined,
+): boolean {
+  if (!criteria) return true;
+  if (criteria.organisationId != null && row.organisation_id !== criteria.organisationId)
+    return false;
+  if (criteria.userId != null && row.user_id !== criteria.userId) return false;
+  if (criteria.masterplanId != null && row.masterplan_id !== criteria.masterplanId) return false;
+  if (criteria.correlationId != null && row.correlation_id !== criteria.correlationId) return false;
+  if (criteria.eventTypes?.length && !criteria.eventTypes.includes(row.event_type)) return false;
+  if (criteria.occurredFrom && row.occurred_at < criteria.occurredFrom.toISOString()) return false;
+  if (criteria.occurredBefore && row.occurred_at >= criteria.occurredBefore.toISOString())
+    return false;
+  if (criteria.entityType && criteria.entityId) {
+    return entities.some((e) => e.type === criteria.entityType && e.id === criteria.entityId);
+  }
+  if (criteria.entityType && row.entity_type !== criteria.entityType) return false;
+  return true;
+}

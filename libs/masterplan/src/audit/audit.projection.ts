@@ -1,0 +1,99 @@
+import type { Projection } from '../projections/projection.js';
+import { occurredAt } from '../projections/projection.js';
+import type { ReadStore } from '../read-store/read-store.js';
+import type { StoredEvent } from '../shared/stored-event.js';
+import { entitiesOf, primaryEntity } from './entities.js';
+import { summarize, type Names } from './summary.js';
+
+/**
+ * One row per stored event, with who, for whom, on what and a human summary, indexed for
+ * the audit questions: by organisation, user, entity, masterplan, type, time, correlation.
+ * It runs after the other projections, so the names it quotes are those of that moment.
+ */
+export const auditProjection: Projection = {
+  name: 'audit',
+  schema: `
+    CREATE TABLE IF NOT EXISTS audit_entries (
+      position TEXT PRIMARY KEY, event_id TEXT NOT NULL, event_type TEXT NOT NULL, stream_id TEXT NOT NULL,
+      revision INTEGER NOT NULL, entity_type TEXT NOT NULL, entity_id TEXT NOT NULL, masterplan_id TEXT,
+      user_id TEXT, organisation_id TEXT, roles TEXT NOT NULL, correlation_id TEXT, causation_id TEXT,
+      occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL, data TEXT NOT NULL, summary TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS audit_by_organisation ON audit_entries (organisation_id, position);
+    CREATE INDEX IF NOT EXISTS audit_by_user ON audit_entries (user_id, position);
+    CREATE INDEX IF NOT EXISTS audit_by_masterplan ON audit_entries (masterplan_id, position);
+    CREATE INDEX IF NOT EXISTS audit_by_type ON audit_entries (event_type, position);
+    CREATE INDEX IF NOT EXISTS audit_by_correlation ON audit_entries (correlation_id, position);
+    CREATE INDEX IF NOT EXISTS audit_by_time ON audit_entries (occurred_at);
+    CREATE TABLE IF NOT EXISTS audit_entities (
+      entity_type TEXT NOT NULL, entity_id TEXT NOT NULL, position TEXT NOT NULL,
+      PRIMARY KEY (entity_type, entity_id, position)
+    ) WITHOUT ROWID;
+  `,
+  apply(event, store) {
+    const entity = primaryEntity(event);
+    const acting = event.metadata.actor;
+    store.run(
+      `INSERT INTO audit_entries (position, event_id, event_type, stream_id, revision, entity_type, entity_id, masterplan_id,
+         user_id, organisation_id, roles, correlation_id, causation_id, occurred_at, recorded_at, data, summary)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      event.position,
+      event.id,
+      event.type,
+      event.streamId,
+      event.revision,
+      entity.type,
+      entity.id,
+      masterplanOf(event, store),
+      acting?.userId ?? null,
+      acting?.organisationId ?? null,
+      JSON.stringify(acting?.roles ?? []),
+      event.metadata.correlationId ?? null,
+      event.metadata.causationId ?? null,
+      occurredAt(event),
+      event.recordedAt.toISOString(),
+      JSON.stringify(event.data),
+      summarize(event, namesIn(store)),
+    );
+    for (const ref of entitiesOf(event)) {
+      store.run(
+        'INSERT OR IGNORE INTO audit_entities (entity_type, entity_id, position) VALUES (?, ?, ?)',
+        ref.type,
+        ref.id,
+        event.position,
+      );
+    }
+  },
+};
+
+function masterplanOf(event: StoredEvent, store: ReadStore): string | null {
+  const data = event.data as Record<string, unknown>;
+  if (typeof data.masterplanId === 'string') return data.masterplanId;
+  const lookup = (sql: string, id: unknown) =>
+    typeof id === 'string' ? (store.get<{ m: string }>(sql, id)?.m ?? null) : null;
+  return (
+    lookup('SELECT masterplan_id AS m FROM measures WHERE measure_id = ?', data.measureId) ??
+    lookup('SELECT masterplan_id AS m FROM proposals WHERE proposal_id = ?', data.proposalId) ??
+    lookup('SELECT masterplan_id AS m FROM dialogues WHERE dialogue_id = ?', data.dialogueId) ??
+    lookup(
+      'SELECT masterplan_id AS m FROM working_groups WHERE working_group_id = ?',
+      data.workingGroupId,
+    ) ??
+    lookup(
+      'SELECT masterplan_id AS m FROM joint_declarations WHERE declaration_id = ?',
+      data.declarationId,
+    )
+  );
+}
+
+function namesIn(store: ReadStore): Names {
+  const name = (sql: string) => (id: string) => store.get<{ n: string }>(sql, id)?.n ?? id;
+  return {
+    actor: name('SELECT name AS n FROM actors WHERE actor_id = ?'),
+    measure: name('SELECT title AS n FROM measures WHERE measure_id = ?'),
+    proposal: name('SELECT title AS n FROM proposals WHERE proposal_id = ?'),
+    masterplan: name('SELECT title AS n FROM masterplans WHERE masterplan_id = ?'),
+    dialogue: name('SELECT title AS n FROM dialogues WHERE dialogue_id = ?'),
+    workingGroup: name('SELECT name AS n FROM working_groups WHERE working_group_id = ?'),
+  };
+}

@@ -1,0 +1,164 @@
+import {
+  Args,
+  ArgsType,
+  Context,
+  Field,
+  GraphQLISODateTime,
+  InputType,
+  Int,
+  Parent,
+  Query,
+  registerEnumType,
+  ResolveField,
+  Resolver,
+  Subscription,
+} from '@nestjs/graphql';
+import { badInput, requireUser, type GqlContext } from '../graphql/context.js';
+import { toActor, toAuditEntry } from '../graphql/mappers.js';
+import { Actor, AuditEntry, AuditEntryConnection } from '../graphql/models.js';
+import { PushQueue } from '../graphql/push-queue.js';
+import type { ReadView } from '../read-store/read-view.js';
+import { AuditFeed } from './audit-feed.js';
+import {
+  auditPage,
+  decodeCursor,
+  encodeCursor,
+  matchesCriteria,
+  type AuditCriteria,
+} from './audit-trail.js';
+import type { EntityType } from './entities.js';
+
+export enum AuditEntityTypeValue {
+  MASTERPLAN = 'masterplan',
+  ACTOR = 'actor',
+  MEASURE = 'measure',
+  COMMITMENT = 'commitment',
+  PROPOSAL = 'proposal',
+  DIALOGUE = 'dialogue',
+  WORKING_GROUP = 'working_group',
+  JOINT_DECLARATION = 'joint_declaration',
+}
+registerEnumType(AuditEntityTypeValue, {
+  name: 'AuditEntityType',
+  description: 'The kinds of entity the audit trail can be narrowed to.',
+});
+
+export enum AuditOrder {
+  OLDEST_FIRST = 'oldest_first',
+  NEWEST_FIRST = 'newest_first',
+}
+registerEnumType(AuditOrder, {
+  name: 'AuditOrder',
+  description: 'The order of audit entries, by log position.',
+});
+
+@InputType({ description: 'Narrows the audit trail; every criterion given must hold.' })
+export class AuditFilter {
+  @Field({ nullable: true, description: 'The actor (organisation) a user acted for.' })
+  organisationId?: string;
+  @Field({ nullable: true, description: 'The user who acted.' }) userId?: string;
+  @Field(() => AuditEntityTypeValue, {
+    nullable: true,
+    description:
+      'With entityId: every entry that concerns that entity. Alone: entries chiefly about that kind of entity.',
+  })
+  entityType?: EntityType;
+  @Field({ nullable: true }) entityId?: string;
+  @Field({ nullable: true }) masterplanId?: string;
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Event types, e.g. ["CommitmentDeclared", "CommitmentWithdrawn"].',
+  })
+  eventTypes?: string[];
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'Entries that occurred at or after this time.',
+  })
+  occurredFrom?: Date;
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'Entries that occurred before this time.',
+  })
+  occurredBefore?: Date;
+  @Field({ nullable: true, description: 'All entries caused by one request.' })
+  correlationId?: string;
+}
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { defaultValue: 50, description: 'Entries per page, 1 to 500.' })
+  first!: number;
+  @Field({ nullable: true, description: 'The endCursor of the previous page.' }) after?: string;
+  @Field(() => AuditOrder, { defaultValue: AuditOrder.OLDEST_FIRST }) order!: AuditOrder;
+}
+
+/** A page of the audit trail as a connection; the audit names people, so it needs a token. */
+export function auditConnection(
+  ctx: GqlContext,
+  view: ReadView,
+  criteria: AuditCriteria,
+  page: PageArgs,
+): AuditEntryConnection {
+  requireUser(ctx, 'read the audit trail');
+  if (!Number.isInteger(page.first) || page.first < 1 || page.first > 500)
+    throw badInput('first must be between 1 and 500', 'first');
+  if (criteria.entityId && !criteria.entityType)
+    throw badInput('entityId needs entityType', 'entityType');
+  const result = auditPage(view.store, criteria, {
+    first: page.first,
+    newestFirst: page.order === AuditOrder.NEWEST_FIRST,
+    ...(page.after ? { afterPosition: decodeCursor(page.after) } : {}),
+  });
+  const edges = result.rows.map((row) => ({
+    cursor: encodeCursor(row.position),
+    node: toAuditEntry(row, view),
+  }));
+  return {
+    edges,
+    pageInfo: { hasNextPage: result.hasMore, endCursor: edges.at(-1)?.cursor ?? null },
+  };
+}
+
+@Resolver(() => AuditEntry)
+export class AuditResolver {
+  constructor(private readonly feed: AuditFeed) {}
+
+  @Query(() => AuditEntryConnection, {
+    description:
+      'Who did what, when, for whom, and what changed: every stored event, filtered and paged. Needs a token.',
+  })
+  auditTrail(
+    @Context() ctx: GqlContext,
+    @Args() page: PageArgs,
+    @Args('filter', { type: () => AuditFilter, nullable: true }) filter?: AuditFilter,
+  ): AuditEntryConnection {
+    return auditConnection(ctx, ctx.view, filter ?? {}, page);
+  }
+
+  @Subscription(() => AuditEntry, {
+    description:
+      'Each new audit entry matching the filter, live, once the read models show it. Needs a token (connection_init payload { authorization: "Bearer …" }).',
+    resolve: (entry: AuditEntry) => entry,
+  })
+  auditEvents(
+    @Context() ctx: GqlContext,
+    @Args('filter', { type: () => AuditFilter, nullable: true }) filter?: AuditFilter,
+  ): AsyncIterableIterator<AuditEntry> {
+    requireUser(ctx, 'follow the audit trail');
+    const queue: PushQueue<AuditEntry> = new PushQueue(() => unsubscribe());
+    const unsubscribe = this.feed.subscribe(({ row, entities }) => {
+      if (matchesCriteria(row, entities, filter)) queue.push(toAuditEntry(row, ctx.view));
+    });
+    return queue;
+  }
+
+  @ResolveField(() => Actor, {
+    nullable: true,
+    description: 'The actor the user acted for, if any.',
+  })
+  async organisation(@Parent() entry: AuditEntry): Promise<Actor | null> {
+    if (!entry.organisationId) return null;
+    const row = await entry.view.actor.load(entry.organisationId);
+    return row ? toActor(row, entry.view) : null;
+  }
+}

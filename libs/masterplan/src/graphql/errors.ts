@@ -1,0 +1,51 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Rejection, RejectionCode } from '../shared/rejection.js';
+
+const CODES: Record<RejectionCode, string> = {
+  INVALID_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  FORBIDDEN: 'FORBIDDEN',
+  RULE_VIOLATED: 'RULE_VIOLATED',
+  CONFLICT: 'CONFLICT',
+};
+
+/** A domain rejection as the GraphQL error a client sees: stable code, rule name, details. */
+export function rejectionError(rejection: Rejection): GraphQLError {
+  return new GraphQLError(rejection.message, {
+    extensions: {
+      code: CODES[rejection.code],
+      reason: rejection.reason,
+      ...(rejection.details ?? {}),
+    },
+  });
+}
+
+/**
+ * The last word on every error: ours keep their code; GraphQL's own (syntax, validation,
+ * variables) get one; anything unexpected is reported without internals.
+ */
+export function formatError(error: GraphQLError): GraphQLFormattedError {
+  const formatted = error.toJSON();
+  if (typeof formatted.extensions?.code === 'string') return formatted;
+  if (!error.originalError) {
+    const code = /Syntax Error/.test(error.message)
+      ? 'GRAPHQL_PARSE_FAILED'
+      : /Variable "\$|got invalid value|Expected value of type|Expected type/.test(error.message)
+        ? 'BAD_USER_INPUT'
+        : 'GRAPHQL_VALIDATION_FAILED';
+    return { ...formatted, extensions: { ...formatted.extensions, code } };
+  }
+  if (error.originalError instanceof GraphQLError && error.originalError.extensions.code) {
+    return {
+      ...formatted,
+      extensions: { ...formatted.extensions, ...error.originalError.extensions },
+    };
+  }
+  console.error(error.originalError);
+  return {
+    message: 'Internal server error; the operation was not completed',
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}

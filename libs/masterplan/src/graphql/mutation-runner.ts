@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { Field, InputType, Int } from '@nestjs/graphql';
+import { GraphQLError } from 'graphql';
+import { Projector } from '../projections/projector.js';
+import { ReadStore } from '../read-store/read-store.js';
+import { ReadView } from '../read-store/read-view.js';
+import { commandMetadata, newEntityId, type CommandMetadata } from '../shared/command-metadata.js';
+import type { CommandOutcome } from '../shared/command-executor.js';
+import type { DomainCommand } from '../shared/domain-command.js';
+import { isRejection } from '../shared/rejection.js';
+import { requireUser, type GqlContext } from './context.js';
+import { rejectionError } from './errors.js';
+
+/** The options every mutation input carries. */
+@InputType({ isAbstract: true })
+export abstract class MutationInput {
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'The version of the entity you based this change on (from a query or an earlier payload). If the entity has changed since, the mutation fails with CONFLICT instead of applying to a state you have not seen. Leave it out to have lost races retried on the current state.',
+  })
+  expectedVersion?: number;
+
+  @Field({
+    nullable: true,
+    description:
+      'Any string unique to this intention (e.g. a UUID made by the client). Sending the same mutation again with the same key returns the first outcome and changes nothing, so retries after a network failure are safe.',
+  })
+  idempotencyKey?: string;
+}
+
+const READ_YOUR_WRITES_MS = Number(process.env.READ_YOUR_WRITES_TIMEOUT_MS ?? 5000);
+
+/**
+ * The edge between GraphQL and the command bus: builds the metadata, turns a rejection into
+ * its GraphQL error, and returns only once the read models show the change (read your writes).
+ */
+@Injectable()
+export class MutationRunner {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly projector: Projector,
+    private readonly readStore: ReadStore,
+  ) {}
+
+  metadata(ctx: GqlContext, input: MutationInput, action: string): CommandMetadata {
+    return commandMetadata(requireUser(ctx, action), {
+      correlationId: ctx.correlationId,
+      ...(input.expectedVersion != null ? { expectedVersion: input.expectedVersion } : {}),
+      ...(input.idempotencyKey != null ? { idempotencyKey: input.idempotencyKey } : {}),
+    });
+  }
+
+  /** The id for an entity a mutation creates: the client's, or one derived from its idempotency key. */
+  newId(meta: CommandMetadata, commandName: string, given: string | undefined | null): string {
+    return given ?? newEntityId(meta, commandName);
+  }
+
+  async run(ctx: GqlContext, command: DomainCommand<unknown>): Promise<CommandOutcome> {
+    const result = await this.commands.execute(command);
+    if (isRejection(result)) throw rejectionError(result);
+    await this.readYourWrites(result);
+    ctx.view = new ReadView(this.readStore);
+    return result;
+  }
+
+  private async readYourWrites(outcome: CommandOutcome): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), READ_YOUR_WRITES_MS);
+    });
+    const reached = await Promise.race([this.projector.reached(outcome.position), timeout]).finally(
+      () => clearTimeout(timer),
+    );
+    if (reached === 'timeout') {
+      throw new GraphQLError(
+        `The change was stored (position ${outcome.position}, version ${outcome.version}) but the read models did not show it within ${READ_YOUR_WRITES_MS} ms; queries may not show it yet. Do not repeat it without an idempotency key.`,
+        {
+          extensions: {
+            code: 'READ_MODEL_LAGGING',
+            position: outcome.position,
+            version: outcome.version,
+          },
+        },
+      );
+    }
+  }
+}

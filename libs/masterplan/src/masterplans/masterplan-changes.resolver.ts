@@ -1,0 +1,68 @@
+import {
+  Args,
+  Context,
+  Field,
+  GraphQLISODateTime,
+  ID,
+  ObjectType,
+  Resolver,
+  Subscription,
+} from '@nestjs/graphql';
+import { AuditFeed } from '../audit/audit-feed.js';
+import type { GqlContext } from '../graphql/context.js';
+import { toMasterplan } from '../graphql/mappers.js';
+import { Masterplan } from '../graphql/models.js';
+import { PushQueue } from '../graphql/push-queue.js';
+import { ReadView } from '../read-store/read-view.js';
+import { ReadStore } from '../read-store/read-store.js';
+import type { MasterplanRow } from '../read-store/rows.js';
+
+@ObjectType({
+  description: 'A change to a masterplan or anything in it, with the masterplan as it now stands.',
+})
+export class MasterplanChange {
+  @Field(() => Masterplan) masterplan!: Masterplan;
+  @Field({ description: 'The event type of the change, e.g. CommitmentDeclared.' })
+  eventType!: string;
+  @Field({ description: 'What changed, in one line.' }) summary!: string;
+  @Field({ description: 'Log position of the change.' }) position!: string;
+  @Field(() => GraphQLISODateTime) occurredAt!: Date;
+}
+
+@Resolver(() => MasterplanChange)
+export class MasterplanChangesResolver {
+  constructor(
+    private readonly feed: AuditFeed,
+    private readonly readStore: ReadStore,
+  ) {}
+
+  @Subscription(() => MasterplanChange, {
+    description:
+      'Every change to the masterplan (its theme fields, measures, assignments, commitments, proposals, declaration), live. Public.',
+    resolve: (change: MasterplanChange) => change,
+  })
+  masterplanChanged(
+    @Context() _ctx: GqlContext,
+    @Args('id', { type: () => ID }) id: string,
+  ): AsyncIterableIterator<MasterplanChange> {
+    const queue: PushQueue<MasterplanChange> = new PushQueue(() => unsubscribe());
+    const unsubscribe = this.feed.subscribe(({ row }) => {
+      if (row.masterplan_id !== id) return;
+      // A fresh view per change: the subscriber sees the masterplan as it stands after it.
+      const view = new ReadView(this.readStore);
+      const plan = this.readStore.get<MasterplanRow>(
+        'SELECT * FROM masterplans WHERE masterplan_id = ?',
+        id,
+      );
+      if (!plan) return;
+      queue.push({
+        masterplan: toMasterplan(plan, view),
+        eventType: row.event_type,
+        summary: row.summary,
+        position: row.position,
+        occurredAt: new Date(row.occurred_at),
+      });
+    });
+    return queue;
+  }
+}

@@ -1,0 +1,20 @@
+import { Query, Resolver } from '@nestjs/graphql';
+import { ProjectionStatusModel } from '../graphql/models.js';
+import { ReactionRunner } from '../reactions/reaction-runner.js';
+import { Projector } from './projector.js';
+
+@Resolver()
+export class ProjectionsResolver {
+  constructor(
+    private readonly projector: Projector,
+    private readonly reactions: ReactionRunner,
+  ) {}
+
+  @Query(() => [ProjectionStatusModel], {
+    description:
+      'How far this server’s read models and reactions have followed the event log: checkpoint, head, and lag in events and seconds.',
+  })
+  async projectionStatus(): Promise<ProjectionStatusModel[]> {
+    return Promise.all([this.projector.status(), this.reactions.status()]);
+  }
+}

@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EVENT_STORE, comparePositions, type EventStore, type Position } from '@ml/event-store';
+import { prepareReadModels, project } from '../projections/projections.js';
+import { occurredAt } from '../projections/projection.js';
+import { toStoredEvent } from '../shared/stored-event.js';
+import { ReadStore } from './read-store.js';
+import { ReadView } from './read-view.js';
+
+export interface Moment {
+  /** As the process stood then: events that occurred at or before this time. */
+  time?: Date;
+  /** As the log stood then: events at or before this position. */
+  position?: Position;
+}
+
+const CACHED_VIEWS = 8;
+
+/**
+ * The read models at a past moment, computed from the events: the same projections, folded
+ * into an in-memory read store. It is right for any moment, including ones no projection
+ * kept. Views are cached by moment and log head, since the past does not change.
+ */
+@Injectable()
+export class TimeTravel {
+  private readonly cache = new Map<string, Promise<ReadView>>();
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async viewAt(moment: Moment): Promise<ReadView> {
+    const head = await this.store.headPosition();
+    const key = `${moment.time?.toISOString() ?? ''}|${moment.position ?? ''}|${head}`;
+    let view = this.cache.get(key);
+    if (!view) {
+      view = this.fold(moment);
+      this.cache.set(key, view);
+      if (this.cache.size > CACHED_VIEWS) this.cache.delete(this.cache.keys().next().value!);
+      view.catch(() => this.cache.delete(key));
+    }
+    return view;
+  }
+
+  private async fold(moment: Moment): Promise<ReadView> {
+    const readStore = ReadStore.inMemory();
+    prepareReadModels(readStore);
+    const limit = moment.time?.toISOString();
+    let last: string | undefined;
+    let batch: Parameters<typeof project>[1][] = [];
+    const flush = () => {
+      readStore.transaction(() => batch.forEach((event) => project(readStore, event)));
+      batch = [];
+    };
+    for await (const recorded of this.store.readAll()) {
+      if (moment.position && comparePositions(recorded.position, moment.position) > 0) break;
+      const event = toStoredEvent(recorded);
+      if (!event || (limit !== undefined && occurredAt(event) > limit)) continue;
+      batch.push(event);
+      last = recorded.position;
+      if (batch.length >= 1000) flush();
+    }
+    flush();
+    return new ReadView(readStore, last ?? 'start');
+  }
+}
