@@ -4,12 +4,17 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ConfigurationError, EVENT_STORE, type EventStore } from '@ml/event-store';
 import { ReactionRunner } from '@ml/masterplan';
 import { CliModule } from './cli.module.js';
+import { rebuildProjections } from './rebuild-projections.js';
 import { seedAachenDemo } from './seed/aachen-demo.js';
+import { printToken } from './token.js';
 
 const USAGE = `Usage: node dist/apps/cli/src/main.js <verb>
 
 Verbs:
-  seed-demo   build the Aachen demo masterplan through real commands (safe to repeat)
+  seed-demo             build the Aachen demo masterplan through real commands (safe to repeat)
+  token --user <id> [--role administrator] [--ttl 12h]
+                        print a bearer token signed with this server's key (in DATA_DIR)
+  rebuild-projections   rebuild the read models from position zero (stop the server first)
 `;
 
 async function seedDemo(): Promise<void> {
@@ -41,11 +46,19 @@ async function seedDemo(): Promise<void> {
 async function main(): Promise<void> {
   const verb = process.argv[2];
   if (verb === 'seed-demo') return seedDemo();
+  if (verb === 'token') return printToken(process.argv.slice(3));
+  if (verb === 'rebuild-projections') return rebuildProjections();
   process.stderr.write(USAGE);
   process.exit(verb ? 2 : 0);
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigurationError ? `Cannot start: ${error.message}` : error);
+  console.error(
+    error instanceof ConfigurationError
+      ? `Cannot start: ${error.message}`
+      : error instanceof Error && !process.env.DEBUG
+        ? error.message
+        : error,
+  );
   process.exit(1);
 });

@@ -30,3 +30,5 @@ export * from './graphql/errors.js';
 export * from './read-store/read-view.js';
 export * from './projections/projector.js';
 export * from './projections/projections.js';
+export * from './projections/rebuild.js';
+export * from './read-store/time-travel.js';

@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { eventStoreConfigFromEnv, openEventStore } from '@ml/event-store';
+import { ReadStore, rebuildReadModels } from '@ml/masterplan';
+
+/**
+ * Rebuilds this instance's read models from position zero into a new file, then puts it in
+ * place of the old one, keeping the reactions' checkpoint. Run it while the server is stopped.
+ */
+export async function rebuildProjections(): Promise<void> {
+  const config = eventStoreConfigFromEnv();
+  const store = openEventStore(config);
+  const live = ReadStore.fileIn(config.dataDir);
+  const fresh = `${live}.rebuild`;
+  try {
+    let total = 0;
+    for await (const _ of store.readAll()) total++;
+    const target = new ReadStore(fresh);
+    if (existsSync(live)) {
+      const old = new ReadStore(live);
+      const reactions = old.checkpoint('reactions');
+      old.close();
+      if (reactions !== 'start' && reactions !== 'end')
+        target.saveCheckpoint('reactions', reactions);
+    }
+    const started = Date.now();
+    const progress = (applied: number) => {
+      const seconds = (Date.now() - started) / 1000;
+      const share = total === 0 ? 1 : applied / total;
+      const bar = '#'.repeat(Math.round(share * 30)).padEnd(30, '.');
+      process.stderr.write(
+        `\r[${bar}] ${applied}/${total} events  ${Math.round(applied / Math.max(seconds, 0.001))} events/s   `,
+      );
+    };
+    const applied = await rebuildReadModels(store, target, progress);
+    progress(applied);
+    target.close();
+    ReadStore.replace(fresh, live);
+    const seconds = (Date.now() - started) / 1000;
+    process.stderr.write('\n');
+    console.log(
+      `Rebuilt the read models from ${applied} events in ${seconds.toFixed(2)} s (${Math.round(applied / Math.max(seconds, 0.001))} events/s): ${live}`,
+    );
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,38 @@
+import type { EventStore, Position } from '@ml/event-store';
+import type { ReadStore } from '../read-store/read-store.js';
+import { toStoredEvent, type StoredEvent } from '../shared/stored-event.js';
+import { READ_MODELS_CHECKPOINT } from './projector.js';
+import { prepareReadModels, project } from './projections.js';
+
+const BATCH = 2000;
+
+/**
+ * Builds the read models from position zero into `target` (an empty read store), in
+ * batches of one transaction each, with the checkpoint where it ends. The result is what
+ * the live projector would have built event by event.
+ */
+export async function rebuildReadModels(
+  store: EventStore,
+  target: ReadStore,
+  onProgress?: (applied: number) => void,
+): Promise<number> {
+  prepareReadModels(target);
+  let batch: Array<{ event: StoredEvent | undefined; position: Position }> = [];
+  let applied = 0;
+  const flush = () => {
+    if (batch.length === 0) return;
+    target.transaction(() => {
+      for (const { event } of batch) if (event) project(target, event);
+      target.saveCheckpoint(READ_MODELS_CHECKPOINT, batch[batch.length - 1]!.position);
+    });
+    applied += batch.length;
+    batch = [];
+    onProgress?.(applied);
+  };
+  for await (const recorded of store.readAll()) {
+    batch.push({ event: toStoredEvent(recorded), position: recorded.position });
+    if (batch.length >= BATCH) flush();
+  }
+  flush();
+  return applied;
+}

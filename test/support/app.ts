@@ -1,0 +1,67 @@
+import 'reflect-metadata';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { EventStoreConfig } from '@ml/event-store';
+import { createApp } from '../../apps/api/src/bootstrap.js';
+import { loadOrCreateSigningKey } from '../../apps/api/src/auth/signing-key.js';
+import { issueToken } from '../../apps/api/src/auth/tokens.js';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  data?: T;
+  errors?: Array<{ message: string; extensions?: Record<string, unknown>; path?: string[] }>;
+}
+
+/** The real server, started in this process on a free port, with its data in `dataDir`. */
+export interface RunningApp {
+  app: NestFastifyApplication;
+  url: string;
+  wsUrl: string;
+  token(userId: string, options?: { administrator?: boolean }): Promise<string>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ): Promise<GraphQLResponse<T>>;
+  close(): Promise<void>;
+}
+
+export async function startApp(dataDir: string): Promise<RunningApp> {
+  process.env.LOG_LEVEL = 'silent';
+  const eventStore: EventStoreConfig = {
+    engine: 'sqlite',
+    dataDir,
+    file: join(dataDir, 'events.sqlite'),
+    durability: 'FULL',
+  };
+  const app = await createApp({ eventStore });
+  await app.listen(0, '127.0.0.1');
+  const url = `${await app.getUrl()}/graphql`.replace('[::1]', '127.0.0.1');
+  const key = await loadOrCreateSigningKey(dataDir);
+  return {
+    app,
+    url,
+    wsUrl: url.replace(/^http/, 'ws'),
+    token: (userId, options = {}) =>
+      issueToken(key, { userId, roles: options.administrator ? ['administrator'] : [] }),
+    async gql(query, variables, token) {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as GraphQLResponse<never>;
+    },
+    close: () => app.close(),
+  };
+}
+
+/** The data of a response that must have succeeded. */
+export function dataOf<T>(response: GraphQLResponse<T>): T {
+  if (response.errors?.length)
+    throw new Error(`GraphQL errors: ${JSON.stringify(response.errors)}`);
+  return response.data!;
+}
