@@ -56,11 +56,20 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
           throw error;
         }
       },
-      onOperation: (_req, _args, result) => {
-        if ('errors' in result && result.errors) {
-          return { ...result, errors: format(result.errors) as never };
-        }
-        return undefined;
+      // Every error, GraphQL's own (syntax, validation, variables) too, leaves with a stable code.
+      formatError: (error) => {
+        const original =
+          error instanceof GraphQLError
+            ? error
+            : new GraphQLError(error.message, { originalError: error });
+        const formatted = options.formatError(original);
+        return new GraphQLError(formatted.message, {
+          ...(original.nodes ? { nodes: original.nodes } : {}),
+          ...(original.source ? { source: original.source } : {}),
+          ...(original.positions ? { positions: original.positions } : {}),
+          ...(formatted.path ? { path: formatted.path } : {}),
+          extensions: formatted.extensions ?? {},
+        });
       },
     });
     app.route({ method: ['GET', 'POST'], url: path, handler });

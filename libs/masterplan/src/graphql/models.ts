@@ -323,7 +323,9 @@ export class AuditEntryConnection {
   @Field(() => PageInfo) pageInfo!: PageInfo;
 }
 
-@ObjectType({ description: 'How far a read model has followed the log.' })
+@ObjectType('ProjectionStatus', {
+  description: 'How far a read model (or the reactions) has followed the log.',
+})
 export class ProjectionStatusModel {
   @Field() name!: string;
   @Field({ description: 'Position of the last event applied ("start" when none).' })

@@ -29,7 +29,7 @@ export class Projector
     @Inject(EVENT_STORE) store: EventStore,
     private readonly readStore: ReadStore,
   ) {
-    super(store, 'Projections');
+    super(store, 'read-models');
     this.projected.setMaxListeners(0);
   }
 

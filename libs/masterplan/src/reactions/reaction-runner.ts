@@ -31,7 +31,7 @@ export class ReactionRunner
     private readonly events: EventBus,
     @Inject(REACTIONS) private readonly reactions: Reaction[],
   ) {
-    super(store, 'Reactions');
+    super(store, 'reactions');
   }
 
   onApplicationBootstrap(): void {

@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CommandBus } from '@nestjs/cqrs';
+import { EVENT_STORE, type EventStore } from '@ml/event-store';
+import { Projector, ReactionRunner, ReadStore, rebuildReadModels } from '@ml/masterplan';
+import { seedAachenDemo } from '../apps/cli/src/seed/aachen-demo.js';
+import { dataOf, startApp, type RunningApp } from './support/app.js';
+
+const FULL_MASTERPLAN = `{ masterplan(id: "aachen-2020") {
+  title status motion { title } milestones { title reachedOn }
+  themeFields { name measures { id title kind status percentComplete
+    lead { name } assignments { role actor { name kind } }
+    commitments { statement status actor { name } }
+    sourceProposal { title submittedBy { name } } } }
+  proposals { title status submittedBy { name } workingGroup { name members { name } } }
+  jointDeclarations { text roadmap { title } signatures { signedOn actor { name } } }
+  dialogues { title participants { name } }
+  commitments { statement actor { name } } } }`;
+
+/** Every row of every read-model table, in a stable order (checkpoint times left out). */
+function dump(store: ReadStore): Record<string, unknown[]> {
+  const tables = store.db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    .pluck()
+    .all() as string[];
+  return Object.fromEntries(
+    tables.map((t) => [
+      t,
+      store.db
+        .prepare(`SELECT * FROM "${t}"`)
+        .all()
+        .map((r) => JSON.stringify({ ...(r as object), updated_at: undefined }))
+        .sort(),
+    ]),
+  );
+}
+
+describe('the read models', () => {
+  let dir: string;
+  let running: RunningApp;
+  let store: EventStore;
+  let readStore: ReadStore;
+  const caughtUp = async () => running.app.get(Projector).reached(await store.headPosition());
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ml-read-models-'));
+    running = await startApp(dir);
+    store = running.app.get(EVENT_STORE);
+    readStore = running.app.get(ReadStore);
+    await seedAachenDemo(running.app.get(CommandBus), running.app.get(ReactionRunner));
+    await caughtUp();
+  });
+  afterAll(async () => {
+    await running.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serve the whole masterplan with a bounded number of read-store queries, whatever its size (no N+1)', async () => {
+    const count = async () => {
+      await caughtUp();
+      const before = readStore.queries;
+      const data = dataOf(
+        await running.gql<{ masterplan: { themeFields: Array<{ measures: unknown[] }> } }>(
+          FULL_MASTERPLAN,
+        ),
+      );
+      return {
+        queries: readStore.queries - before,
+        measures: data.masterplan.themeFields.flatMap((t) => t.measures).length,
+      };
+    };
+    const small = await count();
+    expect(small.measures).toBe(30);
+
+    const admin = await running.token('fb02.wolf', { administrator: true });
+    const rep = await running.token('ihk.schmidt');
+    for (let i = 0; i < 12; i++) {
+      const id = `extra-${i}`;
+      dataOf(
+        await running.gql(
+          `mutation { defineMeasure(input: { measureId: "${id}", masterplanId: "aachen-2020", themeFieldId: "innovationen", title: "Extra ${i}", description: "d", kind: STANDARD }) { version } }`,
+          {},
+          admin,
+        ),
+      );
+      dataOf(
+        await running.gql(
+          `mutation { assignMeasure(input: { measureId: "${id}", actorId: "ihk", role: LEAD }) { version } }`,
+          {},
+          admin,
+        ),
+      );
+      dataOf(
+        await running.gql(
+          `mutation { declareCommitment(input: { actorId: "ihk", masterplanId: "aachen-2020", measureId: "${id}", statement: "yes" }) { version } }`,
+          {},
+          rep,
+        ),
+      );
+    }
+    const large = await count();
+    expect(large.measures).toBe(42);
+    expect(large.queries).toBe(small.queries);
+    expect(small.queries).toBeLessThanOrEqual(20);
+  });
+
+  it('rebuilt from position zero are identical to the ones updated event by event', async () => {
+    await caughtUp();
+    const rebuiltDir = mkdtempSync(join(tmpdir(), 'ml-rebuilt-'));
+    const rebuilt = new ReadStore(join(rebuiltDir, 'read-models.sqlite'));
+    try {
+      const applied = await rebuildReadModels(store, rebuilt);
+      expect(applied).toBeGreaterThan(250);
+      const live = dump(readStore);
+      delete live.checkpoints;
+      const fresh = dump(rebuilt);
+      delete fresh.checkpoints;
+      expect(fresh).toEqual(live);
+      expect(rebuilt.checkpoint('read-models')).toBe(readStore.checkpoint('read-models'));
+    } finally {
+      rebuilt.close();
+      rmSync(rebuiltDir, { recursive: true, force: true });
+    }
+  });
+
+  it('report their status: checkpoint, head and lag', async () => {
+    await caughtUp();
+    const status = dataOf(
+      await running.gql<{
+        projectionStatus: Array<{
+          name: string;
+          checkpoint: string;
+          head: string;
+          lagEvents: number;
+        }>;
+      }>('{ projectionStatus { name checkpoint head lagEvents lagSeconds eventsApplied } }'),
+    );
+    const readModels = status.projectionStatus.find((s) => s.name === 'read-models')!;
+    expect(readModels.lagEvents).toBe(0);
+    expect(readModels.checkpoint).toBe(readModels.head);
+  });
+});
