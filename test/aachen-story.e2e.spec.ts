@@ -334,6 +334,60 @@ describe('the Aachen story over GraphQL', () => {
     });
   });
 
+  it('anyone can follow masterplanChanged live; auditEvents needs a token', async () => {
+    const publicSocket = createClient({ url: running.wsUrl, webSocketImpl: WebSocket });
+    try {
+      const changes: Array<{
+        eventType: string;
+        masterplan: { title: string; measures: Array<{ percentComplete: number }> };
+      }> = [];
+      publicSocket.subscribe<{ masterplanChanged: (typeof changes)[number] }>(
+        {
+          query:
+            'subscription { masterplanChanged(id: "aachen") { eventType masterplan { title measures { percentComplete } } } }',
+        },
+        {
+          next: (message) => changes.push(message.data!.masterplanChanged),
+          error: () => undefined,
+          complete: () => undefined,
+        },
+      );
+      const refused = new Promise<unknown>((resolve) =>
+        publicSocket.subscribe(
+          { query: 'subscription { auditEvents { summary } }' },
+          { next: resolve, error: resolve, complete: () => resolve('completed') },
+        ),
+      );
+      expect(JSON.stringify(await refused)).toContain('UNAUTHENTICATED');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await run(
+        `mutation($i: ReportMeasureProgressInput!) { reportMeasureProgress(input: $i) { version } }`,
+        {
+          i: {
+            measureId: 'ausbildung',
+            percentComplete: 10,
+            note: 'Campaign started',
+            actorId: 'ihk',
+          },
+        },
+        ihk,
+      );
+      for (let i = 0; i < 100 && changes.length === 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(changes).toEqual([
+        {
+          eventType: 'MeasureProgressReported',
+          masterplan: {
+            title: 'Masterplan Industrieregion Aachen 2020',
+            measures: [{ percentComplete: 10 }],
+          },
+        },
+      ]);
+    } finally {
+      await publicSocket.dispose();
+    }
+  });
+
   it('reads the same after a restart of the app', async () => {
     const before = await running.gql(MEASURE_QUERY, { id: 'aachen' }, admin);
     const trail = await running.gql(
