@@ -473,12 +473,10 @@ function revisionMatches(expected: ExpectedRevision, current: CurrentRevision): 
   }
 }
 
+/** Duck-typed: better-sqlite3's errors may come from another realm (e.g. under jest's vm). */
 function isUniqueViolation(error: unknown, column: string): boolean {
-  return (
-    error instanceof Error &&
-    (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' &&
-    error.message.includes(column)
-  );
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof message === 'string' && message.includes(column);
 }
 
 function toRecorded(row: EventRow): RecordedEvent {
