@@ -476,7 +476,9 @@ function revisionMatches(expected: ExpectedRevision, current: CurrentRevision): 
 /** Duck-typed: better-sqlite3's errors may come from another realm (e.g. under jest's vm). */
 function isUniqueViolation(error: unknown, column: string): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof message === 'string' && message.includes(column);
+  return (
+    code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof message === 'string' && message.includes(column)
+  );
 }
 
 function toRecorded(row: EventRow): RecordedEvent {
