@@ -15,7 +15,7 @@ const event = (n: number) => ({
 });
 
 /** The naive limit: raw better-sqlite3, one transaction (and one fsync) per append, same schema and durability. */
-function rawNaive(dir: string, count: number): number {
+export function rawNaive(dir: string, count: number): number {
   const db = new Database(join(dir, 'raw.sqlite'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');

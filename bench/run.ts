@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { cpus, totalmem } from 'node:os';
 import { appendBenchmarks } from './appends.bench.js';
+import { commandPathBenchmarks } from './command-path.bench.js';
 import { printTable, writeResults, type Figures } from './lib/figures.js';
 
 const quick = process.argv.includes('--quick');
@@ -8,6 +9,7 @@ const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.
 
 const suites: Array<[string, (quick: boolean) => Promise<Figures>]> = [
   ['appends', appendBenchmarks],
+  ['commands', commandPathBenchmarks],
 ];
 
 const figures: Figures = {};

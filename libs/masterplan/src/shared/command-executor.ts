@@ -46,6 +46,7 @@ export interface CommandExecution<State, E extends DomainEvent> {
 }
 
 const MAX_ATTEMPTS = 5;
+const CACHED_STREAMS = 10_000;
 
 /**
  * The one path from a command to stored events: load, decide, append with the revision
@@ -56,18 +57,35 @@ export class CommandExecutor {
   /** Counters for benchmarks and status: lost races retried, and conflicts reported. */
   readonly stats = { commands: 0, retries: 0, conflicts: 0 };
 
+  /** Recently loaded streams, most recent last (a small LRU). */
+  private readonly cache = new Map<string, Loaded<unknown>>();
+  /** The tail of the queue of commands per stream in this process. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   constructor(private readonly store: EventStore) {}
 
+  /**
+   * The state of a stream: from the cache of recently used streams plus the events after
+   * it, or folded from the start. States are immutable values, so a cached one is shared.
+   */
   async load<State, E extends DomainEvent>(
     aggregate: Aggregate<State, E>,
     entityId: string,
+    options: { fromCache?: boolean } = {},
   ): Promise<Loaded<State>> {
     const streamId = aggregate.streamPrefix + entityId;
-    let state = aggregate.initialState;
-    let version = -1;
-    const earlier = new Map<string, Omit<CommandOutcome, 'repeated'>>();
+    const cached =
+      options.fromCache === false
+        ? undefined
+        : (this.cache.get(streamId) as Loaded<State> | undefined);
+    let { state, version, earlier } = cached ?? {
+      state: aggregate.initialState,
+      version: -1,
+      earlier: new Map(),
+    };
+    let copiedEarlier = !cached;
     try {
-      for await (const recorded of this.store.readStream(streamId)) {
+      for await (const recorded of this.store.readStream(streamId, { fromRevision: version + 1 })) {
         const event = upcast(
           recorded.type,
           recorded.data,
@@ -77,6 +95,10 @@ export class CommandExecutor {
         version = recorded.revision;
         const scope = recorded.metadata.idempotencyKey;
         if (typeof scope === 'string') {
+          if (!copiedEarlier) {
+            earlier = new Map(earlier);
+            copiedEarlier = true;
+          }
           const before = earlier.get(scope);
           earlier.set(scope, {
             streamId,
@@ -90,7 +112,15 @@ export class CommandExecutor {
     } catch (error) {
       if (!(error instanceof StreamNotFound)) throw error;
     }
-    return { state, version, earlier };
+    const loaded = { state, version, earlier };
+    if (version >= 0) this.remember(streamId, loaded);
+    return loaded;
+  }
+
+  private remember(streamId: string, loaded: Loaded<unknown>): void {
+    this.cache.delete(streamId);
+    this.cache.set(streamId, loaded);
+    if (this.cache.size > CACHED_STREAMS) this.cache.delete(this.cache.keys().next().value!);
   }
 
   /** Current state of another aggregate, for a decision that depends on it. */
@@ -101,7 +131,27 @@ export class CommandExecutor {
     return entityId === undefined ? undefined : (await this.load(aggregate, entityId)).state;
   }
 
-  async execute<State, E extends DomainEvent>(
+  /**
+   * Commands on the same stream take turns within this process, so they do not race each
+   * other (a hot measure would otherwise cost a retry per concurrent command); commands on
+   * other streams run alongside, and races with other processes are still caught by the
+   * expected revision.
+   */
+  execute<State, E extends DomainEvent>(
+    command: CommandExecution<State, E>,
+  ): Promise<CommandOutcome | Rejection> {
+    const streamId = command.aggregate.streamPrefix + command.entityId;
+    const previous = this.queues.get(streamId) ?? Promise.resolve();
+    const turn = previous.then(() => this.decideAndAppend(command));
+    const tail = turn.catch(() => undefined);
+    this.queues.set(streamId, tail);
+    void tail.then(() => {
+      if (this.queues.get(streamId) === tail) this.queues.delete(streamId);
+    });
+    return turn;
+  }
+
+  private async decideAndAppend<State, E extends DomainEvent>(
     command: CommandExecution<State, E>,
   ): Promise<CommandOutcome | Rejection> {
     const { aggregate, entityId, meta } = command;
