@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { cpus, totalmem } from 'node:os';
 import { appendBenchmarks } from './appends.bench.js';
 import { commandPathBenchmarks } from './command-path.bench.js';
+import { rebuildBenchmarks } from './rebuild.bench.js';
 import { printTable, writeResults, type Figures } from './lib/figures.js';
 
 const quick = process.argv.includes('--quick');
@@ -10,6 +11,7 @@ const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.
 const suites: Array<[string, (quick: boolean) => Promise<Figures>]> = [
   ['appends', appendBenchmarks],
   ['commands', commandPathBenchmarks],
+  ['rebuild', rebuildBenchmarks],
 ];
 
 const figures: Figures = {};

@@ -14,23 +14,23 @@ export const auditProjection: Projection = {
   name: 'audit',
   schema: `
     CREATE TABLE IF NOT EXISTS audit_entries (
-      position TEXT PRIMARY KEY, event_id TEXT NOT NULL, event_type TEXT NOT NULL, stream_id TEXT NOT NULL,
+      seq INTEGER PRIMARY KEY, position TEXT NOT NULL UNIQUE, event_id TEXT NOT NULL, event_type TEXT NOT NULL, stream_id TEXT NOT NULL,
       revision INTEGER NOT NULL, entity_type TEXT NOT NULL, entity_id TEXT NOT NULL, masterplan_id TEXT,
       user_id TEXT, organisation_id TEXT, roles TEXT NOT NULL, correlation_id TEXT, causation_id TEXT,
       occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL, data TEXT NOT NULL, summary TEXT NOT NULL
-    ) WITHOUT ROWID;
+    );
     CREATE INDEX IF NOT EXISTS audit_by_organisation ON audit_entries (organisation_id, position);
     CREATE INDEX IF NOT EXISTS audit_by_user ON audit_entries (user_id, position);
     CREATE INDEX IF NOT EXISTS audit_by_masterplan ON audit_entries (masterplan_id, position);
     CREATE INDEX IF NOT EXISTS audit_by_type ON audit_entries (event_type, position);
     CREATE INDEX IF NOT EXISTS audit_by_correlation ON audit_entries (correlation_id, position);
-    CREATE INDEX IF NOT EXISTS audit_by_time ON audit_entries (occurred_at);
     CREATE TABLE IF NOT EXISTS audit_entities (
       entity_type TEXT NOT NULL, entity_id TEXT NOT NULL, position TEXT NOT NULL,
       PRIMARY KEY (entity_type, entity_id, position)
     ) WITHOUT ROWID;
   `,
   apply(event, store) {
+    if (event.type === 'ProposalRevised') forgetProposalTitle(store, event.data.proposalId);
     const entity = primaryEntity(event);
     const acting = event.metadata.actor;
     store.run(
@@ -66,20 +66,56 @@ export const auditProjection: Projection = {
   },
 };
 
+/**
+ * What the audit quotes changes rarely (names) or never (which masterplan a measure belongs
+ * to), so it is remembered per read store; a revised proposal title is forgotten.
+ */
+const remembered = new WeakMap<ReadStore, Map<string, string | null>>();
+
+function recall(store: ReadStore, key: string, lookup: () => string | null): string | null {
+  let memory = remembered.get(store);
+  if (!memory) remembered.set(store, (memory = new Map()));
+  if (!memory.has(key)) {
+    if (memory.size > 200_000) memory.clear();
+    memory.set(key, lookup());
+  }
+  return memory.get(key)!;
+}
+
+export function forgetProposalTitle(store: ReadStore, proposalId: string): void {
+  remembered.get(store)?.delete(`proposal-name:${proposalId}`);
+}
+
 function masterplanOf(event: StoredEvent, store: ReadStore): string | null {
   const data = event.data as Record<string, unknown>;
   if (typeof data.masterplanId === 'string') return data.masterplanId;
-  const lookup = (sql: string, id: unknown) =>
-    typeof id === 'string' ? (store.get<{ m: string }>(sql, id)?.m ?? null) : null;
+  const lookup = (kind: string, sql: string, id: unknown) =>
+    typeof id === 'string'
+      ? recall(store, `${kind}-plan:${id}`, () => store.get<{ m: string }>(sql, id)?.m ?? null)
+      : null;
   return (
-    lookup('SELECT masterplan_id AS m FROM measures WHERE measure_id = ?', data.measureId) ??
-    lookup('SELECT masterplan_id AS m FROM proposals WHERE proposal_id = ?', data.proposalId) ??
-    lookup('SELECT masterplan_id AS m FROM dialogues WHERE dialogue_id = ?', data.dialogueId) ??
     lookup(
+      'measure',
+      'SELECT masterplan_id AS m FROM measures WHERE measure_id = ?',
+      data.measureId,
+    ) ??
+    lookup(
+      'proposal',
+      'SELECT masterplan_id AS m FROM proposals WHERE proposal_id = ?',
+      data.proposalId,
+    ) ??
+    lookup(
+      'dialogue',
+      'SELECT masterplan_id AS m FROM dialogues WHERE dialogue_id = ?',
+      data.dialogueId,
+    ) ??
+    lookup(
+      'group',
       'SELECT masterplan_id AS m FROM working_groups WHERE working_group_id = ?',
       data.workingGroupId,
     ) ??
     lookup(
+      'declaration',
       'SELECT masterplan_id AS m FROM joint_declarations WHERE declaration_id = ?',
       data.declarationId,
     )
@@ -87,13 +123,14 @@ function masterplanOf(event: StoredEvent, store: ReadStore): string | null {
 }
 
 function namesIn(store: ReadStore): Names {
-  const name = (sql: string) => (id: string) => store.get<{ n: string }>(sql, id)?.n ?? id;
+  const name = (kind: string, sql: string) => (id: string) =>
+    recall(store, `${kind}-name:${id}`, () => store.get<{ n: string }>(sql, id)?.n ?? null) ?? id;
   return {
-    actor: name('SELECT name AS n FROM actors WHERE actor_id = ?'),
-    measure: name('SELECT title AS n FROM measures WHERE measure_id = ?'),
-    proposal: name('SELECT title AS n FROM proposals WHERE proposal_id = ?'),
-    masterplan: name('SELECT title AS n FROM masterplans WHERE masterplan_id = ?'),
-    dialogue: name('SELECT title AS n FROM dialogues WHERE dialogue_id = ?'),
-    workingGroup: name('SELECT name AS n FROM working_groups WHERE working_group_id = ?'),
+    actor: name('actor', 'SELECT name AS n FROM actors WHERE actor_id = ?'),
+    measure: name('measure', 'SELECT title AS n FROM measures WHERE measure_id = ?'),
+    proposal: name('proposal', 'SELECT title AS n FROM proposals WHERE proposal_id = ?'),
+    masterplan: name('masterplan', 'SELECT title AS n FROM masterplans WHERE masterplan_id = ?'),
+    dialogue: name('dialogue', 'SELECT title AS n FROM dialogues WHERE dialogue_id = ?'),
+    workingGroup: name('group', 'SELECT name AS n FROM working_groups WHERE working_group_id = ?'),
   };
 }

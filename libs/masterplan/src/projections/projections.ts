@@ -25,10 +25,27 @@ export const PROJECTIONS: readonly Projection[] = [
 ];
 
 /** Bumped whenever a table or what a projection writes changes; a mismatch rebuilds from zero. */
-export const READ_MODEL_VERSION = 1;
+export const READ_MODEL_VERSION = 2;
 
-/** Creates the tables; a read store of another read-model version is emptied first. */
-export function prepareReadModels(store: ReadStore): void {
+const statementsOf = (schema: string) =>
+  schema
+    .split(';')
+    .map((sql) => sql.trim())
+    .filter((sql) => sql.length > 0);
+
+/** The secondary indexes of all read models (a bulk load creates them after the rows). */
+export const READ_MODEL_INDEXES = PROJECTIONS.flatMap((p) => statementsOf(p.schema)).filter((sql) =>
+  /^CREATE INDEX/i.test(sql),
+);
+
+/**
+ * Creates the tables; a read store of another read-model version is emptied first. With
+ * `withoutIndexes`, secondary indexes are left for `createReadModelIndexes` (bulk loads).
+ */
+export function prepareReadModels(
+  store: ReadStore,
+  options: { withoutIndexes?: boolean } = {},
+): void {
   const version = store.db.pragma('user_version', { simple: true }) as number;
   if (version !== READ_MODEL_VERSION) {
     const tables = store.db
@@ -40,8 +57,16 @@ export function prepareReadModels(store: ReadStore): void {
       `CREATE TABLE checkpoints (name TEXT PRIMARY KEY, position TEXT NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID`,
     );
   }
-  for (const projection of PROJECTIONS) store.db.exec(projection.schema);
+  for (const projection of PROJECTIONS) {
+    for (const sql of statementsOf(projection.schema)) {
+      if (!options.withoutIndexes || !/^CREATE INDEX/i.test(sql)) store.db.exec(sql);
+    }
+  }
   store.db.pragma(`user_version = ${READ_MODEL_VERSION}`);
+}
+
+export function createReadModelIndexes(store: ReadStore): void {
+  for (const sql of READ_MODEL_INDEXES) store.db.exec(sql);
 }
 
 export function project(store: ReadStore, event: StoredEvent): void {

@@ -2,7 +2,7 @@ import type { EventStore, Position } from '@ml/event-store';
 import type { ReadStore } from '../read-store/read-store.js';
 import { toStoredEvent, type StoredEvent } from '../shared/stored-event.js';
 import { READ_MODELS_CHECKPOINT } from './projector.js';
-import { prepareReadModels, project } from './projections.js';
+import { createReadModelIndexes, prepareReadModels, project } from './projections.js';
 
 const BATCH = 2000;
 
@@ -16,7 +16,12 @@ export async function rebuildReadModels(
   target: ReadStore,
   onProgress?: (applied: number) => void,
 ): Promise<number> {
-  prepareReadModels(target);
+  // A bulk load: no journal, no syncs, indexes built once at the end. The file is only put
+  // in place when complete, so a crash here loses nothing but the rebuild.
+  prepareReadModels(target, { withoutIndexes: true });
+  const journal = target.db.pragma('journal_mode', { simple: true }) as string;
+  target.db.pragma('journal_mode = OFF');
+  target.db.pragma('synchronous = OFF');
   let batch: Array<{ event: StoredEvent | undefined; position: Position }> = [];
   let applied = 0;
   const flush = () => {
@@ -34,5 +39,8 @@ export async function rebuildReadModels(
     if (batch.length >= BATCH) flush();
   }
   flush();
+  createReadModelIndexes(target);
+  if (journal !== 'memory') target.db.pragma(`journal_mode = ${journal}`);
+  target.db.pragma('synchronous = NORMAL');
   return applied;
 }

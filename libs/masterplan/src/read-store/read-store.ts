@@ -22,6 +22,7 @@ export class ReadStore {
     if (file !== ':memory:') this.db.pragma('journal_mode = WAL');
     // Read models are rebuilt from the log after a power loss, so commits need not be synced.
     this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('cache_size = -32000');
     this.db.exec(`CREATE TABLE IF NOT EXISTS checkpoints (
       name TEXT PRIMARY KEY, position TEXT NOT NULL, updated_at INTEGER NOT NULL
     ) WITHOUT ROWID`);
