@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { appendBenchmarks } from './appends.bench.js';
 import { commandPathBenchmarks } from './command-path.bench.js';
 import { rebuildBenchmarks } from './rebuild.bench.js';
+import { graphqlBenchmarks } from './graphql.bench.js';
 import { printTable, writeResults, type Figures } from './lib/figures.js';
 
 const quick = process.argv.includes('--quick');
@@ -12,6 +13,7 @@ const suites: Array<[string, (quick: boolean) => Promise<Figures>]> = [
   ['appends', appendBenchmarks],
   ['commands', commandPathBenchmarks],
   ['rebuild', rebuildBenchmarks],
+  ['graphql', graphqlBenchmarks],
 ];
 
 const figures: Figures = {};
