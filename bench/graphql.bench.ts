@@ -21,13 +21,29 @@ const MASTERPLAN = `{ masterplan(id: "aachen-2020") { title status
 const AUDIT_PAGE = `{ auditTrail(first: 50, order: NEWEST_FIRST, filter: { masterplanId: "${BENCH_MASTERPLAN}", eventTypes: ["CommitmentDeclared", "CommitmentWithdrawn"] }) {
   edges { cursor node { position eventType occurredAt userId organisationId summary data } } pageInfo { hasNextPage endCursor } } }`;
 
-async function post(url: string, query: string, token?: string): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query }) });
+async function post(
+  url: string,
+  query: string,
+  token?: string,
+): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify({ query }),
+  });
   return (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
 }
 
 /** autocannon against one query; fails loudly if any answer is not a clean 200 without errors. */
-async function load(url: string, body: string, seconds: number, headers: Record<string, string> = {}) {
+async function load(
+  url: string,
+  body: string,
+  seconds: number,
+  headers: Record<string, string> = {},
+) {
   let graphqlErrors = 0;
   const result = await autocannon({
     url,
@@ -36,9 +52,13 @@ async function load(url: string, body: string, seconds: number, headers: Record<
     duration: seconds,
     headers: { 'content-type': 'application/json', ...headers },
     body,
-    setupClient: (client) => client.on('body', (b: Buffer) => (graphqlErrors += b.includes('"errors"') ? 1 : 0)),
+    setupClient: (client) =>
+      client.on('body', (b: Buffer) => (graphqlErrors += b.includes('"errors"') ? 1 : 0)),
   });
-  if (result.non2xx || result.errors || graphqlErrors) throw new Error(`load run had failures: non2xx=${result.non2xx} errors=${result.errors} graphql=${graphqlErrors}`);
+  if (result.non2xx || result.errors || graphqlErrors)
+    throw new Error(
+      `load run had failures: non2xx=${result.non2xx} errors=${result.errors} graphql=${graphqlErrors}`,
+    );
   return result;
 }
 
@@ -53,7 +73,10 @@ export async function graphqlBenchmarks(quick: boolean): Promise<Figures> {
     const seeded = await runWatched(process.execPath, [cli, 'seed-demo'], { DATA_DIR: dir });
     if (seeded.code !== 0) throw new Error(`seed failed: ${seeded.output}`);
 
-    const child = spawn(process.execPath, [server], { env: { ...process.env, DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [server], {
+      env: { ...process.env, DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout!.on('data', (d: Buffer) => {
@@ -69,7 +92,8 @@ export async function graphqlBenchmarks(quick: boolean): Promise<Figures> {
       // Wait until the server's read models have caught up with the whole log.
       for (;;) {
         const status = await post(url, '{ projectionStatus { name lagEvents } }');
-        const lag = (status.data?.projectionStatus as Array<{ lagEvents: number }> | undefined)?.[0]?.lagEvents;
+        const lag = (status.data?.projectionStatus as Array<{ lagEvents: number }> | undefined)?.[0]
+          ?.lagEvents;
         if (lag === 0) break;
         await new Promise((r) => setTimeout(r, 500));
       }
@@ -78,10 +102,14 @@ export async function graphqlBenchmarks(quick: boolean): Promise<Figures> {
 
       const trivial = await load(url, JSON.stringify({ query: '{ health { status } }' }), seconds);
       const plan = await load(url, JSON.stringify({ query: MASTERPLAN }), seconds);
-      const audit = await load(url, JSON.stringify({ query: AUDIT_PAGE }), seconds, { authorization: `Bearer ${admin}` });
+      const audit = await load(url, JSON.stringify({ query: AUDIT_PAGE }), seconds, {
+        authorization: `Bearer ${admin}`,
+      });
 
       // Mutations: 50 connections, each a representative of its own actor, committing to one measure after another.
-      const tokens = await Promise.all(Array.from({ length: 50 }, (_, i) => issueToken(key, { userId: repOf(i), roles: [] })));
+      const tokens = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => issueToken(key, { userId: repOf(i), roles: [] })),
+      );
       const measures = Math.round(total / 100);
       let clientIndex = 0;
       let mutationErrors = 0;
@@ -97,10 +125,14 @@ export async function graphqlBenchmarks(quick: boolean): Promise<Figures> {
         setupClient: (client) => {
           const i = clientIndex++;
           let n = 0;
-          client.setHeadersAndBody({ 'content-type': 'application/json', authorization: `Bearer ${tokens[i]}` }, declare(i, n));
+          client.setHeadersAndBody(
+            { 'content-type': 'application/json', authorization: `Bearer ${tokens[i]}` },
+            declare(i, n),
+          );
           client.on('body', (b: Buffer) => {
             if (!b.includes('"errors"')) return;
-            if (mutationErrors++ === 0) process.stderr.write(`first mutation error: ${b.toString().slice(0, 400)}\n`);
+            if (mutationErrors++ === 0)
+              process.stderr.write(`first mutation error: ${b.toString().slice(0, 400)}\n`);
           });
           client.on('response', () => client.setBody(declare(i, ++n)));
         },
@@ -108,16 +140,36 @@ export async function graphqlBenchmarks(quick: boolean): Promise<Figures> {
 
       // Time travel at 1M events: a position early and one late in the log, each asked afresh.
       const positions: string[] = [];
-      const trail = await post(url, `{ auditTrail(first: 1, order: OLDEST_FIRST) { edges { node { position } } } }`, admin);
-      const first = ((trail.data?.auditTrail as { edges: Array<{ node: { position: string } }> }).edges[0]!.node.position);
-      const last = ((await post(url, `{ auditTrail(first: 1, order: NEWEST_FIRST) { edges { node { position } } } }`, admin)).data?.auditTrail as { edges: Array<{ node: { position: string } }> }).edges[0]!.node.position;
-      const at = (share: number, k: number) => String(Math.round(Number(first) + (Number(last) - Number(first)) * share) + k).padStart(first.length, '0');
+      const trail = await post(
+        url,
+        `{ auditTrail(first: 1, order: OLDEST_FIRST) { edges { node { position } } } }`,
+        admin,
+      );
+      const first = (trail.data?.auditTrail as { edges: Array<{ node: { position: string } }> })
+        .edges[0]!.node.position;
+      const last = (
+        (
+          await post(
+            url,
+            `{ auditTrail(first: 1, order: NEWEST_FIRST) { edges { node { position } } } }`,
+            admin,
+          )
+        ).data?.auditTrail as { edges: Array<{ node: { position: string } }> }
+      ).edges[0]!.node.position;
+      const at = (share: number, k: number) =>
+        String(Math.round(Number(first) + (Number(last) - Number(first)) * share) + k).padStart(
+          first.length,
+          '0',
+        );
       const asOf = async (share: number) => {
         const latencies: number[] = [];
         for (let k = 0; k < (quick ? 3 : 2); k++) {
           positions.push(at(share, k));
           const t = now();
-          const r = await post(url, `{ masterplan(id: "${BENCH_MASTERPLAN}", asOfPosition: "${at(share, k)}") { title asOfPosition measures { id } } }`);
+          const r = await post(
+            url,
+            `{ masterplan(id: "${BENCH_MASTERPLAN}", asOfPosition: "${at(share, k)}") { title asOfPosition measures { id } } }`,
+          );
           if (r.errors) throw new Error(JSON.stringify(r.errors));
           latencies.push(now() - t);
         }
@@ -129,17 +181,64 @@ export async function graphqlBenchmarks(quick: boolean): Promise<Figures> {
       const p = (r: autocannon.Result, q: 'p50' | 'p99') => r.latency[q];
       const trivialRps = trivial.requests.average;
       return {
-        'graphql.masterplan.rps': figure(plan.requests.average, 'requests/s', trivialRps, '{ health } on the same server, 50 connections'),
+        'graphql.masterplan.rps': figure(
+          plan.requests.average,
+          'requests/s',
+          trivialRps,
+          '{ health } on the same server, 50 connections',
+        ),
         'graphql.masterplan.p50': figure(p(plan, 'p50'), 'ms', p(trivial, 'p50'), '{ health } p50'),
-        'graphql.masterplan.p99': figure(p(plan, 'p99'), 'ms', p(trivial, 'p99'), '{ health } p99', { text: '< 20 ms', met: (f) => f.value < 20 }),
-        'graphql.audit-page.rps': figure(audit.requests.average, 'requests/s', trivialRps, '{ health }, 50 connections'),
-        'graphql.audit-page.p50': figure(p(audit, 'p50'), 'ms', p(trivial, 'p50'), '{ health } p50'),
-        'graphql.audit-page.p99': figure(p(audit, 'p99'), 'ms', p(trivial, 'p99'), '{ health } p99', { text: '< 20 ms', met: (f) => f.value < 20 }),
-        'graphql.declare-commitment.rps': figure(mutations.requests.average, `mutations/s (${mutationErrors} errors, ${mutations.non2xx} non-2xx)`, trivialRps, '{ health }, 50 connections', { text: '≥ 1,500/s', met: (f) => f.value >= 1500 && mutationErrors === 0 }),
-        'graphql.declare-commitment.p99': figure(p(mutations, 'p99'), 'ms', p(trivial, 'p99'), '{ health } p99'),
-        'graphql.as-of-early.p99': figure(percentile(early, 99), 'ms', 50, 'target', { text: '< 50 ms', met: (f) => f.value < 50 }),
-        'graphql.as-of-late.p99': figure(percentile(late, 99), 'ms', 50, 'target', { text: '< 50 ms', met: (f) => f.value < 50 }),
-        'graphql.server.peak-rss': figure(peakMb, 'MB', 300, `target, over ${events} events`, { text: '< 300 MB', met: (f) => f.value < 300 }),
+        'graphql.masterplan.p99': figure(
+          p(plan, 'p99'),
+          'ms',
+          p(trivial, 'p99'),
+          '{ health } p99',
+          { text: '< 20 ms', met: (f) => f.value < 20 },
+        ),
+        'graphql.audit-page.rps': figure(
+          audit.requests.average,
+          'requests/s',
+          trivialRps,
+          '{ health }, 50 connections',
+        ),
+        'graphql.audit-page.p50': figure(
+          p(audit, 'p50'),
+          'ms',
+          p(trivial, 'p50'),
+          '{ health } p50',
+        ),
+        'graphql.audit-page.p99': figure(
+          p(audit, 'p99'),
+          'ms',
+          p(trivial, 'p99'),
+          '{ health } p99',
+          { text: '< 20 ms', met: (f) => f.value < 20 },
+        ),
+        'graphql.declare-commitment.rps': figure(
+          mutations.requests.average,
+          `mutations/s (${mutationErrors} errors, ${mutations.non2xx} non-2xx)`,
+          trivialRps,
+          '{ health }, 50 connections',
+          { text: '≥ 1,500/s', met: (f) => f.value >= 1500 && mutationErrors === 0 },
+        ),
+        'graphql.declare-commitment.p99': figure(
+          p(mutations, 'p99'),
+          'ms',
+          p(trivial, 'p99'),
+          '{ health } p99',
+        ),
+        'graphql.as-of-early.p99': figure(percentile(early, 99), 'ms', 50, 'target', {
+          text: '< 50 ms',
+          met: (f) => f.value < 50,
+        }),
+        'graphql.as-of-late.p99': figure(percentile(late, 99), 'ms', 50, 'target', {
+          text: '< 50 ms',
+          met: (f) => f.value < 50,
+        }),
+        'graphql.server.peak-rss': figure(peakMb, 'MB', 300, `target, over ${events} events`, {
+          text: '< 300 MB',
+          met: (f) => f.value < 300,
+        }),
       };
     } finally {
       clearInterval(watch);

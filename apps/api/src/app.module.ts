@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { EventStoreModule, type EventStoreConfig } from '@ml/event-store';
-import { MasterplanGraphqlModule, MasterplanModule, ReadStore } from '@ml/masterplan';
+import { MasterplanGraphqlModule, MasterplanModule, Projector, ReadStore } from '@ml/masterplan';
 import { AuthModule } from './auth/auth.module.js';
 import { TokenVerifier } from './auth/tokens.js';
 import { GraphQLHttpDriver, type GraphQLHttpOptions } from './graphql/graphql-http.driver.js';
@@ -25,7 +25,7 @@ export class AppModule {
         GraphQLModule.forRootAsync<GraphQLHttpOptions>({
           driver: GraphQLHttpDriver,
           imports: [AuthModule, MasterplanModule],
-          inject: [TokenVerifier, ReadStore],
+          inject: [TokenVerifier, ReadStore, Projector],
           useFactory: graphqlOptions,
         }),
         MasterplanGraphqlModule,

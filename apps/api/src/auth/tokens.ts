@@ -61,18 +61,30 @@ export class TokenVerifier {
     return new TokenVerifier(local, external, key);
   }
 
+  /** Verified tokens until they expire: a signature check per request costs more than the request. */
+  private readonly verified = new Map<string, { user: User; expiresAt: number }>();
+
   async verify(token: string): Promise<User> {
+    const known = this.verified.get(token);
+    if (known && known.expiresAt > Date.now()) return known.user;
+    const { user, expiresAt } = await this.check(token);
+    if (this.verified.size >= 10_000) this.verified.clear();
+    this.verified.set(token, { user, expiresAt });
+    return user;
+  }
+
+  private async check(token: string): Promise<{ user: User; expiresAt: number }> {
     try {
       const issuer = decodeIssuer(token);
       if (issuer === LOCAL_ISSUER || !this.externalKey) {
         const { payload } = await jwtVerify(token, this.local.publicKey, { issuer: LOCAL_ISSUER });
-        return userOf(payload, 'roles');
+        return { user: userOf(payload, 'roles'), expiresAt: expiryOf(payload) };
       }
       const { payload } = await jwtVerify(token, this.externalKey as CryptoKey, {
         ...(this.external?.issuer ? { issuer: this.external.issuer } : {}),
         ...(this.external?.audience ? { audience: this.external.audience } : {}),
       });
-      return userOf(payload, this.external!.rolesClaim);
+      return { user: userOf(payload, this.external!.rolesClaim), expiresAt: expiryOf(payload) };
     } catch (error) {
       if (error instanceof InvalidToken) throw error;
       if (error instanceof errors.JWTExpired) throw new InvalidToken('The token has expired');
@@ -103,6 +115,12 @@ function decodeIssuer(token: string): string | undefined {
   } catch {
     throw new InvalidToken('The token is not a JWT');
   }
+}
+
+/** When a verified token stops being accepted: its expiry, and at most five minutes from now. */
+function expiryOf(payload: JWTPayload): number {
+  const fiveMinutes = Date.now() + 5 * 60_000;
+  return typeof payload.exp === 'number' ? Math.min(payload.exp * 1000, fiveMinutes) : fiveMinutes;
 }
 
 function userOf(payload: JWTPayload, rolesClaim: string): User {

@@ -1,6 +1,14 @@
 import { AbstractGraphQLDriver, type GqlModuleOptions } from '@nestjs/graphql';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import {
+  GraphQLError,
+  getOperationAST,
+  parse,
+  validate,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLFormattedError,
+} from 'graphql';
 import { createHandler } from 'graphql-http/lib/use/fastify';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Server } from 'node:http';
@@ -15,6 +23,33 @@ export interface GraphQLHttpOptions extends GqlModuleOptions {
   formatError(error: GraphQLError): GraphQLFormattedError;
   /** Thrown from `onConnect` to refuse a WebSocket connection (e.g. a bad token). */
   authenticateSocket?(connectionParams: Record<string, unknown> | undefined): Promise<void>;
+  /**
+   * Query results are cached per caller and per `version()` of the read models (their log
+   * position): a new event makes every entry stale, so a cached answer is never older than
+   * what a fresh execution would read. `bypass` names queries that change with the clock.
+   */
+  responseCache?: { version(): string; bypass(query: string): boolean };
+}
+
+const CACHE_ENTRIES = 1000;
+
+/** A small LRU map: the most recently used entries are kept. */
+class Lru<K, V> {
+  private readonly entries = new Map<K, V>();
+  constructor(private readonly limit: number) {}
+  get(key: K): V | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+  set(key: K, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
+  }
 }
 
 /**
@@ -32,8 +67,54 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
     const app = this.httpAdapterHost.httpAdapter.getInstance<FastifyInstance>();
     const format = (errors: readonly GraphQLError[]) => errors.map((e) => options.formatError(e));
 
+    // Parsing and validating the same document again is wasted work: both are remembered.
+    const documents = new Lru<string, DocumentNode>(CACHE_ENTRIES);
+    // The rules are graphql-http's fixed set (passed as a new array each call), so the
+    // document alone decides the outcome.
+    const validated = new WeakMap<DocumentNode, readonly GraphQLError[]>();
+    const responses = new Lru<string, ExecutionResult>(CACHE_ENTRIES);
+    const cacheKeys = new WeakMap<object, string>();
+
     const handler = createHandler<{ contextValue: object }>({
       schema,
+      parse: (source) => {
+        const text = typeof source === 'string' ? source : source.body;
+        let document = documents.get(text);
+        if (!document) documents.set(text, (document = parse(source)));
+        return document;
+      },
+      validate: (validationSchema, document, rules) => {
+        let errors = validated.get(document);
+        if (!errors)
+          validated.set(document, (errors = validate(validationSchema, document, rules)));
+        return errors;
+      },
+      onSubscribe: (req, params) => {
+        const cache = options.responseCache;
+        if (!cache || cache.bypass(params.query)) return undefined;
+        const headers = req.headers as unknown as Record<string, string | undefined>;
+        const key = [
+          cache.version(),
+          headers.authorization ?? '',
+          params.operationName ?? '',
+          params.query,
+          JSON.stringify(params.variables ?? {}),
+        ].join('\u0000');
+        const hit = responses.get(key);
+        if (hit) return hit;
+        cacheKeys.set(req, key);
+        return undefined;
+      },
+      onOperation: (req, args, result) => {
+        const key = cacheKeys.get(req);
+        if (
+          key &&
+          !result.errors &&
+          getOperationAST(args.document, args.operationName)?.operation === 'query'
+        )
+          responses.set(key, result);
+        return undefined;
+      },
       context: async (req) => {
         try {
           return (await options.httpContext(req.raw)) as never;

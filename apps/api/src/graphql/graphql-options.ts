@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
-import { formatError, ReadStore, ReadView, type GqlContext, type User } from '@ml/masterplan';
+import {
+  formatError,
+  Projector,
+  ReadStore,
+  ReadView,
+  type GqlContext,
+  type User,
+} from '@ml/masterplan';
 import { InvalidToken, TokenVerifier } from '../auth/tokens.js';
 import type { GraphQLHttpOptions } from './graphql-http.driver.js';
 
@@ -25,7 +32,11 @@ async function authenticate(verifier: TokenVerifier, authorization: unknown): Pr
 const correlationIdOf = (value: unknown) =>
   typeof value === 'string' && /^[\w.:-]{1,100}$/.test(value) ? value : randomUUID();
 
-export function graphqlOptions(verifier: TokenVerifier, readStore: ReadStore): GraphQLHttpOptions {
+export function graphqlOptions(
+  verifier: TokenVerifier,
+  readStore: ReadStore,
+  projector: Projector,
+): GraphQLHttpOptions {
   return {
     path: '/graphql',
     autoSchemaFile: true,
@@ -48,5 +59,10 @@ export function graphqlOptions(verifier: TokenVerifier, readStore: ReadStore): G
       await authenticate(verifier, params?.authorization ?? params?.Authorization);
     },
     formatError,
+    responseCache: {
+      version: () => projector.processed,
+      // These answer with the clock (lag in seconds, engine state), not only the log.
+      bypass: (query) => /\b(projectionStatus|health)\b/.test(query),
+    },
   };
 }

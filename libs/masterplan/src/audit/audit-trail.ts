@@ -28,7 +28,7 @@ export const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url')
 export function auditPage(
   store: ReadStore,
   criteria: AuditCriteria,
-  page: { first: number; afterPosition?: string; newestFirst: boolean },
+  page: { first: number; afterPosition?: string; newestFirst: boolean; upToPosition?: string },
 ): AuditPage {
   const where: string[] = [];
   const params: unknown[] = [];
@@ -62,6 +62,10 @@ export function auditPage(
   if (criteria.occurredBefore) {
     where.push('e.occurred_at < ?');
     params.push(criteria.occurredBefore.toISOString());
+  }
+  if (page.upToPosition !== undefined) {
+    where.push('e.position <= ?');
+    params.push(page.upToPosition);
   }
   if (page.afterPosition !== undefined) {
     where.push(page.newestFirst ? 'e.position < ?' : 'e.position > ?');

@@ -104,8 +104,9 @@ export function auditConnection(
     throw badInput('first must be between 1 and 500', 'first');
   if (criteria.entityId && !criteria.entityType)
     throw badInput('entityId needs entityType', 'entityType');
-  const result = auditPage(view.store, criteria, {
+  const result = auditPage(view.auditStore, criteria, {
     first: page.first,
+    ...(view.asOf !== undefined ? { upToPosition: view.asOf } : {}),
     newestFirst: page.order === AuditOrder.NEWEST_FIRST,
     ...(page.after ? { afterPosition: decodeCursor(page.after) } : {}),
   });

@@ -27,6 +27,11 @@ export class ReadView {
     readonly store: ReadStore,
     /** Set for a view of the past: the last log position it includes. */
     readonly asOf?: string,
+    /**
+     * Where the audit trail is read: the live read store, also for views of the past (its
+     * entries never change; a past view reads those up to `asOf`).
+     */
+    readonly auditStore: ReadStore = store,
   ) {}
 
   private byKey<Row>(sql: string, key: keyof Row) {

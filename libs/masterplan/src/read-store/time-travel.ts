@@ -13,7 +13,7 @@ export interface Moment {
   position?: Position;
 }
 
-const CACHED_VIEWS = 8;
+const CACHED_VIEWS = 4;
 
 /**
  * The read models at a past moment, computed from the events: the same projections, folded
@@ -24,7 +24,10 @@ const CACHED_VIEWS = 8;
 export class TimeTravel {
   private readonly cache = new Map<string, Promise<ReadView>>();
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly live: ReadStore,
+  ) {}
 
   async viewAt(moment: Moment): Promise<ReadView> {
     const head = await this.store.headPosition();
@@ -46,7 +49,9 @@ export class TimeTravel {
     let last: string | undefined;
     let batch: Parameters<typeof project>[1][] = [];
     const flush = () => {
-      readStore.transaction(() => batch.forEach((event) => project(readStore, event)));
+      readStore.transaction(() =>
+        batch.forEach((event) => project(readStore, event, { withoutAudit: true })),
+      );
       batch = [];
     };
     for await (const recorded of this.store.readAll()) {
@@ -58,6 +63,6 @@ export class TimeTravel {
       if (batch.length >= 1000) flush();
     }
     flush();
-    return new ReadView(readStore, last ?? 'start');
+    return new ReadView(readStore, last ?? 'start', this.live);
   }
 }
