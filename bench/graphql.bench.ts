@@ -116,8 +116,16 @@ export async function graphqlBenchmarks(quick: boolean): Promise<Figures> {
       // As clients send them: one document, the values in variables (so it is parsed once).
       const declare = (i: number, n: number) =>
         JSON.stringify({
-          query: 'mutation Declare($input: DeclareCommitmentInput!) { declareCommitment(input: $input) { version position } }',
-          variables: { input: { actorId: actorId(i), masterplanId: BENCH_MASTERPLAN, measureId: measureId((i * 20 + n) % measures), statement: `Benchmark commitment ${n}` } },
+          query:
+            'mutation Declare($input: DeclareCommitmentInput!) { declareCommitment(input: $input) { version position } }',
+          variables: {
+            input: {
+              actorId: actorId(i),
+              masterplanId: BENCH_MASTERPLAN,
+              measureId: measureId((i * 20 + n) % measures),
+              statement: `Benchmark commitment ${n}`,
+            },
+          },
         });
       const mutations = await autocannon({
         url,

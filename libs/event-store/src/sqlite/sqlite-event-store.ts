@@ -195,13 +195,18 @@ export class SqliteEventStore implements EventStore {
         this.statements.begin.run();
         const recordedAt = Date.now();
         for (const append of group) {
-          this.statements.savepoint.run();
+          // One INSERT is atomic by itself; only an append of several events needs a
+          // savepoint to be undone alone if a later insert of it fails.
+          const partial = append.events.length > 1;
+          if (partial) this.statements.savepoint.run();
           try {
             outcomes.push({ ok: true, result: this.appendInTransaction(append, recordedAt) });
-            this.statements.release.run();
+            if (partial) this.statements.release.run();
           } catch (error) {
-            this.statements.rollbackTo.run();
-            this.statements.release.run();
+            if (partial) {
+              this.statements.rollbackTo.run();
+              this.statements.release.run();
+            }
             outcomes.push({ ok: false, error });
           }
         }

@@ -76,7 +76,7 @@ function recall(store: ReadStore, key: string, lookup: () => string | null): str
   let memory = remembered.get(store);
   if (!memory) remembered.set(store, (memory = new Map()));
   if (!memory.has(key)) {
-    if (memory.size > 200_000) memory.clear();
+    if (memory.size > 50_000) memory.clear();
     memory.set(key, lookup());
   }
   return memory.get(key)!;

@@ -13,7 +13,9 @@ export interface Moment {
   position?: Position;
 }
 
-const CACHED_VIEWS = 4;
+const CACHED_VIEWS = 2;
+/** How long an evicted view stays open for requests still reading it. */
+const CLOSE_AFTER_MS = 60_000;
 
 /**
  * The read models at a past moment, computed from the events: the same projections, folded
@@ -36,7 +38,16 @@ export class TimeTravel {
     if (!view) {
       view = this.fold(moment);
       this.cache.set(key, view);
-      if (this.cache.size > CACHED_VIEWS) this.cache.delete(this.cache.keys().next().value!);
+      if (this.cache.size > CACHED_VIEWS) {
+        const oldest = this.cache.keys().next().value!;
+        const evicted = this.cache.get(oldest)!;
+        this.cache.delete(oldest);
+        // A past view is a whole in-memory read store: release it once no request can still use it.
+        void evicted.then(
+          (v) => setTimeout(() => v.store.close(), CLOSE_AFTER_MS).unref(),
+          () => undefined,
+        );
+      }
       view.catch(() => this.cache.delete(key));
     }
     return view;
