@@ -17,7 +17,8 @@ import { badInput, requireUser, type GqlContext } from '../graphql/context.js';
 import { toActor, toAuditEntry } from '../graphql/mappers.js';
 import { Actor, AuditEntry, AuditEntryConnection } from '../graphql/models.js';
 import { PushQueue } from '../graphql/push-queue.js';
-import type { ReadView } from '../read-store/read-view.js';
+import { ReadView } from '../read-store/read-view.js';
+import { ReadStore } from '../read-store/read-store.js';
 import { AuditFeed } from './audit-feed.js';
 import {
   auditPage,
@@ -122,7 +123,10 @@ export function auditConnection(
 
 @Resolver(() => AuditEntry)
 export class AuditResolver {
-  constructor(private readonly feed: AuditFeed) {}
+  constructor(
+    private readonly feed: AuditFeed,
+    private readonly readStore: ReadStore,
+  ) {}
 
   @Query(() => AuditEntryConnection, {
     description:
@@ -147,8 +151,10 @@ export class AuditResolver {
   ): AsyncIterableIterator<AuditEntry> {
     requireUser(ctx, 'follow the audit trail');
     const queue: PushQueue<AuditEntry> = new PushQueue(() => unsubscribe());
+    // A fresh view per entry: a long-lived subscription must not keep (or serve) stale names.
     const unsubscribe = this.feed.subscribe(({ row, entities }) => {
-      if (matchesCriteria(row, entities, filter)) queue.push(toAuditEntry(row, ctx.view));
+      if (matchesCriteria(row, entities, filter))
+        queue.push(toAuditEntry(row, new ReadView(this.readStore)));
     });
     return queue;
   }
