@@ -114,6 +114,8 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.durability ?? 'FULL'}`);
     this.db.pragma('busy_timeout = 5000');
+    // Checkpoint the WAL every ~16 MB rather than every 4 MB: fewer fsyncs of the main file under load.
+    this.db.pragma('wal_autocheckpoint = 4000');
     this.db.exec(SCHEMA);
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.maxGroupSize = options.maxGroupSize ?? 256;
