@@ -141,9 +141,6 @@ export interface EventStore {
   close(): Promise<void>;
 }
 
-export const START: LogStart = 'start';
-export const END: LogStart = 'end';
-
 /** True when `event` passes `filter`. Engines that cannot filter server-side use this. */
 export function matchesFilter(
   event: { streamId: string; type: string },

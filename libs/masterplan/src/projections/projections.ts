@@ -34,7 +34,7 @@ const statementsOf = (schema: string) =>
     .filter((sql) => sql.length > 0);
 
 /** The secondary indexes of all read models (a bulk load creates them after the rows). */
-export const READ_MODEL_INDEXES = PROJECTIONS.flatMap((p) => statementsOf(p.schema)).filter((sql) =>
+const READ_MODEL_INDEXES = PROJECTIONS.flatMap((p) => statementsOf(p.schema)).filter((sql) =>
   /^CREATE INDEX/i.test(sql),
 );
 

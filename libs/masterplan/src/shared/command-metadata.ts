@@ -52,7 +52,7 @@ export function newEntityId(meta: CommandMetadata, commandName: string): string 
   return scope === undefined ? newId() : uuidFrom('entity', commandName, scope);
 }
 
-export const rolesOf = (user: User): string[] => (user.isAdministrator ? ['administrator'] : []);
+const rolesOf = (user: User): string[] => (user.isAdministrator ? ['administrator'] : []);
 
 export function eventMetadata(
   meta: CommandMetadata,

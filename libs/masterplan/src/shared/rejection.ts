@@ -33,11 +33,3 @@ export const ruleViolated = (reason: string, message: string) =>
 export function isRejection(value: unknown): value is Rejection {
   return typeof value === 'object' && value !== null && (value as Rejection).rejected === true;
 }
-
-/** Thrown only at the edge of the domain, to carry a rejection through Nest's buses. */
-export class CommandRejected extends Error {
-  constructor(readonly rejection: Rejection) {
-    super(rejection.message);
-    this.name = 'CommandRejected';
-  }
-}
