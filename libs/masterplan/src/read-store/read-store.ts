@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, renameSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogStart, Position } from '@ml/event-store';
 
@@ -8,8 +10,8 @@ type Params = unknown[];
 /**
  * The local SQLite file that holds what is derived from the log: checkpoints of the
  * subscriptions and the read models. Each server instance has its own, also when the
- * events live in EventStoreDB, so instances scale out without sharing it. An in-memory
- * one (`ReadStore.inMemory()`) folds the log up to a past moment for time travel.
+ * events live in EventStoreDB, so instances scale out without sharing it. A scratch one
+ * (`ReadStore.scratch()`) folds the log up to a past moment for time travel.
  */
 export class ReadStore {
   readonly db: Database.Database;
@@ -17,11 +19,20 @@ export class ReadStore {
   queries = 0;
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    private readonly deleteOnClose = false,
+  ) {
     this.db = new Database(file);
-    if (file !== ':memory:') this.db.pragma('journal_mode = WAL');
+    if (deleteOnClose) {
+      // Scratch data, rebuilt from the log whenever needed: no journal, no syncs.
+      this.db.pragma('journal_mode = OFF');
+      this.db.pragma('synchronous = OFF');
+    } else {
+      this.db.pragma('journal_mode = WAL');
+    }
     // Read models are rebuilt from the log after a power loss, so commits need not be synced.
-    this.db.pragma('synchronous = NORMAL');
+    if (!deleteOnClose) this.db.pragma('synchronous = NORMAL');
     this.db.pragma('cache_size = -32000');
     this.db.exec(`CREATE TABLE IF NOT EXISTS checkpoints (
       name TEXT PRIMARY KEY, position TEXT NOT NULL, updated_at INTEGER NOT NULL
@@ -36,8 +47,12 @@ export class ReadStore {
     return new ReadStore(ReadStore.fileIn(dataDir));
   }
 
-  static inMemory(): ReadStore {
-    return new ReadStore(':memory:');
+  /**
+   * A read store in a temporary file, deleted on close. A file rather than memory: a past
+   * view of a long history can be large, and SQLite keeps only its page cache in memory.
+   */
+  static scratch(): ReadStore {
+    return new ReadStore(join(tmpdir(), `ml-past-view-${randomUUID()}.sqlite`), true);
   }
 
   /** Replaces the file at `target` with the one at `source` (both closed), with their WAL files. */
@@ -93,6 +108,7 @@ export class ReadStore {
 
   close(): void {
     if (this.db.open) this.db.close();
+    if (this.deleteOnClose) rmSync(this.file, { force: true });
   }
 
   /** Nest calls this after the subscriptions stopped (they stop before shutdown). */

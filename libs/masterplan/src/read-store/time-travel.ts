@@ -20,16 +20,27 @@ const CLOSE_AFTER_MS = 60_000;
 /**
  * The read models at a past moment, computed from the events: the same projections, folded
  * into an in-memory read store. It is right for any moment, including ones no projection
- * kept. Views are cached by moment and log head, since the past does not change.
+ * kept. Views are cached by moment and log head, since the past does not change; each
+ * lives in a temporary file that is deleted when the view is evicted (and at shutdown).
  */
 @Injectable()
 export class TimeTravel {
   private readonly cache = new Map<string, Promise<ReadView>>();
+  /** Evicted views, still open for requests that may be reading them. */
+  private readonly retiring = new Set<ReadView>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly live: ReadStore,
   ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    const views = await Promise.allSettled([...this.cache.values()]);
+    for (const view of views) if (view.status === 'fulfilled') view.value.store.close();
+    for (const view of this.retiring) view.store.close();
+    this.cache.clear();
+    this.retiring.clear();
+  }
 
   async viewAt(moment: Moment): Promise<ReadView> {
     const head = await this.store.headPosition();
@@ -54,7 +65,7 @@ export class TimeTravel {
   }
 
   private async fold(moment: Moment): Promise<ReadView> {
-    const readStore = ReadStore.inMemory();
+    const readStore = ReadStore.scratch();
     prepareReadModels(readStore);
     const limit = moment.time?.toISOString();
     let last: string | undefined;
