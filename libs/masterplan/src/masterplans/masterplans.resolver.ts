@@ -120,7 +120,7 @@ export class MasterplansResolver {
     @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf?: Date,
     @Args('asOfPosition', { nullable: true }) asOfPosition?: string,
   ): Promise<Masterplan> {
-    return load.masterplan(await viewFor(ctx, this.timeTravel, asOf, asOfPosition), id);
+    return load.masterplan(await viewFor(ctx, this.timeTravel, id, asOf, asOfPosition), id);
   }
 
   @Query(() => [Masterplan], { description: 'All masterplans.' })
@@ -355,10 +355,11 @@ export class ThemeFieldsResolver {
   }
 }
 
-/** The live view, or the view of a past moment when one is asked for. */
+/** The live view, or the view of a masterplan's past moment when one is asked for. */
 export async function viewFor(
   ctx: GqlContext,
   timeTravel: TimeTravel,
+  masterplanId: string,
   asOf?: Date | null,
   asOfPosition?: string | null,
 ): Promise<ReadView> {
@@ -366,6 +367,7 @@ export async function viewFor(
   if (asOfPosition != null && !/^[0-9/]+$/.test(asOfPosition))
     throw badInput(`asOfPosition '${asOfPosition}' is not a log position`, 'asOfPosition');
   return timeTravel.viewAt({
+    masterplanId,
     ...(asOf ? { time: asOf } : {}),
     ...(asOfPosition ? { position: asOfPosition as Position } : {}),
   });

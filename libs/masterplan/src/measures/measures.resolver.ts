@@ -103,7 +103,12 @@ export class MeasuresResolver {
     @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf?: Date,
     @Args('asOfPosition', { nullable: true }) asOfPosition?: string,
   ): Promise<Measure> {
-    return load.measure(await viewFor(ctx, this.timeTravel, asOf, asOfPosition), id);
+    // Nothing is deleted, so a measure unknown now never existed; its masterplan bounds the past to fold.
+    const now = await load.measure(ctx.view, id);
+    return load.measure(
+      await viewFor(ctx, this.timeTravel, now.masterplanId, asOf, asOfPosition),
+      id,
+    );
   }
 
   @ResolveField(() => Masterplan)
