@@ -5,7 +5,13 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
-import { EVENT_STORE, type EventStore, type LogStart, type RecordedEvent } from '@ml/event-store';
+import {
+  EVENT_STORE,
+  comparePositions,
+  type EventStore,
+  type LogStart,
+  type RecordedEvent,
+} from '@ml/event-store';
 import { ReadStore } from '../read-store/read-store.js';
 import { LogFollower } from '../shared/log-follower.js';
 import { toStoredEvent, type StoredEvent } from '../shared/stored-event.js';
@@ -49,14 +55,20 @@ export class Projector
   protected handle(batch: RecordedEvent[]): void {
     const events: StoredEvent[] = [];
     this.readStore.transaction(() => {
+      // Another process on the same DATA_DIR (a CLI verb next to the server) may have
+      // applied some of these already: the checkpoint, read inside the transaction, says.
+      const applied = this.readStore.checkpoint(READ_MODELS_CHECKPOINT);
       for (const recorded of batch) {
+        if (comparePositions(recorded.position, applied) <= 0) continue;
         const event = toStoredEvent(recorded);
         if (event) {
           project(this.readStore, event);
           events.push(event);
         }
       }
-      this.readStore.saveCheckpoint(READ_MODELS_CHECKPOINT, batch[batch.length - 1]!.position);
+      const last = batch[batch.length - 1]!.position;
+      if (comparePositions(last, applied) > 0)
+        this.readStore.saveCheckpoint(READ_MODELS_CHECKPOINT, last);
     });
     if (events.length > 0) this.projected.emit('events', events);
   }

@@ -5,7 +5,13 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { CommandBus, EventBus } from '@nestjs/cqrs';
-import { EVENT_STORE, type EventStore, type LogStart, type RecordedEvent } from '@ml/event-store';
+import {
+  EVENT_STORE,
+  comparePositions,
+  type EventStore,
+  type LogStart,
+  type RecordedEvent,
+} from '@ml/event-store';
 import { ReadStore } from '../read-store/read-store.js';
 import { LogFollower } from '../shared/log-follower.js';
 import { DomainEventStored, toStoredEvent } from '../shared/stored-event.js';
@@ -54,14 +60,18 @@ export class ReactionRunner
   protected async handle(batch: RecordedEvent[]): Promise<void> {
     for (const recorded of batch) {
       const event = toStoredEvent(recorded);
-      if (event) {
+      // Reactions are idempotent, so another process on the same DATA_DIR (a CLI verb next
+      // to the server) may run them too; the checkpoint only ever moves forwards.
+      const passed =
+        comparePositions(recorded.position, this.readStore.checkpoint(CHECKPOINT)) <= 0;
+      if (event && !passed) {
         for (const reaction of this.reactions) {
           if (reaction.handles.includes(event.type))
             await this.withRetries(reaction, () => reaction.react(event, this.commands));
         }
-        this.events.publish(new DomainEventStored(event));
       }
-      this.readStore.saveCheckpoint(CHECKPOINT, recorded.position);
+      if (event) this.events.publish(new DomainEventStored(event));
+      if (!passed) this.readStore.saveCheckpoint(CHECKPOINT, recorded.position);
     }
   }
 

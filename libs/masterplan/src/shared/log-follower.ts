@@ -33,7 +33,6 @@ export abstract class LogFollower {
   private stopping = false;
   private processedUpTo: LogStart = 'start';
   private waiters: Array<{ position: LogStart; resolve(): void; reject(error: Error): void }> = [];
-  private failure?: Error;
   private handled = 0;
 
   protected constructor(
@@ -63,43 +62,52 @@ export abstract class LogFollower {
 
   /** Resolves once every event up to `position` has been handled. */
   reached(position: LogStart): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
     if (comparePositions(this.processedUpTo, position) >= 0) return Promise.resolve();
     return new Promise((resolve, reject) => this.waiters.push({ position, resolve, reject }));
   }
 
   private async follow(): Promise<void> {
+    for (let pause = 100; !this.stopping; pause = Math.min(pause * 2, 10_000)) {
+      try {
+        await this.followOnce();
+        return;
+      } catch (error) {
+        if (this.stopping) return;
+        // Resume from the saved checkpoint after a pause: the failure may be passing (a
+        // locked file, a restarting EventStoreDB node); a lasting one is logged each time.
+        this.logger.error(
+          `${this.name} failed at ${this.processedUpTo}, retrying in ${pause} ms: ${(error as Error).message}`,
+          (error as Error).stack,
+        );
+        await this.subscription?.close();
+        await new Promise((resolve) => setTimeout(resolve, pause).unref());
+        this.processedUpTo = this.checkpoint();
+      }
+    }
+  }
+
+  private async followOnce(): Promise<void> {
     this.subscription = this.store.subscribeToAll({ fromPosition: this.processedUpTo });
     const iterator = this.subscription[Symbol.asyncIterator]();
-    try {
-      let next = iterator.next();
-      while (!this.stopping) {
-        const first = await next;
-        if (first.done) break;
-        const batch = [first.value];
-        // Take what is ready without waiting: a pending read loses the race to an immediate.
-        for (;;) {
-          next = iterator.next();
-          if (batch.length >= MAX_BATCH) break;
-          const ready = await Promise.race([
-            next,
-            new Promise<undefined>((r) => setImmediate(() => r(undefined))),
-          ]);
-          if (!ready || ready.done) break;
-          batch.push(ready.value);
-        }
-        await this.handle(batch);
-        this.handled += batch.length;
-        this.advance(batch[batch.length - 1]!.position);
+    let next = iterator.next();
+    while (!this.stopping) {
+      const first = await next;
+      if (first.done) break;
+      const batch = [first.value];
+      // Take what is ready without waiting: a pending read loses the race to an immediate.
+      for (;;) {
+        next = iterator.next();
+        if (batch.length >= MAX_BATCH) break;
+        const ready = await Promise.race([
+          next,
+          new Promise<undefined>((r) => setImmediate(() => r(undefined))),
+        ]);
+        if (!ready || ready.done) break;
+        batch.push(ready.value);
       }
-    } catch (error) {
-      if (this.stopping) return;
-      this.failure = error as Error;
-      this.logger.error(
-        `${this.name} stopped at ${this.processedUpTo}: ${this.failure.message}`,
-        this.failure.stack,
-      );
-      for (const waiter of this.waiters.splice(0)) waiter.reject(this.failure);
+      await this.handle(batch);
+      this.handled += batch.length;
+      this.advance(batch[batch.length - 1]!.position);
     }
   }
 
