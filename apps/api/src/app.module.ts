@@ -1,10 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { EventStoreModule, type EventStoreConfig } from '@ml/event-store';
 import { MasterplanGraphqlModule, MasterplanModule, Projector, ReadStore } from '@ml/masterplan';
 import { AuthModule } from './auth/auth.module.js';
 import { TokenVerifier } from './auth/tokens.js';
 import { GraphQLHttpDriver, type GraphQLHttpOptions } from './graphql/graphql-http.driver.js';
+import { GraphQLErrorsPassThrough } from './graphql/graphql-errors.filter.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
 import { HealthModule } from './health/health.module.js';
 
@@ -31,6 +33,7 @@ export class AppModule {
         MasterplanGraphqlModule,
         HealthModule,
       ],
+      providers: [{ provide: APP_FILTER, useClass: GraphQLErrorsPassThrough }],
     };
   }
 }
