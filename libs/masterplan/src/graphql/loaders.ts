@@ -3,6 +3,7 @@ import type { ReadView } from '../read-store/read-view.js';
 import { notFoundError } from './context.js';
 import {
   toActor,
+  toThemeField,
   toCommitment,
   toDialogue,
   toJointDeclaration,
@@ -36,6 +37,14 @@ export const load = {
   dialogue: (view: ReadView, id: string) => one(view.dialogue, toDialogue, view, 'dialogue', id),
   workingGroup: (view: ReadView, id: string) =>
     one(view.workingGroup, toWorkingGroup, view, 'working group', id),
+  /** A theme field, taken from its masterplan's fields (one batched query for all). */
+  async themeField(view: ReadView, masterplanId: string, themeFieldId: string) {
+    const row = (await view.themeFieldsOfMasterplan.load(masterplanId)).find(
+      (f) => f.theme_field_id === themeFieldId,
+    );
+    if (!row) throw notFoundError('theme field', themeFieldId);
+    return toThemeField(row, view);
+  },
   jointDeclaration: (view: ReadView, id: string) =>
     one(view.declaration, toJointDeclaration, view, 'joint declaration', id),
 };

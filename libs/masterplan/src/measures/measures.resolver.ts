@@ -16,7 +16,7 @@ import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
 import type { GqlContext } from '../graphql/context.js';
 import { AssignmentRoleValue, CommitmentStatusValue, MeasureKindValue } from '../graphql/enums.js';
 import { load } from '../graphql/loaders.js';
-import { toAssignment, toCommitment, toThemeField } from '../graphql/mappers.js';
+import { toAssignment, toCommitment } from '../graphql/mappers.js';
 import {
   Actor,
   Assignment,
@@ -117,12 +117,8 @@ export class MeasuresResolver {
   }
 
   @ResolveField(() => ThemeField)
-  async themeField(@Parent() measure: Measure): Promise<ThemeField> {
-    const fields = await measure.view.themeFieldsOfMasterplan.load(measure.masterplanId);
-    return toThemeField(
-      fields.find((f) => f.theme_field_id === measure.themeFieldId)!,
-      measure.view,
-    );
+  themeField(@Parent() measure: Measure): Promise<ThemeField> {
+    return load.themeField(measure.view, measure.masterplanId, measure.themeFieldId);
   }
 
   @ResolveField(() => Proposal, {

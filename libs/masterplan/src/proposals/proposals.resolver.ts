@@ -14,7 +14,6 @@ import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
 import type { GqlContext } from '../graphql/context.js';
 import { MeasureKindValue } from '../graphql/enums.js';
 import { load } from '../graphql/loaders.js';
-import { toThemeField } from '../graphql/mappers.js';
 import {
   Actor,
   AuditEntryConnection,
@@ -111,12 +110,8 @@ export class ProposalsResolver {
   }
 
   @ResolveField(() => ThemeField)
-  async themeField(@Parent() proposal: Proposal): Promise<ThemeField> {
-    const fields = await proposal.view.themeFieldsOfMasterplan.load(proposal.masterplanId);
-    return toThemeField(
-      fields.find((f) => f.theme_field_id === proposal.themeFieldId)!,
-      proposal.view,
-    );
+  themeField(@Parent() proposal: Proposal): Promise<ThemeField> {
+    return load.themeField(proposal.view, proposal.masterplanId, proposal.themeFieldId);
   }
 
   @ResolveField(() => Measure, {

@@ -11,7 +11,6 @@ import {
 } from '@nestjs/graphql';
 import type { GqlContext } from '../graphql/context.js';
 import { load } from '../graphql/loaders.js';
-import { toThemeField } from '../graphql/mappers.js';
 import { Actor, ThemeField, WorkingGroup } from '../graphql/models.js';
 import { MutationInput, MutationRunner } from '../graphql/mutation-runner.js';
 import { changed, WorkingGroupPayload } from '../graphql/payloads.js';
@@ -54,12 +53,8 @@ export class WorkingGroupsResolver {
   }
 
   @ResolveField(() => ThemeField)
-  async themeField(@Parent() group: WorkingGroup): Promise<ThemeField> {
-    const fields = await group.view.themeFieldsOfMasterplan.load(group.masterplanId);
-    return toThemeField(
-      fields.find((f) => f.theme_field_id === group.themeFieldId)!,
-      group.view,
-    );
+  themeField(@Parent() group: WorkingGroup): Promise<ThemeField> {
+    return load.themeField(group.view, group.masterplanId, group.themeFieldId);
   }
 
   @Mutation(() => WorkingGroupPayload, {
