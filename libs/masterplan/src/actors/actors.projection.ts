@@ -1,56 +1,55 @@
 import { occurredAt, type Projection } from '../projections/projection.js';
+import { VALIDITY, endRow, insertRow } from '../read-store/temporal.js';
 
 export const actorsProjection: Projection = {
   name: 'actors',
   schema: `
     CREATE TABLE IF NOT EXISTS actors (
-      actor_id TEXT PRIMARY KEY, name TEXT NOT NULL, short_name TEXT, kind TEXT NOT NULL,
-      registered_at TEXT NOT NULL, version INTEGER NOT NULL, position TEXT NOT NULL
+      actor_id TEXT NOT NULL, name TEXT NOT NULL, short_name TEXT, kind TEXT NOT NULL,
+      registered_at TEXT NOT NULL, ${VALIDITY}, PRIMARY KEY (actor_id, valid_to)
     );
     CREATE TABLE IF NOT EXISTS representatives (
       actor_id TEXT NOT NULL, user_id TEXT NOT NULL, name TEXT NOT NULL,
-      appointed_at TEXT NOT NULL, PRIMARY KEY (actor_id, user_id)
+      appointed_at TEXT NOT NULL, ${VALIDITY}, PRIMARY KEY (actor_id, user_id, valid_to)
     );
-    CREATE INDEX IF NOT EXISTS representatives_by_user ON representatives (user_id);
+    CREATE INDEX IF NOT EXISTS representatives_by_user ON representatives (user_id, valid_to);
   `,
   apply(event, store) {
     switch (event.type) {
       case 'ActorRegistered':
-        store.run(
-          'INSERT INTO actors (actor_id, name, short_name, kind, registered_at, version, position) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          event.data.actorId,
-          event.data.name,
-          event.data.shortName ?? null,
-          event.data.kind,
-          occurredAt(event),
-          event.revision,
+        insertRow(
+          store,
+          'actors',
+          {
+            actor_id: event.data.actorId,
+            name: event.data.name,
+            short_name: event.data.shortName ?? null,
+            kind: event.data.kind,
+            registered_at: occurredAt(event),
+          },
           event.position,
         );
         return;
       case 'RepresentativeAppointed':
-        store.run(
-          'INSERT INTO representatives (actor_id, user_id, name, appointed_at) VALUES (?, ?, ?, ?)',
-          event.data.actorId,
-          event.data.userId,
-          event.data.name,
-          occurredAt(event),
+        insertRow(
+          store,
+          'representatives',
+          {
+            actor_id: event.data.actorId,
+            user_id: event.data.userId,
+            name: event.data.name,
+            appointed_at: occurredAt(event),
+          },
+          event.position,
         );
-        break;
-      case 'RepresentativeRevoked':
-        store.run(
-          'DELETE FROM representatives WHERE actor_id = ? AND user_id = ?',
-          event.data.actorId,
-          event.data.userId,
-        );
-        break;
-      default:
         return;
+      case 'RepresentativeRevoked':
+        endRow(
+          store,
+          'representatives',
+          { actor_id: event.data.actorId, user_id: event.data.userId },
+          event.position,
+        );
     }
-    store.run(
-      'UPDATE actors SET version = ?, position = ? WHERE actor_id = ?',
-      event.revision,
-      event.position,
-      event.data.actorId,
-    );
   },
 };

@@ -24,7 +24,6 @@ import {
 } from '../graphql/models.js';
 import { MutationInput, MutationRunner } from '../graphql/mutation-runner.js';
 import { ActorPayload, changed } from '../graphql/payloads.js';
-import type { ActorRow } from '../read-store/rows.js';
 import type { CommandOutcome } from '../shared/command-executor.js';
 import { AppointRepresentative, RegisterActor, RevokeRepresentative } from './actor.handlers.js';
 import type { ActorKind } from './actor.js';
@@ -65,9 +64,7 @@ export class ActorsResolver {
 
   @Query(() => [Actor], { description: 'All actors, by name.' })
   actors(@Context() ctx: GqlContext): Actor[] {
-    return ctx.view.store
-      .all<ActorRow>('SELECT * FROM actors ORDER BY name')
-      .map((r) => toActor(r, ctx.view));
+    return ctx.view.allActors().map((r) => toActor(r, ctx.view));
   }
 
   @ResolveField(() => [Representative], {

@@ -2,6 +2,7 @@ import type { Projection } from '../projections/projection.js';
 import { occurredAt } from '../projections/projection.js';
 import type { ReadStore } from '../read-store/read-store.js';
 import type { StoredEvent } from '../shared/stored-event.js';
+import { OPEN } from '../read-store/temporal.js';
 import { entitiesOf, primaryEntity } from './entities.js';
 import { summarize, type Names } from './summary.js';
 
@@ -17,13 +18,16 @@ export const auditProjection: Projection = {
       seq INTEGER PRIMARY KEY, position TEXT NOT NULL UNIQUE, event_id TEXT NOT NULL, event_type TEXT NOT NULL, stream_id TEXT NOT NULL,
       revision INTEGER NOT NULL, entity_type TEXT NOT NULL, entity_id TEXT NOT NULL, masterplan_id TEXT,
       user_id TEXT, organisation_id TEXT, roles TEXT NOT NULL, correlation_id TEXT, causation_id TEXT,
-      occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL, data TEXT NOT NULL, summary TEXT NOT NULL
+      occurred_at TEXT NOT NULL, occurred_high TEXT NOT NULL, recorded_at TEXT NOT NULL, data TEXT NOT NULL,
+      summary TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS audit_by_organisation ON audit_entries (organisation_id, position);
     CREATE INDEX IF NOT EXISTS audit_by_user ON audit_entries (user_id, position);
     CREATE INDEX IF NOT EXISTS audit_by_masterplan ON audit_entries (masterplan_id, position);
     CREATE INDEX IF NOT EXISTS audit_by_type ON audit_entries (event_type, position);
     CREATE INDEX IF NOT EXISTS audit_by_correlation ON audit_entries (correlation_id, position);
+    CREATE INDEX IF NOT EXISTS audit_by_stream ON audit_entries (stream_id, position);
+    CREATE INDEX IF NOT EXISTS audit_out_of_order ON audit_entries (occurred_at) WHERE occurred_at < occurred_high;
     CREATE TABLE IF NOT EXISTS audit_entities (
       entity_type TEXT NOT NULL, entity_id TEXT NOT NULL, position TEXT NOT NULL,
       PRIMARY KEY (entity_type, entity_id, position)
@@ -35,8 +39,8 @@ export const auditProjection: Projection = {
     const acting = event.metadata.actor;
     store.run(
       `INSERT INTO audit_entries (position, event_id, event_type, stream_id, revision, entity_type, entity_id, masterplan_id,
-         user_id, organisation_id, roles, correlation_id, causation_id, occurred_at, recorded_at, data, summary)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         user_id, organisation_id, roles, correlation_id, causation_id, occurred_at, occurred_high, recorded_at, data, summary)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, max(?, coalesce((SELECT occurred_high FROM audit_entries ORDER BY seq DESC LIMIT 1), '')), ?, ?, ?)`,
       event.position,
       event.id,
       event.type,
@@ -50,6 +54,9 @@ export const auditProjection: Projection = {
       JSON.stringify(acting?.roles ?? []),
       event.metadata.correlationId ?? null,
       event.metadata.causationId ?? null,
+      occurredAt(event),
+      // The latest occurredAt so far in the log: where it exceeds this event's, the event
+      // came out of order, and time travel to a moment before it must fold instead.
       occurredAt(event),
       event.recordedAt.toISOString(),
       JSON.stringify(event.data),
@@ -126,11 +133,29 @@ function namesIn(store: ReadStore): Names {
   const name = (kind: string, sql: string) => (id: string) =>
     recall(store, `${kind}-name:${id}`, () => store.get<{ n: string }>(sql, id)?.n ?? null) ?? id;
   return {
-    actor: name('actor', 'SELECT name AS n FROM actors WHERE actor_id = ?'),
-    measure: name('measure', 'SELECT title AS n FROM measures WHERE measure_id = ?'),
-    proposal: name('proposal', 'SELECT title AS n FROM proposals WHERE proposal_id = ?'),
-    masterplan: name('masterplan', 'SELECT title AS n FROM masterplans WHERE masterplan_id = ?'),
-    dialogue: name('dialogue', 'SELECT title AS n FROM dialogues WHERE dialogue_id = ?'),
-    workingGroup: name('group', 'SELECT name AS n FROM working_groups WHERE working_group_id = ?'),
+    actor: name(
+      'actor',
+      `SELECT name AS n FROM actors WHERE actor_id = ? AND valid_to = '${OPEN}'`,
+    ),
+    measure: name(
+      'measure',
+      `SELECT title AS n FROM measures WHERE measure_id = ? AND valid_to = '${OPEN}'`,
+    ),
+    proposal: name(
+      'proposal',
+      `SELECT title AS n FROM proposals WHERE proposal_id = ? AND valid_to = '${OPEN}'`,
+    ),
+    masterplan: name(
+      'masterplan',
+      `SELECT title AS n FROM masterplans WHERE masterplan_id = ? AND valid_to = '${OPEN}'`,
+    ),
+    dialogue: name(
+      'dialogue',
+      `SELECT title AS n FROM dialogues WHERE dialogue_id = ? AND valid_to = '${OPEN}'`,
+    ),
+    workingGroup: name(
+      'group',
+      `SELECT name AS n FROM working_groups WHERE working_group_id = ? AND valid_to = '${OPEN}'`,
+    ),
   };
 }

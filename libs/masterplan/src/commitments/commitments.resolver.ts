@@ -16,6 +16,7 @@ import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
 import { decodeCursor, encodeCursor } from '../audit/audit-trail.js';
 import { badInput, notFoundError, type GqlContext } from '../graphql/context.js';
 import { CommitmentStatusValue } from '../graphql/enums.js';
+import { validAt } from '../read-store/temporal.js';
 import { load } from '../graphql/loaders.js';
 import { toCommitment } from '../graphql/mappers.js';
 import {
@@ -98,7 +99,7 @@ export class CommitmentsResolver {
     @Args('after', { nullable: true }) after?: string,
   ): CommitmentConnection {
     if (first < 1 || first > 500) throw badInput('first must be between 1 and 500', 'first');
-    const where: string[] = [];
+    const where: string[] = [validAt()];
     const params: unknown[] = [];
     const equal = (column: string, value: unknown) => {
       if (value != null) {
@@ -117,9 +118,10 @@ export class CommitmentsResolver {
       params.push(decodeCursor(after));
     }
     const rows = ctx.view.store.all<CommitmentRow>(
-      `SELECT * FROM commitments ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY position LIMIT ?`,
+      `SELECT * FROM commitments WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`,
       ...params,
       first + 1,
+      { at: ctx.view.at },
     );
     const edges = rows
       .slice(0, first)

@@ -1,15 +1,17 @@
 import type { Projection } from '../projections/projection.js';
+import { VALIDITY, changeRow, insertRow } from '../read-store/temporal.js';
 
 export const declarationsProjection: Projection = {
   name: 'joint-declarations',
   schema: `
     CREATE TABLE IF NOT EXISTS joint_declarations (
-      declaration_id TEXT PRIMARY KEY, masterplan_id TEXT NOT NULL, text TEXT NOT NULL,
-      roadmap TEXT NOT NULL, published_on TEXT, version INTEGER NOT NULL, position TEXT NOT NULL
+      declaration_id TEXT NOT NULL, masterplan_id TEXT NOT NULL, text TEXT NOT NULL,
+      roadmap TEXT NOT NULL, published_on TEXT, ${VALIDITY}, PRIMARY KEY (declaration_id, valid_to)
     );
+    CREATE INDEX IF NOT EXISTS joint_declarations_by_masterplan ON joint_declarations (masterplan_id, valid_to);
     CREATE TABLE IF NOT EXISTS signatures (
       declaration_id TEXT NOT NULL, actor_id TEXT NOT NULL, signed_on TEXT NOT NULL, signed_by TEXT NOT NULL,
-      seq INTEGER NOT NULL, PRIMARY KEY (declaration_id, actor_id)
+      seq INTEGER NOT NULL, ${VALIDITY}, PRIMARY KEY (declaration_id, actor_id, valid_to)
     );
   `,
   apply(event, store) {
@@ -17,39 +19,40 @@ export const declarationsProjection: Projection = {
     const declarationId = event.streamId.slice('declaration-'.length);
     switch (event.type) {
       case 'JointDeclarationDrafted':
-        store.run(
-          'INSERT INTO joint_declarations (declaration_id, masterplan_id, text, roadmap, version, position) VALUES (?, ?, ?, ?, ?, ?)',
-          event.data.declarationId,
-          event.data.masterplanId,
-          event.data.text,
-          JSON.stringify(event.data.roadmap),
-          event.revision,
+        insertRow(
+          store,
+          'joint_declarations',
+          {
+            declaration_id: event.data.declarationId,
+            masterplan_id: event.data.masterplanId,
+            text: event.data.text,
+            roadmap: JSON.stringify(event.data.roadmap),
+          },
           event.position,
         );
         return;
       case 'JointDeclarationSigned':
-        store.run(
-          'INSERT INTO signatures (declaration_id, actor_id, signed_on, signed_by, seq) VALUES (?, ?, ?, ?, ?)',
-          declarationId,
-          event.data.actorId,
-          event.data.signedOn,
-          event.metadata.actor?.userId ?? 'unknown',
-          event.revision,
+        insertRow(
+          store,
+          'signatures',
+          {
+            declaration_id: declarationId,
+            actor_id: event.data.actorId,
+            signed_on: event.data.signedOn,
+            signed_by: event.metadata.actor?.userId ?? 'unknown',
+            seq: event.revision,
+          },
+          event.position,
         );
-        break;
+        return;
       case 'JointDeclarationPublished':
-        store.run(
-          'UPDATE joint_declarations SET published_on = ? WHERE declaration_id = ?',
-          event.data.publishedOn,
-          declarationId,
+        changeRow(
+          store,
+          'joint_declarations',
+          { declaration_id: declarationId },
+          { published_on: event.data.publishedOn },
+          event.position,
         );
-        break;
     }
-    store.run(
-      'UPDATE joint_declarations SET version = ?, position = ? WHERE declaration_id = ?',
-      event.revision,
-      event.position,
-      declarationId,
-    );
   },
 };

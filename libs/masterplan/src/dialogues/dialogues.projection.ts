@@ -1,53 +1,50 @@
 import type { Projection } from '../projections/projection.js';
+import { VALIDITY, changeRow, insertRow } from '../read-store/temporal.js';
 
 export const dialoguesProjection: Projection = {
   name: 'dialogues',
   schema: `
     CREATE TABLE IF NOT EXISTS dialogues (
-      dialogue_id TEXT PRIMARY KEY, masterplan_id TEXT NOT NULL, title TEXT NOT NULL,
+      dialogue_id TEXT NOT NULL, masterplan_id TEXT NOT NULL, title TEXT NOT NULL,
       scheduled_for TEXT NOT NULL, venue TEXT NOT NULL, held_on TEXT, participants TEXT, minutes TEXT,
-      version INTEGER NOT NULL, position TEXT NOT NULL
+      ${VALIDITY}, PRIMARY KEY (dialogue_id, valid_to)
     );
+    CREATE INDEX IF NOT EXISTS dialogues_by_masterplan ON dialogues (masterplan_id, valid_to);
   `,
   apply(event, store) {
     if (!event.streamId.startsWith('dialogue-')) return;
-    const dialogueId = event.streamId.slice('dialogue-'.length);
+    const key = { dialogue_id: event.streamId.slice('dialogue-'.length) };
     switch (event.type) {
       case 'DialogueScheduled': {
         const d = event.data;
-        store.run(
-          'INSERT INTO dialogues (dialogue_id, masterplan_id, title, scheduled_for, venue, version, position) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          d.dialogueId,
-          d.masterplanId,
-          d.title,
-          d.scheduledFor,
-          d.venue,
-          event.revision,
+        insertRow(
+          store,
+          'dialogues',
+          {
+            dialogue_id: d.dialogueId,
+            masterplan_id: d.masterplanId,
+            title: d.title,
+            scheduled_for: d.scheduledFor,
+            venue: d.venue,
+          },
           event.position,
         );
         return;
       }
       case 'DialogueHeld':
-        store.run(
-          'UPDATE dialogues SET held_on = ?, participants = ? WHERE dialogue_id = ?',
-          event.data.heldOn,
-          JSON.stringify(event.data.participantActorIds),
-          dialogueId,
+        changeRow(
+          store,
+          'dialogues',
+          key,
+          {
+            held_on: event.data.heldOn,
+            participants: JSON.stringify(event.data.participantActorIds),
+          },
+          event.position,
         );
-        break;
+        return;
       case 'DialogueMinutesRecorded':
-        store.run(
-          'UPDATE dialogues SET minutes = ? WHERE dialogue_id = ?',
-          event.data.minutes,
-          dialogueId,
-        );
-        break;
+        changeRow(store, 'dialogues', key, { minutes: event.data.minutes }, event.position);
     }
-    store.run(
-      'UPDATE dialogues SET version = ?, position = ? WHERE dialogue_id = ?',
-      event.revision,
-      event.position,
-      dialogueId,
-    );
   },
 };

@@ -1,4 +1,11 @@
+import { actorAggregate } from '../actors/actor.js';
+import { jointDeclarationAggregate } from '../declarations/joint-declaration.js';
+import { dialogueAggregate } from '../dialogues/dialogue.js';
+import { masterplanAggregate } from '../masterplans/masterplan.js';
+import { measureAggregate } from '../measures/measure.js';
+import { proposalAggregate } from '../proposals/proposal.js';
 import type { ReadView } from '../read-store/read-view.js';
+import { workingGroupAggregate } from '../working-groups/working-group.js';
 import type {
   ActorRow,
   AssignmentRow,
@@ -30,24 +37,35 @@ import {
 
 /** Read-model rows as GraphQL objects, each remembering the view it came from. */
 
+/** `version` is looked up (batched) only when a query asks for it. */
+function withVersion<Model extends object>(model: Model, view: ReadView, streamId: string): Model {
+  return Object.defineProperty(model, 'version', {
+    get: () => view.versionOf(streamId),
+    enumerable: true,
+  });
+}
+
 const date = (iso: string) => new Date(iso);
 
 export const toMasterplan = (r: MasterplanRow, view: ReadView): Masterplan =>
-  Object.assign(new Masterplan(), {
+  withVersion(
+    Object.assign(new Masterplan(), {
+      view,
+      id: r.masterplan_id,
+      title: r.title,
+      region: r.region,
+      status: r.status,
+      motion: JSON.parse(r.motion),
+      resolution: JSON.parse(r.resolution),
+      adoption: r.adoption ? JSON.parse(r.adoption) : null,
+      initiatedAt: date(r.initiated_at),
+      presentedOn: r.presented_on,
+      adoptedOn: r.adopted_on,
+      asOfPosition: view.asOf ?? null,
+    }),
     view,
-    id: r.masterplan_id,
-    title: r.title,
-    region: r.region,
-    status: r.status,
-    motion: JSON.parse(r.motion),
-    resolution: JSON.parse(r.resolution),
-    adoption: r.adoption ? JSON.parse(r.adoption) : null,
-    initiatedAt: date(r.initiated_at),
-    presentedOn: r.presented_on,
-    adoptedOn: r.adopted_on,
-    version: r.version,
-    asOfPosition: view.asOf ?? null,
-  });
+    masterplanAggregate.streamPrefix + r.masterplan_id,
+  );
 
 export const toThemeField = (r: ThemeFieldRow, view: ReadView): ThemeField =>
   Object.assign(new ThemeField(), {
@@ -59,34 +77,40 @@ export const toThemeField = (r: ThemeFieldRow, view: ReadView): ThemeField =>
   });
 
 export const toActor = (r: ActorRow, view: ReadView): Actor =>
-  Object.assign(new Actor(), {
+  withVersion(
+    Object.assign(new Actor(), {
+      view,
+      id: r.actor_id,
+      name: r.name,
+      shortName: r.short_name,
+      kind: r.kind,
+      registeredAt: date(r.registered_at),
+    }),
     view,
-    id: r.actor_id,
-    name: r.name,
-    shortName: r.short_name,
-    kind: r.kind,
-    registeredAt: date(r.registered_at),
-    version: r.version,
-  });
+    actorAggregate.streamPrefix + r.actor_id,
+  );
 
 export const toMeasure = (r: MeasureRow, view: ReadView): Measure =>
-  Object.assign(new Measure(), {
+  withVersion(
+    Object.assign(new Measure(), {
+      view,
+      id: r.measure_id,
+      masterplanId: r.masterplan_id,
+      themeFieldId: r.theme_field_id,
+      sourceProposalId: r.source_proposal_id,
+      title: r.title,
+      description: r.description,
+      kind: r.kind,
+      status: r.status,
+      percentComplete: r.percent_complete,
+      lastProgressNote: r.last_report,
+      closingNote: r.closing_note,
+      definedAt: date(r.defined_at),
+      asOfPosition: view.asOf ?? null,
+    }),
     view,
-    id: r.measure_id,
-    masterplanId: r.masterplan_id,
-    themeFieldId: r.theme_field_id,
-    sourceProposalId: r.source_proposal_id,
-    title: r.title,
-    description: r.description,
-    kind: r.kind,
-    status: r.status,
-    percentComplete: r.percent_complete,
-    lastProgressNote: r.last_report,
-    closingNote: r.closing_note,
-    definedAt: date(r.defined_at),
-    version: r.version,
-    asOfPosition: view.asOf ?? null,
-  });
+    measureAggregate.streamPrefix + r.measure_id,
+  );
 
 export const toAssignment = (r: AssignmentRow, view: ReadView): Assignment =>
   Object.assign(new Assignment(), {
@@ -115,56 +139,68 @@ export const toCommitment = (r: CommitmentRow, view: ReadView): Commitment =>
   });
 
 export const toProposal = (r: ProposalRow, view: ReadView): Proposal =>
-  Object.assign(new Proposal(), {
+  withVersion(
+    Object.assign(new Proposal(), {
+      view,
+      id: r.proposal_id,
+      masterplanId: r.masterplan_id,
+      themeFieldId: r.theme_field_id,
+      actorId: r.actor_id,
+      workingGroupId: r.working_group_id,
+      measureId: r.measure_id,
+      title: r.title,
+      description: r.description,
+      status: r.status,
+      reason: r.reason,
+      submittedAt: date(r.submitted_at),
+    }),
     view,
-    id: r.proposal_id,
-    masterplanId: r.masterplan_id,
-    themeFieldId: r.theme_field_id,
-    actorId: r.actor_id,
-    workingGroupId: r.working_group_id,
-    measureId: r.measure_id,
-    title: r.title,
-    description: r.description,
-    status: r.status,
-    reason: r.reason,
-    submittedAt: date(r.submitted_at),
-    version: r.version,
-  });
+    proposalAggregate.streamPrefix + r.proposal_id,
+  );
 
 export const toWorkingGroup = (r: WorkingGroupRow, view: ReadView): WorkingGroup =>
-  Object.assign(new WorkingGroup(), {
+  withVersion(
+    Object.assign(new WorkingGroup(), {
+      view,
+      id: r.working_group_id,
+      masterplanId: r.masterplan_id,
+      themeFieldId: r.theme_field_id,
+      facilitatorActorId: r.facilitator_actor_id,
+      name: r.name,
+      formedAt: date(r.formed_at),
+    }),
     view,
-    id: r.working_group_id,
-    masterplanId: r.masterplan_id,
-    themeFieldId: r.theme_field_id,
-    facilitatorActorId: r.facilitator_actor_id,
-    name: r.name,
-    formedAt: date(r.formed_at),
-    version: r.version,
-  });
+    workingGroupAggregate.streamPrefix + r.working_group_id,
+  );
 
 export const toDialogue = (r: DialogueRow, view: ReadView): Dialogue =>
-  Object.assign(new Dialogue(), {
+  withVersion(
+    Object.assign(new Dialogue(), {
+      view,
+      id: r.dialogue_id,
+      participantIds: r.participants ? (JSON.parse(r.participants) as string[]) : [],
+      title: r.title,
+      scheduledFor: r.scheduled_for,
+      venue: r.venue,
+      heldOn: r.held_on,
+      minutes: r.minutes,
+    }),
     view,
-    id: r.dialogue_id,
-    participantIds: r.participants ? (JSON.parse(r.participants) as string[]) : [],
-    title: r.title,
-    scheduledFor: r.scheduled_for,
-    venue: r.venue,
-    heldOn: r.held_on,
-    minutes: r.minutes,
-    version: r.version,
-  });
+    dialogueAggregate.streamPrefix + r.dialogue_id,
+  );
 
 export const toJointDeclaration = (r: DeclarationRow, view: ReadView): JointDeclaration =>
-  Object.assign(new JointDeclaration(), {
+  withVersion(
+    Object.assign(new JointDeclaration(), {
+      view,
+      id: r.declaration_id,
+      text: r.text,
+      roadmap: JSON.parse(r.roadmap),
+      publishedOn: r.published_on,
+    }),
     view,
-    id: r.declaration_id,
-    text: r.text,
-    roadmap: JSON.parse(r.roadmap),
-    publishedOn: r.published_on,
-    version: r.version,
-  });
+    jointDeclarationAggregate.streamPrefix + r.declaration_id,
+  );
 
 export const toSignature = (r: SignatureRow, view: ReadView): Signature =>
   Object.assign(new Signature(), {

@@ -67,7 +67,7 @@ export class Masterplan extends FromView {
     description:
       'Version of the masterplan stream; pass it as expectedVersion to change it only if nobody else did.',
   })
-  version!: number;
+  version!: Promise<number>;
   @Field(() => String, {
     nullable: true,
     description: 'For a view of the past (asOf): the last log position it includes.',
@@ -102,7 +102,7 @@ export class Actor extends FromView {
   @Field(() => String, { nullable: true }) shortName?: string | null;
   @Field(() => ActorKindValue) kind!: string;
   @Field(() => GraphQLISODateTime) registeredAt!: Date;
-  @Field(() => Int) version!: number;
+  @Field(() => Int) version!: Promise<number>;
 }
 
 @ObjectType({ description: 'A person who may act for an actor; appointed by an administrator.' })
@@ -138,7 +138,7 @@ export class Measure extends FromView {
     description:
       'Version of the measure stream (its commitments included); pass it as expectedVersion.',
   })
-  version!: number;
+  version!: Promise<number>;
   @Field(() => String, {
     nullable: true,
     description: 'For a view of the past (asOf): the last log position it includes.',
@@ -202,7 +202,7 @@ export class Proposal extends FromView {
   @Field(() => String, { nullable: true, description: 'Why it was rejected or withdrawn.' })
   reason?: string | null;
   @Field(() => GraphQLISODateTime) submittedAt!: Date;
-  @Field(() => Int) version!: number;
+  @Field(() => Int) version!: Promise<number>;
 }
 
 @ObjectType({
@@ -215,7 +215,7 @@ export class WorkingGroup extends FromView {
   facilitatorActorId!: string;
   @Field() name!: string;
   @Field(() => GraphQLISODateTime) formedAt!: Date;
-  @Field(() => Int) version!: number;
+  @Field(() => Int) version!: Promise<number>;
 }
 
 @ObjectType({ description: 'An industry dialogue: the events where the actors meet.' })
@@ -228,7 +228,7 @@ export class Dialogue extends FromView {
   @Field(() => String, { nullable: true, description: 'ISO date it was held.' }) heldOn?:
     string | null;
   @Field(() => String, { nullable: true }) minutes?: string | null;
-  @Field(() => Int) version!: number;
+  @Field(() => Int) version!: Promise<number>;
 }
 
 @ObjectType({ description: 'A step of the roadmap in the joint declaration.' })
@@ -246,7 +246,7 @@ export class JointDeclaration extends FromView {
   @Field(() => [RoadmapStep]) roadmap!: RoadmapStep[];
   @Field(() => String, { nullable: true, description: 'ISO date it was published.' }) publishedOn?:
     string | null;
-  @Field(() => Int) version!: number;
+  @Field(() => Int) version!: Promise<number>;
 }
 
 @ObjectType({ description: 'An actor’s signature on the joint declaration.' })

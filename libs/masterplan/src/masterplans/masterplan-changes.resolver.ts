@@ -16,6 +16,7 @@ import { PushQueue } from '../graphql/push-queue.js';
 import { ReadView } from '../read-store/read-view.js';
 import { ReadStore } from '../read-store/read-store.js';
 import type { MasterplanRow } from '../read-store/rows.js';
+import { OPEN } from '../read-store/temporal.js';
 
 @ObjectType({
   description: 'A change to a masterplan or anything in it, with the masterplan as it now stands.',
@@ -51,7 +52,7 @@ export class MasterplanChangesResolver {
       // A fresh view per change: the subscriber sees the masterplan as it stands after it.
       const view = new ReadView(this.readStore);
       const plan = this.readStore.get<MasterplanRow>(
-        'SELECT * FROM masterplans WHERE masterplan_id = ?',
+        `SELECT * FROM masterplans WHERE masterplan_id = ? AND valid_to = '${OPEN}'`,
         id,
       );
       if (!plan) return;

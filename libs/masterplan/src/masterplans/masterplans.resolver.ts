@@ -125,9 +125,7 @@ export class MasterplansResolver {
 
   @Query(() => [Masterplan], { description: 'All masterplans.' })
   masterplans(@Context() ctx: GqlContext): Masterplan[] {
-    return ctx.view.store
-      .all<Parameters<typeof toMasterplan>[0]>('SELECT * FROM masterplans ORDER BY initiated_at')
-      .map((r) => toMasterplan(r, ctx.view));
+    return ctx.view.allMasterplans().map((r) => toMasterplan(r, ctx.view));
   }
 
   @ResolveField(() => [ThemeField])

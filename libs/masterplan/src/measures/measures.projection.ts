@@ -1,87 +1,90 @@
 import { occurredAt, type Projection } from '../projections/projection.js';
+import { VALIDITY, changeRow, endRow, insertRow } from '../read-store/temporal.js';
 
 export const measuresProjection: Projection = {
   name: 'measures',
   schema: `
     CREATE TABLE IF NOT EXISTS measures (
-      measure_id TEXT PRIMARY KEY, masterplan_id TEXT NOT NULL, theme_field_id TEXT NOT NULL,
+      measure_id TEXT NOT NULL, masterplan_id TEXT NOT NULL, theme_field_id TEXT NOT NULL,
       title TEXT NOT NULL, description TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL,
       percent_complete INTEGER NOT NULL, last_report TEXT, closing_note TEXT,
-      source_proposal_id TEXT, defined_at TEXT NOT NULL, version INTEGER NOT NULL, position TEXT NOT NULL
+      source_proposal_id TEXT, defined_at TEXT NOT NULL, ${VALIDITY}, PRIMARY KEY (measure_id, valid_to)
     );
-    CREATE INDEX IF NOT EXISTS measures_by_masterplan ON measures (masterplan_id, theme_field_id);
+    CREATE INDEX IF NOT EXISTS measures_by_masterplan ON measures (masterplan_id, valid_to, valid_from);
     CREATE TABLE IF NOT EXISTS assignments (
       measure_id TEXT NOT NULL, actor_id TEXT NOT NULL, role TEXT NOT NULL, assigned_at TEXT NOT NULL,
-      PRIMARY KEY (measure_id, actor_id)
+      ${VALIDITY}, PRIMARY KEY (measure_id, actor_id, valid_to)
     );
-    CREATE INDEX IF NOT EXISTS assignments_by_actor ON assignments (actor_id);
+    CREATE INDEX IF NOT EXISTS assignments_by_actor ON assignments (actor_id, valid_to);
   `,
   apply(event, store) {
     if (!event.streamId.startsWith('measure-')) return;
-    const measureId = event.streamId.slice('measure-'.length);
+    const key = { measure_id: event.streamId.slice('measure-'.length) };
+    const at = event.position;
     switch (event.type) {
       case 'MeasureDefined': {
         const d = event.data;
-        store.run(
-          `INSERT INTO measures (measure_id, masterplan_id, theme_field_id, title, description, kind, status, percent_complete,
-             source_proposal_id, defined_at, version, position) VALUES (?, ?, ?, ?, ?, ?, 'open', 0, ?, ?, ?, ?)`,
-          d.measureId,
-          d.masterplanId,
-          d.themeFieldId,
-          d.title,
-          d.description,
-          d.kind,
-          d.sourceProposalId ?? null,
-          occurredAt(event),
-          event.revision,
-          event.position,
+        insertRow(
+          store,
+          'measures',
+          {
+            measure_id: d.measureId,
+            masterplan_id: d.masterplanId,
+            theme_field_id: d.themeFieldId,
+            title: d.title,
+            description: d.description,
+            kind: d.kind,
+            status: 'open',
+            percent_complete: 0,
+            source_proposal_id: d.sourceProposalId ?? null,
+            defined_at: occurredAt(event),
+          },
+          at,
         );
         return;
       }
       case 'MeasureAssigned':
-        store.run(
-          'INSERT INTO assignments (measure_id, actor_id, role, assigned_at) VALUES (?, ?, ?, ?)',
-          measureId,
-          event.data.actorId,
-          event.data.role,
-          occurredAt(event),
+        insertRow(
+          store,
+          'assignments',
+          {
+            ...key,
+            actor_id: event.data.actorId,
+            role: event.data.role,
+            assigned_at: occurredAt(event),
+          },
+          at,
         );
-        break;
+        return;
       case 'MeasureUnassigned':
-        store.run(
-          'DELETE FROM assignments WHERE measure_id = ? AND actor_id = ?',
-          measureId,
-          event.data.actorId,
-        );
-        break;
+        endRow(store, 'assignments', { ...key, actor_id: event.data.actorId }, at);
+        return;
       case 'MeasureProgressReported':
-        store.run(
-          'UPDATE measures SET percent_complete = ?, last_report = ? WHERE measure_id = ?',
-          event.data.percentComplete,
-          event.data.note,
-          measureId,
+        changeRow(
+          store,
+          'measures',
+          key,
+          { percent_complete: event.data.percentComplete, last_report: event.data.note },
+          at,
         );
-        break;
+        return;
       case 'MeasureCompleted':
-        store.run(
-          "UPDATE measures SET status = 'completed', percent_complete = 100, closing_note = ? WHERE measure_id = ?",
-          event.data.note,
-          measureId,
+        changeRow(
+          store,
+          'measures',
+          key,
+          { status: 'completed', percent_complete: 100, closing_note: event.data.note },
+          at,
         );
-        break;
+        return;
       case 'MeasureCancelled':
-        store.run(
-          "UPDATE measures SET status = 'cancelled', closing_note = ? WHERE measure_id = ?",
-          event.data.reason,
-          measureId,
+        changeRow(
+          store,
+          'measures',
+          key,
+          { status: 'cancelled', closing_note: event.data.reason },
+          at,
         );
-        break;
     }
-    store.run(
-      'UPDATE measures SET version = ?, position = ? WHERE measure_id = ?',
-      event.revision,
-      event.position,
-      measureId,
-    );
   },
 };

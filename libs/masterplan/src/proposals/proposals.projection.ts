@@ -1,68 +1,72 @@
 import { occurredAt, type Projection } from '../projections/projection.js';
+import { VALIDITY, changeRow, insertRow } from '../read-store/temporal.js';
 
 export const proposalsProjection: Projection = {
   name: 'proposals',
   schema: `
     CREATE TABLE IF NOT EXISTS proposals (
-      proposal_id TEXT PRIMARY KEY, masterplan_id TEXT NOT NULL, theme_field_id TEXT NOT NULL,
+      proposal_id TEXT NOT NULL, masterplan_id TEXT NOT NULL, theme_field_id TEXT NOT NULL,
       actor_id TEXT NOT NULL, working_group_id TEXT, title TEXT NOT NULL, description TEXT NOT NULL,
       status TEXT NOT NULL, measure_id TEXT, reason TEXT, submitted_at TEXT NOT NULL,
-      version INTEGER NOT NULL, position TEXT NOT NULL
+      ${VALIDITY}, PRIMARY KEY (proposal_id, valid_to)
     );
-    CREATE INDEX IF NOT EXISTS proposals_by_masterplan ON proposals (masterplan_id, theme_field_id);
+    CREATE INDEX IF NOT EXISTS proposals_by_masterplan ON proposals (masterplan_id, valid_to);
   `,
   apply(event, store) {
     if (!event.streamId.startsWith('proposal-')) return;
-    const proposalId = event.streamId.slice('proposal-'.length);
+    const key = { proposal_id: event.streamId.slice('proposal-'.length) };
+    const at = event.position;
     switch (event.type) {
       case 'ProposalSubmitted': {
         const d = event.data;
-        store.run(
-          `INSERT INTO proposals (proposal_id, masterplan_id, theme_field_id, actor_id, working_group_id, title, description,
-             status, submitted_at, version, position) VALUES (?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?)`,
-          d.proposalId,
-          d.masterplanId,
-          d.themeFieldId,
-          d.actorId,
-          d.workingGroupId ?? null,
-          d.title,
-          d.description,
-          occurredAt(event),
-          event.revision,
-          event.position,
+        insertRow(
+          store,
+          'proposals',
+          {
+            proposal_id: d.proposalId,
+            masterplan_id: d.masterplanId,
+            theme_field_id: d.themeFieldId,
+            actor_id: d.actorId,
+            working_group_id: d.workingGroupId ?? null,
+            title: d.title,
+            description: d.description,
+            status: 'submitted',
+            submitted_at: occurredAt(event),
+          },
+          at,
         );
         return;
       }
       case 'ProposalRevised':
-        store.run(
-          'UPDATE proposals SET title = ?, description = ? WHERE proposal_id = ?',
-          event.data.title,
-          event.data.description,
-          proposalId,
+        changeRow(
+          store,
+          'proposals',
+          key,
+          { title: event.data.title, description: event.data.description },
+          at,
         );
-        break;
+        return;
       case 'ProposalWithdrawn':
       case 'ProposalRejected':
-        store.run(
-          'UPDATE proposals SET status = ?, reason = ? WHERE proposal_id = ?',
-          event.type === 'ProposalWithdrawn' ? 'withdrawn' : 'rejected',
-          event.data.reason,
-          proposalId,
+        changeRow(
+          store,
+          'proposals',
+          key,
+          {
+            status: event.type === 'ProposalWithdrawn' ? 'withdrawn' : 'rejected',
+            reason: event.data.reason,
+          },
+          at,
         );
-        break;
+        return;
       case 'ProposalAccepted':
-        store.run(
-          "UPDATE proposals SET status = 'accepted', measure_id = ? WHERE proposal_id = ?",
-          event.data.measureId,
-          proposalId,
+        changeRow(
+          store,
+          'proposals',
+          key,
+          { status: 'accepted', measure_id: event.data.measureId },
+          at,
         );
-        break;
     }
-    store.run(
-      'UPDATE proposals SET version = ?, position = ? WHERE proposal_id = ?',
-      event.revision,
-      event.position,
-      proposalId,
-    );
   },
 };

@@ -71,8 +71,8 @@ export class ReadStore {
     return statement;
   }
 
-  run(sql: string, ...params: Params): void {
-    this.statement(sql).run(...params);
+  run(sql: string, ...params: Params): Database.RunResult {
+    return this.statement(sql).run(...params);
   }
 
   get<T>(sql: string, ...params: Params): T | undefined {

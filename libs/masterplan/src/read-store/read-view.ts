@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { ReadStore } from './read-store.js';
+import { NOW, validAt } from './temporal.js';
 import type {
   ActorRow,
   AssignmentRow,
@@ -34,9 +35,14 @@ export class ReadView {
     readonly auditStore: ReadStore = store,
   ) {}
 
+  /** The log position whose rows this view shows: `asOf`, or NOW for the live read models. */
+  get at(): string {
+    return this.asOf ?? NOW;
+  }
+
   private byKey<Row>(sql: string, key: keyof Row) {
     return new DataLoader<string, Row | undefined>(async (keys) => {
-      const rows = this.store.all<Row>(sql, JSON.stringify(keys));
+      const rows = this.store.all<Row>(sql, JSON.stringify(keys), { at: this.at });
       const found = new Map(rows.map((row) => [row[key] as string, row]));
       return keys.map((k) => found.get(k));
     });
@@ -45,101 +51,133 @@ export class ReadView {
   private groupedBy<Row>(sql: string, key: keyof Row) {
     return new DataLoader<string, Row[]>(async (keys) => {
       const groups = new Map<string, Row[]>(keys.map((k) => [k, []]));
-      for (const row of this.store.all<Row>(sql, JSON.stringify(keys)))
+      for (const row of this.store.all<Row>(sql, JSON.stringify(keys), { at: this.at }))
         groups.get(row[key] as string)?.push(row);
       return keys.map((k) => groups.get(k)!);
     });
   }
 
   readonly masterplan = this.byKey<MasterplanRow>(
-    'SELECT * FROM masterplans WHERE masterplan_id IN (SELECT value FROM json_each(?))',
+    `SELECT * FROM masterplans WHERE masterplan_id IN (SELECT value FROM json_each(?)) AND ${validAt()}`,
     'masterplan_id',
   );
   readonly actor = this.byKey<ActorRow>(
-    'SELECT * FROM actors WHERE actor_id IN (SELECT value FROM json_each(?))',
+    `SELECT * FROM actors WHERE actor_id IN (SELECT value FROM json_each(?)) AND ${validAt()}`,
     'actor_id',
   );
   readonly measure = this.byKey<MeasureRow>(
-    'SELECT * FROM measures WHERE measure_id IN (SELECT value FROM json_each(?))',
+    `SELECT * FROM measures WHERE measure_id IN (SELECT value FROM json_each(?)) AND ${validAt()}`,
     'measure_id',
   );
   readonly proposal = this.byKey<ProposalRow>(
-    'SELECT * FROM proposals WHERE proposal_id IN (SELECT value FROM json_each(?))',
+    `SELECT * FROM proposals WHERE proposal_id IN (SELECT value FROM json_each(?)) AND ${validAt()}`,
     'proposal_id',
   );
   readonly commitment = this.byKey<CommitmentRow>(
-    'SELECT * FROM commitments WHERE commitment_id IN (SELECT value FROM json_each(?))',
+    `SELECT * FROM commitments WHERE commitment_id IN (SELECT value FROM json_each(?)) AND ${validAt()}`,
     'commitment_id',
   );
   readonly workingGroup = this.byKey<WorkingGroupRow>(
-    'SELECT * FROM working_groups WHERE working_group_id IN (SELECT value FROM json_each(?))',
+    `SELECT * FROM working_groups WHERE working_group_id IN (SELECT value FROM json_each(?)) AND ${validAt()}`,
     'working_group_id',
   );
   readonly dialogue = this.byKey<DialogueRow>(
-    'SELECT * FROM dialogues WHERE dialogue_id IN (SELECT value FROM json_each(?))',
+    `SELECT * FROM dialogues WHERE dialogue_id IN (SELECT value FROM json_each(?)) AND ${validAt()}`,
     'dialogue_id',
   );
   readonly declaration = this.byKey<DeclarationRow>(
-    'SELECT * FROM joint_declarations WHERE declaration_id IN (SELECT value FROM json_each(?))',
+    `SELECT * FROM joint_declarations WHERE declaration_id IN (SELECT value FROM json_each(?)) AND ${validAt()}`,
     'declaration_id',
   );
 
   readonly themeFieldsOfMasterplan = this.groupedBy<ThemeFieldRow>(
-    'SELECT * FROM theme_fields WHERE masterplan_id IN (SELECT value FROM json_each(?)) ORDER BY seq',
+    `SELECT * FROM theme_fields WHERE masterplan_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY seq`,
     'masterplan_id',
   );
   readonly milestonesOfMasterplan = this.groupedBy<MilestoneRow>(
-    'SELECT * FROM milestones WHERE masterplan_id IN (SELECT value FROM json_each(?)) ORDER BY seq',
+    `SELECT * FROM milestones WHERE masterplan_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY seq`,
     'masterplan_id',
   );
   readonly measuresOfMasterplan = this.groupedBy<MeasureRow>(
-    'SELECT * FROM measures WHERE masterplan_id IN (SELECT value FROM json_each(?)) ORDER BY measure_id',
+    `SELECT * FROM measures WHERE masterplan_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY measure_id`,
     'masterplan_id',
   );
   readonly proposalsOfMasterplan = this.groupedBy<ProposalRow>(
-    'SELECT * FROM proposals WHERE masterplan_id IN (SELECT value FROM json_each(?)) ORDER BY submitted_at, proposal_id',
+    `SELECT * FROM proposals WHERE masterplan_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY submitted_at, proposal_id`,
     'masterplan_id',
   );
   readonly commitmentsOfMasterplan = this.groupedBy<CommitmentRow>(
-    'SELECT * FROM commitments WHERE masterplan_id IN (SELECT value FROM json_each(?)) ORDER BY position',
+    `SELECT * FROM commitments WHERE masterplan_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY position`,
     'masterplan_id',
   );
   readonly declarationsOfMasterplan = this.groupedBy<DeclarationRow>(
-    'SELECT * FROM joint_declarations WHERE masterplan_id IN (SELECT value FROM json_each(?))',
+    `SELECT * FROM joint_declarations WHERE masterplan_id IN (SELECT value FROM json_each(?)) AND ${validAt()}`,
     'masterplan_id',
   );
   readonly dialoguesOfMasterplan = this.groupedBy<DialogueRow>(
-    'SELECT * FROM dialogues WHERE masterplan_id IN (SELECT value FROM json_each(?)) ORDER BY scheduled_for',
+    `SELECT * FROM dialogues WHERE masterplan_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY scheduled_for`,
     'masterplan_id',
   );
   readonly workingGroupsOfMasterplan = this.groupedBy<WorkingGroupRow>(
-    'SELECT * FROM working_groups WHERE masterplan_id IN (SELECT value FROM json_each(?)) ORDER BY working_group_id',
+    `SELECT * FROM working_groups WHERE masterplan_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY working_group_id`,
     'masterplan_id',
   );
   readonly assignmentsOfMeasure = this.groupedBy<AssignmentRow>(
-    "SELECT * FROM assignments WHERE measure_id IN (SELECT value FROM json_each(?)) ORDER BY CASE role WHEN 'lead' THEN 0 WHEN 'delegated' THEN 1 WHEN 'partner' THEN 2 ELSE 3 END, actor_id",
+    `SELECT * FROM assignments WHERE measure_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY CASE role WHEN 'lead' THEN 0 WHEN 'delegated' THEN 1 WHEN 'partner' THEN 2 ELSE 3 END, actor_id`,
     'measure_id',
   );
   readonly assignmentsOfActor = this.groupedBy<AssignmentRow>(
-    'SELECT * FROM assignments WHERE actor_id IN (SELECT value FROM json_each(?)) ORDER BY measure_id',
+    `SELECT * FROM assignments WHERE actor_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY measure_id`,
     'actor_id',
   );
   readonly commitmentsOfActor = this.groupedBy<CommitmentRow>(
-    'SELECT * FROM commitments WHERE actor_id IN (SELECT value FROM json_each(?)) ORDER BY position',
+    `SELECT * FROM commitments WHERE actor_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY position`,
     'actor_id',
   );
   readonly representativesOfActor = this.groupedBy<RepresentativeRow>(
-    'SELECT * FROM representatives WHERE actor_id IN (SELECT value FROM json_each(?)) ORDER BY appointed_at, user_id',
+    `SELECT * FROM representatives WHERE actor_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY appointed_at, user_id`,
     'actor_id',
   );
   readonly membersOfWorkingGroup = this.groupedBy<MemberRow>(
-    'SELECT * FROM working_group_members WHERE working_group_id IN (SELECT value FROM json_each(?)) ORDER BY joined_at, actor_id',
+    `SELECT * FROM working_group_members WHERE working_group_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY joined_at, actor_id`,
     'working_group_id',
   );
   readonly signaturesOfDeclaration = this.groupedBy<SignatureRow>(
-    'SELECT * FROM signatures WHERE declaration_id IN (SELECT value FROM json_each(?)) ORDER BY seq',
+    `SELECT * FROM signatures WHERE declaration_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY seq`,
     'declaration_id',
   );
+
+  /**
+   * The version (last revision) of a stream as of this view, from the audit trail: rows
+   * are versioned only by what they show, not by every event of their stream.
+   */
+  private readonly streamVersion = new DataLoader<string, number>(async (streams) => {
+    const rows = this.auditStore.all<{ stream_id: string; revision: number }>(
+      `SELECT a.stream_id, a.revision FROM json_each(?) AS s JOIN audit_entries AS a
+         ON a.position = (SELECT max(position) FROM audit_entries WHERE stream_id = s.value AND position <= @at)`,
+      JSON.stringify(streams),
+      { at: this.at },
+    );
+    const found = new Map(rows.map((row) => [row.stream_id, row.revision]));
+    return streams.map((stream) => found.get(stream) ?? -1);
+  });
+
+  versionOf(streamId: string): Promise<number> {
+    return this.streamVersion.load(streamId);
+  }
+
+  allActors(): ActorRow[] {
+    return this.store.all<ActorRow>(`SELECT * FROM actors WHERE ${validAt()} ORDER BY name`, {
+      at: this.at,
+    });
+  }
+
+  allMasterplans(): MasterplanRow[] {
+    return this.store.all<MasterplanRow>(
+      `SELECT * FROM masterplans WHERE ${validAt()} ORDER BY initiated_at`,
+      { at: this.at },
+    );
+  }
 
   /** Measures of a theme field, taken from the masterplan's measures (one query for all fields). */
   async measuresOfThemeField(masterplanId: string, themeFieldId: string): Promise<MeasureRow[]> {

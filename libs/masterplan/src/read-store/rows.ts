@@ -6,8 +6,6 @@ export interface ActorRow {
   short_name: string | null;
   kind: string;
   registered_at: string;
-  version: number;
-  position: string;
 }
 export interface RepresentativeRow {
   actor_id: string;
@@ -27,8 +25,6 @@ export interface MasterplanRow {
   presented_at_dialogue: string | null;
   adopted_on: string | null;
   adoption: string | null;
-  version: number;
-  position: string;
 }
 export interface ThemeFieldRow {
   masterplan_id: string;
@@ -57,8 +53,6 @@ export interface MeasureRow {
   closing_note: string | null;
   source_proposal_id: string | null;
   defined_at: string;
-  version: number;
-  position: string;
 }
 export interface AssignmentRow {
   measure_id: string;
@@ -94,8 +88,6 @@ export interface ProposalRow {
   measure_id: string | null;
   reason: string | null;
   submitted_at: string;
-  version: number;
-  position: string;
 }
 export interface WorkingGroupRow {
   working_group_id: string;
@@ -104,7 +96,6 @@ export interface WorkingGroupRow {
   name: string;
   facilitator_actor_id: string;
   formed_at: string;
-  version: number;
 }
 export interface MemberRow {
   working_group_id: string;
@@ -120,7 +111,6 @@ export interface DialogueRow {
   held_on: string | null;
   participants: string | null;
   minutes: string | null;
-  version: number;
 }
 export interface DeclarationRow {
   declaration_id: string;
@@ -128,7 +118,6 @@ export interface DeclarationRow {
   text: string;
   roadmap: string;
   published_on: string | null;
-  version: number;
 }
 export interface SignatureRow {
   declaration_id: string;
@@ -151,6 +140,7 @@ export interface AuditRow {
   correlation_id: string | null;
   causation_id: string | null;
   occurred_at: string;
+  occurred_high: string;
   recorded_at: string;
   data: string;
   summary: string;

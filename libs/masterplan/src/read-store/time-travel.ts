@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { EventMetadata, Position } from '@ml/event-store';
+import type { EventMetadata, LogStart, Position } from '@ml/event-store';
 import { GraphQLError } from 'graphql';
 import { Projector } from '../projections/projector.js';
 import { prepareReadModels, project } from '../projections/projections.js';
@@ -24,12 +24,18 @@ const CLOSE_AFTER_MS = 60_000;
 const CATCH_UP_MS = 5_000;
 
 /**
- * A masterplan at a past moment, computed from its events: the same projections, folded
- * into a scratch read store. The events come from the audit trail, which holds every
- * stored event in its current shape, indexed by masterplan: so the cost follows the
- * history of that masterplan (and the actors), not of the whole log, and no event-store
- * round trip is needed. Views are cached by moment, since the past does not change; each
- * lives in a temporary file deleted when the view is evicted (and at shutdown).
+ * A masterplan at a past moment. The read models keep every row version with the log
+ * positions it was valid between, so the past at a log position is an indexed query on the
+ * live read store: its cost follows the size of the answer, not the length of the history.
+ *
+ * A moment in time (`occurredAt`) is the log position up to which every event occurred by
+ * then, when no later event of this masterplan (or of the actors) occurred by then too. Such
+ * an out-of-order event (a reaction dated like its cause, a backdated import) makes that time
+ * no prefix of the log: then the masterplan's own events (and the actors') that occurred by
+ * then are folded through the same projections into a scratch read store. Those events come
+ * from the audit trail, which holds every stored event in its current shape, indexed by
+ * masterplan. Folded views are cached by moment, since the past does not change; each lives
+ * in a temporary file deleted when the view is evicted (and at shutdown).
  */
 @Injectable()
 export class TimeTravel implements OnApplicationShutdown {
@@ -51,18 +57,61 @@ export class TimeTravel implements OnApplicationShutdown {
   }
 
   async viewAt(moment: Moment): Promise<ReadView> {
-    // The past is read from the audit trail, so it must have reached the moment asked for.
     const upTo = moment.position ?? (this.projector.processed as Position);
+    // The live read models must have reached the moment asked for.
     await this.caughtUp(upTo);
-    const key = `${moment.masterplanId}|${moment.time?.toISOString() ?? ''}|${upTo}`;
+    if (!moment.time) return new ReadView(this.live, positionOrNothing(upTo));
+    const time = moment.time.toISOString();
+    const at = this.positionAt(time, positionOrNothing(upTo));
+    if (!this.outOfOrderAfter(at, time, upTo, moment.masterplanId))
+      return new ReadView(this.live, at);
+    const key = `${moment.masterplanId}|${time}|${upTo}`;
     let view = this.cache.get(key);
     if (!view) {
-      view = this.fold(moment, upTo);
+      view = this.fold(moment.masterplanId, time, upTo);
       this.cache.set(key, view);
       view.catch(() => this.cache.delete(key));
       if (this.cache.size > CACHED_VIEWS) this.retire(this.cache.keys().next().value!);
     }
     return view;
+  }
+
+  /**
+   * The last log position (up to `upTo`) before which every event occurred by `time`: the
+   * audit's `occurred_high` (the latest occurredAt so far) never decreases along the log, so
+   * a binary search over its sequence finds it. '' when nothing had occurred by then.
+   */
+  private positionAt(time: string, upTo: string): string {
+    const last = this.live.get<{ seq: number }>(
+      'SELECT seq FROM audit_entries WHERE position <= ? ORDER BY position DESC LIMIT 1',
+      upTo,
+    );
+    let [low, high] = [0, last?.seq ?? 0];
+    const highAt = (seq: number) =>
+      this.live.get<{ occurred_high: string; position: string }>(
+        'SELECT occurred_high, position FROM audit_entries WHERE seq <= ? ORDER BY seq DESC LIMIT 1',
+        seq,
+      );
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      if (highAt(middle)!.occurred_high <= time) low = middle;
+      else high = middle - 1;
+    }
+    return low === 0 ? '' : highAt(low)!.position;
+  }
+
+  /** Whether an event of this masterplan (or an actor) after `at` occurred by `time` too. */
+  private outOfOrderAfter(at: string, time: string, upTo: string, masterplanId: string): boolean {
+    return (
+      this.live.get(
+        `SELECT 1 FROM audit_entries WHERE occurred_at < occurred_high AND occurred_at <= ?
+           AND position > ? AND position <= ? AND (masterplan_id = ? OR masterplan_id IS NULL) LIMIT 1`,
+        time,
+        at,
+        upTo,
+        masterplanId,
+      ) !== undefined
+    );
   }
 
   private retire(key: string): void {
@@ -98,10 +147,9 @@ export class TimeTravel implements OnApplicationShutdown {
     }
   }
 
-  private async fold(moment: Moment, upTo: Position): Promise<ReadView> {
+  private async fold(masterplanId: string, time: string, upTo: Position): Promise<ReadView> {
     const readStore = ReadStore.scratch();
     prepareReadModels(readStore);
-    const time = moment.time?.toISOString();
     // The masterplan's own events, and those of the actors (which belong to no masterplan).
     const rows = this.live.db
       .prepare(
@@ -109,8 +157,8 @@ export class TimeTravel implements OnApplicationShutdown {
          UNION ALL SELECT * FROM audit_entries WHERE masterplan_id IS NULL AND position <= ?
          ORDER BY position`,
       )
-      .iterate(moment.masterplanId, upTo, upTo) as IterableIterator<AuditRow>;
-    let last: string | undefined;
+      .iterate(masterplanId, upTo, upTo) as IterableIterator<AuditRow>;
+    let last = '';
     let batch: StoredEvent[] = [];
     const flush = () => {
       readStore.transaction(() =>
@@ -119,15 +167,19 @@ export class TimeTravel implements OnApplicationShutdown {
       batch = [];
     };
     for (const row of rows) {
-      if (time !== undefined && row.occurred_at > time) continue;
+      if (row.occurred_at > time) continue;
       batch.push(storedEventOf(row));
       last = row.position;
       if (batch.length >= 1000) flush();
     }
     flush();
-    return new ReadView(readStore, last ?? 'start', this.live);
+    return new ReadView(readStore, last, this.live);
   }
 }
+
+/** 'start' (nothing processed yet) as a position before every other. */
+const positionOrNothing = (position: LogStart | Position): string =>
+  position === 'start' ? '' : position;
 
 /** An audit entry back as the stored event it records (data already in its current shape). */
 function storedEventOf(row: AuditRow): StoredEvent {

@@ -1,65 +1,67 @@
 import { occurredAt, type Projection } from '../projections/projection.js';
+import { VALIDITY, endRow, insertRow } from '../read-store/temporal.js';
 
 export const workingGroupsProjection: Projection = {
   name: 'working-groups',
   schema: `
     CREATE TABLE IF NOT EXISTS working_groups (
-      working_group_id TEXT PRIMARY KEY, masterplan_id TEXT NOT NULL, theme_field_id TEXT NOT NULL,
+      working_group_id TEXT NOT NULL, masterplan_id TEXT NOT NULL, theme_field_id TEXT NOT NULL,
       name TEXT NOT NULL, facilitator_actor_id TEXT NOT NULL, formed_at TEXT NOT NULL,
-      version INTEGER NOT NULL, position TEXT NOT NULL
+      ${VALIDITY}, PRIMARY KEY (working_group_id, valid_to)
     );
+    CREATE INDEX IF NOT EXISTS working_groups_by_masterplan ON working_groups (masterplan_id, valid_to);
     CREATE TABLE IF NOT EXISTS working_group_members (
       working_group_id TEXT NOT NULL, actor_id TEXT NOT NULL, joined_at TEXT NOT NULL,
-      PRIMARY KEY (working_group_id, actor_id)
+      ${VALIDITY}, PRIMARY KEY (working_group_id, actor_id, valid_to)
     );
   `,
   apply(event, store) {
     if (!event.streamId.startsWith('workinggroup-')) return;
     const groupId = event.streamId.slice('workinggroup-'.length);
+    const at = event.position;
     switch (event.type) {
       case 'WorkingGroupFormed': {
         const d = event.data;
-        store.run(
-          `INSERT INTO working_groups (working_group_id, masterplan_id, theme_field_id, name, facilitator_actor_id, formed_at, version, position)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          d.workingGroupId,
-          d.masterplanId,
-          d.themeFieldId,
-          d.name,
-          d.facilitatorActorId,
-          occurredAt(event),
-          event.revision,
-          event.position,
+        insertRow(
+          store,
+          'working_groups',
+          {
+            working_group_id: d.workingGroupId,
+            masterplan_id: d.masterplanId,
+            theme_field_id: d.themeFieldId,
+            name: d.name,
+            facilitator_actor_id: d.facilitatorActorId,
+            formed_at: occurredAt(event),
+          },
+          at,
         );
-        store.run(
-          'INSERT INTO working_group_members (working_group_id, actor_id, joined_at) VALUES (?, ?, ?)',
-          d.workingGroupId,
-          d.facilitatorActorId,
-          occurredAt(event),
+        insertRow(
+          store,
+          'working_group_members',
+          {
+            working_group_id: d.workingGroupId,
+            actor_id: d.facilitatorActorId,
+            joined_at: occurredAt(event),
+          },
+          at,
         );
         return;
       }
       case 'WorkingGroupMemberJoined':
-        store.run(
-          'INSERT INTO working_group_members (working_group_id, actor_id, joined_at) VALUES (?, ?, ?)',
-          groupId,
-          event.data.actorId,
-          occurredAt(event),
+        insertRow(
+          store,
+          'working_group_members',
+          { working_group_id: groupId, actor_id: event.data.actorId, joined_at: occurredAt(event) },
+          at,
         );
-        break;
+        return;
       case 'WorkingGroupMemberLeft':
-        store.run(
-          'DELETE FROM working_group_members WHERE working_group_id = ? AND actor_id = ?',
-          groupId,
-          event.data.actorId,
+        endRow(
+          store,
+          'working_group_members',
+          { working_group_id: groupId, actor_id: event.data.actorId },
+          at,
         );
-        break;
     }
-    store.run(
-      'UPDATE working_groups SET version = ?, position = ? WHERE working_group_id = ?',
-      event.revision,
-      event.position,
-      groupId,
-    );
   },
 };
