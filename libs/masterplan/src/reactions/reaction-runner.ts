@@ -10,6 +10,7 @@ import {
   comparePositions,
   type EventStore,
   type LogStart,
+  type Position,
   type RecordedEvent,
 } from '@ml/event-store';
 import { ReadStore } from '../read-store/read-store.js';
@@ -60,19 +61,28 @@ export class ReactionRunner
   protected async handle(batch: RecordedEvent[]): Promise<void> {
     for (const recorded of batch) {
       const event = toStoredEvent(recorded);
+      const reactions = event
+        ? this.reactions.filter((reaction) => reaction.handles.includes(event.type))
+        : [];
       // Reactions are idempotent, so another process on the same DATA_DIR (a CLI verb next
-      // to the server) may run them too; the checkpoint only ever moves forwards.
-      const passed =
-        comparePositions(recorded.position, this.readStore.checkpoint(CHECKPOINT)) <= 0;
-      if (event && !passed) {
-        for (const reaction of this.reactions) {
-          if (reaction.handles.includes(event.type))
-            await this.withRetries(reaction, () => reaction.react(event, this.commands));
-        }
+      // to the server) may run them too; the checkpoint only ever moves forwards. It is
+      // saved after each event a reaction handled, and otherwise once per batch.
+      if (reactions.length > 0 && !this.passed(recorded.position)) {
+        for (const reaction of reactions)
+          await this.withRetries(reaction, () => reaction.react(event!, this.commands));
+        this.moveCheckpoint(recorded.position);
       }
       if (event) this.events.publish(new DomainEventStored(event));
-      if (!passed) this.readStore.saveCheckpoint(CHECKPOINT, recorded.position);
     }
+    this.moveCheckpoint(batch[batch.length - 1]!.position);
+  }
+
+  private passed(position: Position): boolean {
+    return comparePositions(position, this.readStore.checkpoint(CHECKPOINT)) <= 0;
+  }
+
+  private moveCheckpoint(position: Position): void {
+    if (!this.passed(position)) this.readStore.saveCheckpoint(CHECKPOINT, position);
   }
 
   /** A failing reaction is retried with growing pauses; the log does not move past it. */

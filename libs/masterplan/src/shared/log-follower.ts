@@ -9,6 +9,8 @@ import {
 
 const MAX_BATCH = 1000;
 
+const nextTurn = () => new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined)));
+
 export interface FollowerStatus {
   name: string;
   checkpoint: LogStart;
@@ -94,20 +96,22 @@ export abstract class LogFollower {
       const first = await next;
       if (first.done) break;
       const batch = [first.value];
-      // Take what is ready without waiting: a pending read loses the race to an immediate.
-      for (;;) {
+      // Take what is ready without waiting: a read still pending when the event loop comes
+      // round again (one turn per batch) ends the batch.
+      const turn = nextTurn();
+      while (batch.length < MAX_BATCH) {
         next = iterator.next();
-        if (batch.length >= MAX_BATCH) break;
-        const ready = await Promise.race([
-          next,
-          new Promise<undefined>((r) => setImmediate(() => r(undefined))),
-        ]);
+        const ready = await Promise.race([next, turn]);
         if (!ready || ready.done) break;
         batch.push(ready.value);
       }
+      if (batch.length >= MAX_BATCH) next = iterator.next();
       await this.handle(batch);
       this.handled += batch.length;
       this.advance(batch[batch.length - 1]!.position);
+      // A store that answers without I/O (SQLite) would otherwise keep the loop busy for the
+      // whole catch-up: requests wait, and what each turn leaves for later piles up.
+      await turn;
     }
   }
 
