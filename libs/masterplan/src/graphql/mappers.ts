@@ -102,8 +102,6 @@ export const toMeasure = (r: MeasureRow, view: ReadView): Measure =>
       description: r.description,
       kind: r.kind,
       status: r.status,
-      percentComplete: r.percent_complete,
-      lastProgressNote: r.last_report,
       closingNote: r.closing_note,
       definedAt: date(r.defined_at),
       asOfPosition: view.asOf ?? null,

@@ -125,9 +125,6 @@ export class Measure extends FromView {
   @Field() description!: string;
   @Field(() => MeasureKindValue) kind!: string;
   @Field(() => MeasureStatusValue) status!: string;
-  @Field(() => Int, { description: 'Last reported progress, 0 to 100.' }) percentComplete!: number;
-  @Field(() => String, { nullable: true, description: 'The note of the last progress report.' })
-  lastProgressNote?: string | null;
   @Field(() => String, {
     nullable: true,
     description: 'Why it was cancelled, or the note on completion.',

@@ -7,10 +7,14 @@ export const measuresProjection: Projection = {
     CREATE TABLE IF NOT EXISTS measures (
       measure_id TEXT NOT NULL, masterplan_id TEXT NOT NULL, theme_field_id TEXT NOT NULL,
       title TEXT NOT NULL, description TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL,
-      percent_complete INTEGER NOT NULL, last_report TEXT, closing_note TEXT,
-      source_proposal_id TEXT, defined_at TEXT NOT NULL, ${VALIDITY}, PRIMARY KEY (measure_id, valid_to)
+      closing_note TEXT, source_proposal_id TEXT, defined_at TEXT NOT NULL,
+      ${VALIDITY}, PRIMARY KEY (measure_id, valid_to)
     );
     CREATE INDEX IF NOT EXISTS measures_by_masterplan ON measures (masterplan_id, valid_to, valid_from);
+    CREATE TABLE IF NOT EXISTS measure_progress (
+      measure_id TEXT NOT NULL, percent_complete INTEGER NOT NULL, last_report TEXT,
+      ${VALIDITY}, PRIMARY KEY (measure_id, valid_to)
+    );
     CREATE TABLE IF NOT EXISTS assignments (
       measure_id TEXT NOT NULL, actor_id TEXT NOT NULL, role TEXT NOT NULL, assigned_at TEXT NOT NULL,
       ${VALIDITY}, PRIMARY KEY (measure_id, actor_id, valid_to)
@@ -35,10 +39,17 @@ export const measuresProjection: Projection = {
             description: d.description,
             kind: d.kind,
             status: 'open',
-            percent_complete: 0,
             source_proposal_id: d.sourceProposalId ?? null,
             defined_at: occurredAt(event),
           },
+          at,
+        );
+        // Progress changes often: in its own table, so that a measure's row versions stay
+        // few and the measures of a past moment are found among as many rows as measures.
+        insertRow(
+          store,
+          'measure_progress',
+          { ...key, percent_complete: 0, last_report: null },
           at,
         );
         return;
@@ -62,7 +73,7 @@ export const measuresProjection: Projection = {
       case 'MeasureProgressReported':
         changeRow(
           store,
-          'measures',
+          'measure_progress',
           key,
           { percent_complete: event.data.percentComplete, last_report: event.data.note },
           at,
@@ -73,9 +84,10 @@ export const measuresProjection: Projection = {
           store,
           'measures',
           key,
-          { status: 'completed', percent_complete: 100, closing_note: event.data.note },
+          { status: 'completed', closing_note: event.data.note },
           at,
         );
+        changeRow(store, 'measure_progress', key, { percent_complete: 100 }, at);
         return;
       case 'MeasureCancelled':
         changeRow(

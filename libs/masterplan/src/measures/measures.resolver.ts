@@ -111,6 +111,19 @@ export class MeasuresResolver {
     );
   }
 
+  @ResolveField(() => Int, { description: 'Last reported progress, 0 to 100.' })
+  async percentComplete(@Parent() measure: Measure): Promise<number> {
+    return (await measure.view.progressOfMeasure.load(measure.id))?.percent_complete ?? 0;
+  }
+
+  @ResolveField(() => String, {
+    nullable: true,
+    description: 'The note of the last progress report.',
+  })
+  async lastProgressNote(@Parent() measure: Measure): Promise<string | null> {
+    return (await measure.view.progressOfMeasure.load(measure.id))?.last_report ?? null;
+  }
+
   @ResolveField(() => Masterplan)
   masterplan(@Parent() measure: Measure): Promise<Masterplan> {
     return load.masterplan(measure.view, measure.masterplanId);

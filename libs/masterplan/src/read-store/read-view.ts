@@ -8,6 +8,7 @@ import type {
   DeclarationRow,
   DialogueRow,
   MasterplanRow,
+  MeasureProgressRow,
   MeasureRow,
   MemberRow,
   MilestoneRow,
@@ -67,6 +68,10 @@ export class ReadView {
   );
   readonly measure = this.byKey<MeasureRow>(
     `SELECT * FROM measures WHERE measure_id IN (SELECT value FROM json_each(?)) AND ${validAt()}`,
+    'measure_id',
+  );
+  readonly progressOfMeasure = this.byKey<MeasureProgressRow>(
+    `SELECT * FROM measure_progress WHERE measure_id IN (SELECT value FROM json_each(?)) AND ${validAt()}`,
     'measure_id',
   );
   readonly proposal = this.byKey<ProposalRow>(

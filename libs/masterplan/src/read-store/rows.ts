@@ -48,11 +48,14 @@ export interface MeasureRow {
   description: string;
   kind: string;
   status: string;
-  percent_complete: number;
-  last_report: string | null;
   closing_note: string | null;
   source_proposal_id: string | null;
   defined_at: string;
+}
+export interface MeasureProgressRow {
+  measure_id: string;
+  percent_complete: number;
+  last_report: string | null;
 }
 export interface AssignmentRow {
   measure_id: string;
