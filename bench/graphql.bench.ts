@@ -171,22 +171,34 @@ export async function graphqlBenchmarks(quick: boolean): Promise<Figures> {
           first.length,
           '0',
         );
+      // Each past moment asked once, and the same query on the present (made uncacheable by a
+      // fresh alias): the baseline, since both answers hold every measure of the masterplan.
+      const timed = async (query: string) => {
+        const t = now();
+        const r = await post(url, query);
+        if (r.errors) throw new Error(JSON.stringify(r.errors));
+        return now() - t;
+      };
       const asOf = async (share: number) => {
         const latencies: number[] = [];
-        for (let k = 0; k < (quick ? 3 : 2); k++) {
+        for (let k = 0; k < (quick ? 5 : 10); k++) {
           positions.push(at(share, k));
-          const t = now();
-          const r = await post(
-            url,
-            `{ masterplan(id: "${BENCH_MASTERPLAN}", asOfPosition: "${at(share, k)}") { title asOfPosition measures { id } } }`,
+          latencies.push(
+            await timed(
+              `{ masterplan(id: "${BENCH_MASTERPLAN}", asOfPosition: "${at(share, k)}") { title asOfPosition measures { id } } }`,
+            ),
           );
-          if (r.errors) throw new Error(JSON.stringify(r.errors));
-          latencies.push(now() - t);
         }
         return sortNumbers(latencies);
       };
       const early = await asOf(0.1);
       const late = await asOf(0.9);
+      const present: number[] = [];
+      for (let k = 0; k < (quick ? 5 : 10); k++)
+        present.push(
+          await timed(`{ masterplan(id: "${BENCH_MASTERPLAN}") { t${k}: title measures { id } } }`),
+        );
+      const presentSorted = sortNumbers(present);
 
       const p = (r: autocannon.Result, q: 'p50' | 'p99') => r.latency[q];
       const trivialRps = trivial.requests.average;
@@ -237,14 +249,20 @@ export async function graphqlBenchmarks(quick: boolean): Promise<Figures> {
           p(trivial, 'p99'),
           '{ health } p99',
         ),
-        'graphql.as-of-early.p99': figure(percentile(early, 99), 'ms', 50, 'target', {
-          text: '< 50 ms',
-          met: (f) => f.value < 50,
-        }),
-        'graphql.as-of-late.p99': figure(percentile(late, 99), 'ms', 50, 'target', {
-          text: '< 50 ms',
-          met: (f) => f.value < 50,
-        }),
+        'graphql.as-of-early.p99': figure(
+          percentile(early, 99),
+          'ms',
+          percentile(presentSorted, 99),
+          'the same query now (no asOf), p99; target < 50 ms',
+          { text: '< 50 ms', met: (f) => f.value < 50 },
+        ),
+        'graphql.as-of-late.p99': figure(
+          percentile(late, 99),
+          'ms',
+          percentile(presentSorted, 99),
+          'the same query now (no asOf), p99; target < 50 ms',
+          { text: '< 50 ms', met: (f) => f.value < 50 },
+        ),
         'graphql.server.peak-rss': figure(peakMb, 'MB', 300, `target, over ${events} events`, {
           text: '< 300 MB',
           met: (f) => f.value < 300,
