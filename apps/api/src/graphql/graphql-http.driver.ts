@@ -32,6 +32,7 @@ export interface GraphQLHttpOptions extends GqlModuleOptions {
 }
 
 const CACHE_ENTRIES = 1000;
+const CACHED_RESPONSES = 200;
 
 /** A small LRU map: the most recently used entries are kept. */
 class Lru<K, V> {
@@ -44,6 +45,9 @@ class Lru<K, V> {
       this.entries.set(key, value);
     }
     return value;
+  }
+  clear(): void {
+    this.entries.clear();
   }
   set(key: K, value: V): void {
     this.entries.delete(key);
@@ -72,7 +76,10 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
     // The rules are graphql-http's fixed set (passed as a new array each call), so the
     // document alone decides the outcome.
     const validated = new WeakMap<DocumentNode, readonly GraphQLError[]>();
-    const responses = new Lru<string, ExecutionResult>(CACHE_ENTRIES);
+    // Answers of the read models' current position only: after a new event no key can
+    // match an older entry again, so those go at once instead of holding memory.
+    const responses = new Lru<string, ExecutionResult>(CACHED_RESPONSES);
+    let cachedAt: string | undefined;
     const cacheKeys = new WeakMap<object, string>();
 
     const handler = createHandler<{ contextValue: object }>({
@@ -93,8 +100,13 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         const cache = options.responseCache;
         if (!cache || cache.bypass(params.query)) return undefined;
         const headers = req.headers as unknown as Record<string, string | undefined>;
+        const version = cache.version();
+        if (version !== cachedAt) {
+          responses.clear();
+          cachedAt = version;
+        }
         const key = [
-          cache.version(),
+          version,
           headers.authorization ?? '',
           params.operationName ?? '',
           params.query,

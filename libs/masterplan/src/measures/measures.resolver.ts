@@ -167,7 +167,7 @@ export class MeasuresResolver {
     @Parent() measure: Measure,
     @Args('status', { type: () => CommitmentStatusValue, nullable: true }) status?: string,
   ): Promise<Commitment[]> {
-    const rows = await measure.view.commitmentsOfMeasure(measure.masterplanId, measure.id);
+    const rows = await measure.view.commitmentsOfMeasure.load(measure.id);
     return rows
       .filter((r) => !status || r.status === status)
       .map((r) => toCommitment(r, measure.view));

@@ -135,6 +135,10 @@ export class ReadView {
     `SELECT * FROM assignments WHERE actor_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY measure_id`,
     'actor_id',
   );
+  readonly commitmentsOfMeasure = this.groupedBy<CommitmentRow>(
+    `SELECT * FROM commitments WHERE measure_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY position`,
+    'measure_id',
+  );
   readonly commitmentsOfActor = this.groupedBy<CommitmentRow>(
     `SELECT * FROM commitments WHERE actor_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY position`,
     'actor_id',
@@ -188,12 +192,6 @@ export class ReadView {
   async measuresOfThemeField(masterplanId: string, themeFieldId: string): Promise<MeasureRow[]> {
     return (await this.measuresOfMasterplan.load(masterplanId)).filter(
       (m) => m.theme_field_id === themeFieldId,
-    );
-  }
-
-  async commitmentsOfMeasure(masterplanId: string, measureId: string): Promise<CommitmentRow[]> {
-    return (await this.commitmentsOfMasterplan.load(masterplanId)).filter(
-      (c) => c.measure_id === measureId,
     );
   }
 }
