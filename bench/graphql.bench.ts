@@ -87,7 +87,14 @@ export async function graphqlBenchmarks(quick: boolean): Promise<Figures> {
       child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
     });
     let peakMb = 0;
-    const watch = setInterval(() => (peakMb = Math.max(peakMb, peakRssMb(child.pid!))), 50);
+    // The peak of each phase too, so that a miss says where the memory goes.
+    const phases: Record<string, number> = {};
+    let phase = 'catch-up';
+    const watch = setInterval(() => {
+      const rss = peakRssMb(child.pid!);
+      peakMb = Math.max(peakMb, rss);
+      phases[phase] = Math.max(phases[phase] ?? 0, rss);
+    }, 50);
     try {
       // Wait until the server's read models have caught up with the whole log.
       for (;;) {
@@ -100,6 +107,7 @@ export async function graphqlBenchmarks(quick: boolean): Promise<Figures> {
       const key = await loadOrCreateSigningKey(dir);
       const admin = await issueToken(key, { userId: 'bench.admin', roles: ['administrator'] });
 
+      phase = 'reads';
       const trivial = await load(url, JSON.stringify({ query: '{ health { status } }' }), seconds);
       const plan = await load(url, JSON.stringify({ query: MASTERPLAN }), seconds);
       const audit = await load(url, JSON.stringify({ query: AUDIT_PAGE }), seconds, {
@@ -127,6 +135,7 @@ export async function graphqlBenchmarks(quick: boolean): Promise<Figures> {
             },
           },
         });
+      phase = 'mutations';
       const mutations = await autocannon({
         url,
         method: 'POST',
@@ -148,6 +157,7 @@ export async function graphqlBenchmarks(quick: boolean): Promise<Figures> {
         },
       });
 
+      phase = 'time travel';
       // Time travel at 1M events: a position early and one late in the log, each asked afresh.
       const positions: string[] = [];
       const trail = await post(
@@ -279,6 +289,12 @@ export async function graphqlBenchmarks(quick: boolean): Promise<Figures> {
           50,
           'target (one measure with its assignments and commitments, 30 % and 90 % into the log)',
           { text: '< 50 ms', met: (f) => f.value < 50 },
+        ),
+        ...Object.fromEntries(
+          Object.entries(phases).map(([name, mb]) => [
+            `graphql.server.peak-rss.${name.replace(' ', '-')}`,
+            figure(mb, 'MB', 300, `target, while ${name}`),
+          ]),
         ),
         'graphql.server.peak-rss': figure(peakMb, 'MB', 300, `target, over ${events} events`, {
           text: '< 300 MB',
