@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { EventMetadata, LogStart, Position } from '@ml/event-store';
+import type { EventMetadata, Position } from '@ml/event-store';
 import { GraphQLError } from 'graphql';
 import { Projector } from '../projections/projector.js';
 import { prepareReadModels, project } from '../projections/projections.js';
@@ -60,15 +60,17 @@ export class TimeTravel implements OnApplicationShutdown {
     const upTo = moment.position ?? (this.projector.processed as Position);
     // The live read models must have reached the moment asked for.
     await this.caughtUp(upTo);
-    if (!moment.time) return new ReadView(this.live, positionOrNothing(upTo));
+    // Nothing processed yet ('start'): a bound before every position.
+    const bound = upTo === 'start' ? '' : upTo;
+    if (!moment.time) return new ReadView(this.live, bound);
     const time = moment.time.toISOString();
-    const at = this.positionAt(time, positionOrNothing(upTo));
-    if (!this.outOfOrderAfter(at, time, upTo, moment.masterplanId))
+    const at = this.positionAt(time, bound);
+    if (!this.outOfOrderAfter(at, time, bound, moment.masterplanId))
       return new ReadView(this.live, at);
-    const key = `${moment.masterplanId}|${time}|${upTo}`;
+    const key = `${moment.masterplanId}|${time}|${bound}`;
     let view = this.cache.get(key);
     if (!view) {
-      view = this.fold(moment.masterplanId, time, upTo);
+      view = this.fold(moment.masterplanId, time, bound);
       this.cache.set(key, view);
       view.catch(() => this.cache.delete(key));
       if (this.cache.size > CACHED_VIEWS) this.retire(this.cache.keys().next().value!);
@@ -147,7 +149,7 @@ export class TimeTravel implements OnApplicationShutdown {
     }
   }
 
-  private async fold(masterplanId: string, time: string, upTo: Position): Promise<ReadView> {
+  private async fold(masterplanId: string, time: string, upTo: string): Promise<ReadView> {
     const readStore = ReadStore.scratch();
     prepareReadModels(readStore);
     // The masterplan's own events, and those of the actors (which belong to no masterplan).
@@ -176,10 +178,6 @@ export class TimeTravel implements OnApplicationShutdown {
     return new ReadView(readStore, last, this.live);
   }
 }
-
-/** 'start' (nothing processed yet) as a position before every other. */
-const positionOrNothing = (position: LogStart | Position): string =>
-  position === 'start' ? '' : position;
 
 /** An audit entry back as the stored event it records (data already in its current shape). */
 function storedEventOf(row: AuditRow): StoredEvent {
