@@ -334,6 +334,38 @@ describe('the Aachen story over GraphQL', () => {
     });
   });
 
+  it('masterplan(asOfPosition) shows what the log held at an audit entry, and refuses what is no position', async () => {
+    const trail = await run<{
+      auditTrail: { edges: Array<{ node: { position: string; eventType: string } }> };
+    }>(
+      `{ auditTrail(first: 500, filter: { masterplanId: "aachen" }) { edges { node { position eventType } } } }`,
+      {},
+      admin,
+    );
+    const declared = trail.auditTrail.edges.find((e) => e.node.eventType === 'CommitmentDeclared')!;
+    const before = trail.auditTrail.edges[trail.auditTrail.edges.indexOf(declared) - 1]!.node;
+    const query = `query($p: String) { masterplan(id: "aachen", asOfPosition: $p) {
+      asOfPosition themeFields { measures { version commitments { id } } } } }`;
+    type Plan = {
+      masterplan: {
+        asOfPosition: string;
+        themeFields: Array<{ measures: Array<{ version: number; commitments: unknown[] }> }>;
+      };
+    };
+    const then = await run<Plan>(query, { p: before.position }, admin);
+    expect(then.masterplan.asOfPosition).toBe(before.position);
+    expect(then.masterplan.themeFields[0]!.measures[0]).toEqual({ version: 1, commitments: [] });
+    const at = await run<Plan>(query, { p: declared.node.position }, admin);
+    expect(at.masterplan.themeFields[0]!.measures[0]).toEqual({
+      version: 2,
+      commitments: [{ id: 'c-ihk' }],
+    });
+    for (const p of ['42', 'yesterday']) {
+      const refused = await running.gql(query, { p }, admin);
+      expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    }
+  });
+
   it('anyone can follow masterplanChanged live; auditEvents needs a token', async () => {
     const publicSocket = createClient({ url: running.wsUrl, webSocketImpl: WebSocket });
     try {

@@ -362,8 +362,14 @@ export async function viewFor(
   asOfPosition?: string | null,
 ): Promise<ReadView> {
   if (asOf == null && asOfPosition == null) return ctx.view;
-  if (asOfPosition != null && !/^[0-9/]+$/.test(asOfPosition))
-    throw badInput(`asOfPosition '${asOfPosition}' is not a log position`, 'asOfPosition');
+  if (
+    asOfPosition != null &&
+    (!/^[0-9/]+$/.test(asOfPosition) || !timeTravel.isPositionOfThisLog(asOfPosition))
+  )
+    throw badInput(
+      `asOfPosition '${asOfPosition}' is not a log position of this server; take one from an audit entry or a mutation's payload`,
+      'asOfPosition',
+    );
   return timeTravel.viewAt({
     masterplanId,
     ...(asOf ? { time: asOf } : {}),

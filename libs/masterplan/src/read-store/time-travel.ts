@@ -56,6 +56,16 @@ export class TimeTravel implements OnApplicationShutdown {
     this.retiring.clear();
   }
 
+  /**
+   * Whether `position` has the shape of this log's positions: they compare as strings, so
+   * a position of another width (`42` for `0000000000000042`) would silently mean another
+   * moment.
+   */
+  isPositionOfThisLog(position: string): boolean {
+    const known = this.projector.processed;
+    return known === 'start' || position.length === known.length;
+  }
+
   async viewAt(moment: Moment): Promise<ReadView> {
     const upTo = moment.position ?? (this.projector.processed as Position);
     // The live read models must have reached the moment asked for.
