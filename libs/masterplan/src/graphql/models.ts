@@ -70,7 +70,7 @@ export class Masterplan extends FromView {
   version!: Promise<number>;
   @Field(() => String, {
     nullable: true,
-    description: 'For a view of the past (asOf): the last log position it includes.',
+    description: 'For a view of the past (asOf): the log position it shows.',
   })
   asOfPosition?: string | null;
 }
@@ -138,7 +138,7 @@ export class Measure extends FromView {
   version!: Promise<number>;
   @Field(() => String, {
     nullable: true,
-    description: 'For a view of the past (asOf): the last log position it includes.',
+    description: 'For a view of the past (asOf): the log position it shows.',
   })
   asOfPosition?: string | null;
 }

@@ -112,13 +112,17 @@ export class MasterplansResolver {
 
   @Query(() => Masterplan, {
     description:
-      'A masterplan now, or as it stood at a past moment: `asOf` (a time: what had occurred by then) or `asOfPosition` (a log position: what the log held then). The past is computed from the events, so it is exact for any moment.',
+      'A masterplan now, or as it stood at a past moment: `asOf` (a time: what had occurred by then) or `asOfPosition` (a log position: what the log held then). The read models keep every version of every row with the log positions it was valid between, so the past is exact for any moment and costs what the present costs.',
   })
   async masterplan(
     @Context() ctx: GqlContext,
     @Args('id', { type: () => ID }) id: string,
     @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf?: Date,
-    @Args('asOfPosition', { nullable: true }) asOfPosition?: string,
+    @Args('asOfPosition', {
+      nullable: true,
+      description: 'A log position as this server gives them: an audit entry’s, a payload’s.',
+    })
+    asOfPosition?: string,
   ): Promise<Masterplan> {
     return load.masterplan(await viewFor(ctx, this.timeTravel, id, asOf, asOfPosition), id);
   }

@@ -95,15 +95,19 @@ export class MeasuresResolver {
 
   @Query(() => Measure, {
     description:
-      'A measure now, or at a past moment (`asOf` time or `asOfPosition`), computed from the events.',
+      'A measure now, or at a past moment (`asOf` time or `asOfPosition`), read from the versioned read models.',
   })
   async measure(
     @Context() ctx: GqlContext,
     @Args('id', { type: () => ID }) id: string,
     @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf?: Date,
-    @Args('asOfPosition', { nullable: true }) asOfPosition?: string,
+    @Args('asOfPosition', {
+      nullable: true,
+      description: 'A log position as this server gives them: an audit entry’s, a payload’s.',
+    })
+    asOfPosition?: string,
   ): Promise<Measure> {
-    // Nothing is deleted, so a measure unknown now never existed; its masterplan bounds the past to fold.
+    // Nothing is deleted, so a measure unknown now never existed; its masterplan is the one to look at.
     const now = await load.measure(ctx.view, id);
     return load.measure(
       await viewFor(ctx, this.timeTravel, now.masterplanId, asOf, asOfPosition),
