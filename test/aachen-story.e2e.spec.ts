@@ -360,6 +360,23 @@ describe('the Aachen story over GraphQL', () => {
       version: 2,
       commitments: [{ id: 'c-ihk' }],
     });
+    // Every entity's version is its stream's last revision, at the moment the view shows.
+    const versions = await run<{
+      masterplan: { version: number };
+      actor: { version: number };
+      auditTrail: { edges: Array<{ node: { streamId: string; version: number } }> };
+    }>(
+      `{ masterplan(id: "aachen") { version } actor(id: "ihk") { version }
+         auditTrail(first: 500, filter: { masterplanId: "aachen" }) { edges { node { streamId version } } } }`,
+      {},
+      admin,
+    );
+    const ownEvents = versions.auditTrail.edges.filter(
+      (e) => e.node.streamId === 'masterplan-aachen',
+    );
+    expect(versions.masterplan.version).toBe(ownEvents.at(-1)!.node.version);
+    expect(versions.masterplan.version).toBeGreaterThan(0);
+    expect(versions.actor.version).toBe(1);
     for (const p of ['42', 'yesterday']) {
       const refused = await running.gql(query, { p }, admin);
       expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');

@@ -37,35 +37,24 @@ import {
 
 /** Read-model rows as GraphQL objects, each remembering the view it came from. */
 
-/** `version` is looked up (batched) only when a query asks for it. */
-function withVersion<Model extends object>(model: Model, view: ReadView, streamId: string): Model {
-  return Object.defineProperty(model, 'version', {
-    get: () => view.versionOf(streamId),
-    enumerable: true,
-  });
-}
-
 const date = (iso: string) => new Date(iso);
 
 export const toMasterplan = (r: MasterplanRow, view: ReadView): Masterplan =>
-  withVersion(
-    Object.assign(new Masterplan(), {
-      view,
-      id: r.masterplan_id,
-      title: r.title,
-      region: r.region,
-      status: r.status,
-      motion: JSON.parse(r.motion),
-      resolution: JSON.parse(r.resolution),
-      adoption: r.adoption ? JSON.parse(r.adoption) : null,
-      initiatedAt: date(r.initiated_at),
-      presentedOn: r.presented_on,
-      adoptedOn: r.adopted_on,
-      asOfPosition: view.asOf ?? null,
-    }),
+  Object.assign(new Masterplan(), {
     view,
-    masterplanAggregate.streamPrefix + r.masterplan_id,
-  );
+    id: r.masterplan_id,
+    title: r.title,
+    region: r.region,
+    status: r.status,
+    motion: JSON.parse(r.motion),
+    resolution: JSON.parse(r.resolution),
+    adoption: r.adoption ? JSON.parse(r.adoption) : null,
+    initiatedAt: date(r.initiated_at),
+    presentedOn: r.presented_on,
+    adoptedOn: r.adopted_on,
+    asOfPosition: view.asOf ?? null,
+    streamId: masterplanAggregate.streamPrefix + r.masterplan_id,
+  });
 
 export const toThemeField = (r: ThemeFieldRow, view: ReadView): ThemeField =>
   Object.assign(new ThemeField(), {
@@ -77,38 +66,32 @@ export const toThemeField = (r: ThemeFieldRow, view: ReadView): ThemeField =>
   });
 
 export const toActor = (r: ActorRow, view: ReadView): Actor =>
-  withVersion(
-    Object.assign(new Actor(), {
-      view,
-      id: r.actor_id,
-      name: r.name,
-      shortName: r.short_name,
-      kind: r.kind,
-      registeredAt: date(r.registered_at),
-    }),
+  Object.assign(new Actor(), {
     view,
-    actorAggregate.streamPrefix + r.actor_id,
-  );
+    id: r.actor_id,
+    name: r.name,
+    shortName: r.short_name,
+    kind: r.kind,
+    registeredAt: date(r.registered_at),
+    streamId: actorAggregate.streamPrefix + r.actor_id,
+  });
 
 export const toMeasure = (r: MeasureRow, view: ReadView): Measure =>
-  withVersion(
-    Object.assign(new Measure(), {
-      view,
-      id: r.measure_id,
-      masterplanId: r.masterplan_id,
-      themeFieldId: r.theme_field_id,
-      sourceProposalId: r.source_proposal_id,
-      title: r.title,
-      description: r.description,
-      kind: r.kind,
-      status: r.status,
-      closingNote: r.closing_note,
-      definedAt: date(r.defined_at),
-      asOfPosition: view.asOf ?? null,
-    }),
+  Object.assign(new Measure(), {
     view,
-    measureAggregate.streamPrefix + r.measure_id,
-  );
+    id: r.measure_id,
+    masterplanId: r.masterplan_id,
+    themeFieldId: r.theme_field_id,
+    sourceProposalId: r.source_proposal_id,
+    title: r.title,
+    description: r.description,
+    kind: r.kind,
+    status: r.status,
+    closingNote: r.closing_note,
+    definedAt: date(r.defined_at),
+    asOfPosition: view.asOf ?? null,
+    streamId: measureAggregate.streamPrefix + r.measure_id,
+  });
 
 export const toAssignment = (r: AssignmentRow, view: ReadView): Assignment =>
   Object.assign(new Assignment(), {
@@ -137,68 +120,56 @@ export const toCommitment = (r: CommitmentRow, view: ReadView): Commitment =>
   });
 
 export const toProposal = (r: ProposalRow, view: ReadView): Proposal =>
-  withVersion(
-    Object.assign(new Proposal(), {
-      view,
-      id: r.proposal_id,
-      masterplanId: r.masterplan_id,
-      themeFieldId: r.theme_field_id,
-      actorId: r.actor_id,
-      workingGroupId: r.working_group_id,
-      measureId: r.measure_id,
-      title: r.title,
-      description: r.description,
-      status: r.status,
-      reason: r.reason,
-      submittedAt: date(r.submitted_at),
-    }),
+  Object.assign(new Proposal(), {
     view,
-    proposalAggregate.streamPrefix + r.proposal_id,
-  );
+    id: r.proposal_id,
+    masterplanId: r.masterplan_id,
+    themeFieldId: r.theme_field_id,
+    actorId: r.actor_id,
+    workingGroupId: r.working_group_id,
+    measureId: r.measure_id,
+    title: r.title,
+    description: r.description,
+    status: r.status,
+    reason: r.reason,
+    submittedAt: date(r.submitted_at),
+    streamId: proposalAggregate.streamPrefix + r.proposal_id,
+  });
 
 export const toWorkingGroup = (r: WorkingGroupRow, view: ReadView): WorkingGroup =>
-  withVersion(
-    Object.assign(new WorkingGroup(), {
-      view,
-      id: r.working_group_id,
-      masterplanId: r.masterplan_id,
-      themeFieldId: r.theme_field_id,
-      facilitatorActorId: r.facilitator_actor_id,
-      name: r.name,
-      formedAt: date(r.formed_at),
-    }),
+  Object.assign(new WorkingGroup(), {
     view,
-    workingGroupAggregate.streamPrefix + r.working_group_id,
-  );
+    id: r.working_group_id,
+    masterplanId: r.masterplan_id,
+    themeFieldId: r.theme_field_id,
+    facilitatorActorId: r.facilitator_actor_id,
+    name: r.name,
+    formedAt: date(r.formed_at),
+    streamId: workingGroupAggregate.streamPrefix + r.working_group_id,
+  });
 
 export const toDialogue = (r: DialogueRow, view: ReadView): Dialogue =>
-  withVersion(
-    Object.assign(new Dialogue(), {
-      view,
-      id: r.dialogue_id,
-      participantIds: r.participants ? (JSON.parse(r.participants) as string[]) : [],
-      title: r.title,
-      scheduledFor: r.scheduled_for,
-      venue: r.venue,
-      heldOn: r.held_on,
-      minutes: r.minutes,
-    }),
+  Object.assign(new Dialogue(), {
     view,
-    dialogueAggregate.streamPrefix + r.dialogue_id,
-  );
+    id: r.dialogue_id,
+    participantIds: r.participants ? (JSON.parse(r.participants) as string[]) : [],
+    title: r.title,
+    scheduledFor: r.scheduled_for,
+    venue: r.venue,
+    heldOn: r.held_on,
+    minutes: r.minutes,
+    streamId: dialogueAggregate.streamPrefix + r.dialogue_id,
+  });
 
 export const toJointDeclaration = (r: DeclarationRow, view: ReadView): JointDeclaration =>
-  withVersion(
-    Object.assign(new JointDeclaration(), {
-      view,
-      id: r.declaration_id,
-      text: r.text,
-      roadmap: JSON.parse(r.roadmap),
-      publishedOn: r.published_on,
-    }),
+  Object.assign(new JointDeclaration(), {
     view,
-    jointDeclarationAggregate.streamPrefix + r.declaration_id,
-  );
+    id: r.declaration_id,
+    text: r.text,
+    roadmap: JSON.parse(r.roadmap),
+    publishedOn: r.published_on,
+    streamId: jointDeclarationAggregate.streamPrefix + r.declaration_id,
+  });
 
 export const toSignature = (r: SignatureRow, view: ReadView): Signature =>
   Object.assign(new Signature(), {

@@ -14,7 +14,9 @@ import { JSONScalar } from './json.scalar.js';
 /**
  * The GraphQL object types. They carry their scalar fields; fields that lead to other
  * objects are resolved in the feature resolvers, through `view`: the read models the
- * object was read from (live, or a past moment for `asOf` queries), never mixed.
+ * object was read from (live, or a past moment for `asOf` queries), never mixed. An entity
+ * with its own stream names it (`streamId`); its `version` is looked up in the view only
+ * when a query asks for it, batched with the others.
  */
 abstract class FromView {
   view!: ReadView;
@@ -63,11 +65,14 @@ export class Masterplan extends FromView {
   presentedOn?: string | null;
   @Field(() => String, { nullable: true, description: 'ISO date it was adopted.' }) adoptedOn?:
     string | null;
+  streamId!: string;
   @Field(() => Int, {
     description:
       'Version of the masterplan stream; pass it as expectedVersion to change it only if nobody else did.',
   })
-  version!: Promise<number>;
+  get version(): Promise<number> {
+    return this.view.versionOf(this.streamId);
+  }
   @Field(() => String, {
     nullable: true,
     description: 'For a view of the past (asOf): the log position it shows.',
@@ -102,7 +107,11 @@ export class Actor extends FromView {
   @Field(() => String, { nullable: true }) shortName?: string | null;
   @Field(() => ActorKindValue) kind!: string;
   @Field(() => GraphQLISODateTime) registeredAt!: Date;
-  @Field(() => Int) version!: Promise<number>;
+  streamId!: string;
+  @Field(() => Int)
+  get version(): Promise<number> {
+    return this.view.versionOf(this.streamId);
+  }
 }
 
 @ObjectType({ description: 'A person who may act for an actor; appointed by an administrator.' })
@@ -131,11 +140,14 @@ export class Measure extends FromView {
   })
   closingNote?: string | null;
   @Field(() => GraphQLISODateTime) definedAt!: Date;
+  streamId!: string;
   @Field(() => Int, {
     description:
       'Version of the measure stream (its commitments included); pass it as expectedVersion.',
   })
-  version!: Promise<number>;
+  get version(): Promise<number> {
+    return this.view.versionOf(this.streamId);
+  }
   @Field(() => String, {
     nullable: true,
     description: 'For a view of the past (asOf): the log position it shows.',
@@ -199,7 +211,11 @@ export class Proposal extends FromView {
   @Field(() => String, { nullable: true, description: 'Why it was rejected or withdrawn.' })
   reason?: string | null;
   @Field(() => GraphQLISODateTime) submittedAt!: Date;
-  @Field(() => Int) version!: Promise<number>;
+  streamId!: string;
+  @Field(() => Int)
+  get version(): Promise<number> {
+    return this.view.versionOf(this.streamId);
+  }
 }
 
 @ObjectType({
@@ -212,7 +228,11 @@ export class WorkingGroup extends FromView {
   facilitatorActorId!: string;
   @Field() name!: string;
   @Field(() => GraphQLISODateTime) formedAt!: Date;
-  @Field(() => Int) version!: Promise<number>;
+  streamId!: string;
+  @Field(() => Int)
+  get version(): Promise<number> {
+    return this.view.versionOf(this.streamId);
+  }
 }
 
 @ObjectType({ description: 'An industry dialogue: the events where the actors meet.' })
@@ -225,7 +245,11 @@ export class Dialogue extends FromView {
   @Field(() => String, { nullable: true, description: 'ISO date it was held.' }) heldOn?:
     string | null;
   @Field(() => String, { nullable: true }) minutes?: string | null;
-  @Field(() => Int) version!: Promise<number>;
+  streamId!: string;
+  @Field(() => Int)
+  get version(): Promise<number> {
+    return this.view.versionOf(this.streamId);
+  }
 }
 
 @ObjectType({ description: 'A step of the roadmap in the joint declaration.' })
@@ -243,7 +267,11 @@ export class JointDeclaration extends FromView {
   @Field(() => [RoadmapStep]) roadmap!: RoadmapStep[];
   @Field(() => String, { nullable: true, description: 'ISO date it was published.' }) publishedOn?:
     string | null;
-  @Field(() => Int) version!: Promise<number>;
+  streamId!: string;
+  @Field(() => Int)
+  get version(): Promise<number> {
+    return this.view.versionOf(this.streamId);
+  }
 }
 
 @ObjectType({ description: 'An actor’s signature on the joint declaration.' })
