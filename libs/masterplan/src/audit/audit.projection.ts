@@ -90,72 +90,65 @@ function recall(store: ReadStore, key: string, lookup: () => string | null): str
 }
 
 export function forgetProposalTitle(store: ReadStore, proposalId: string): void {
-  remembered.get(store)?.delete(`proposal-name:${proposalId}`);
+  remembered.get(store)?.delete(memoryKey('proposal', 'title', proposalId));
+}
+
+/** Where each kind of entity the audit names is kept: table and key column. */
+const TABLES = {
+  actor: ['actors', 'actor_id'],
+  measure: ['measures', 'measure_id'],
+  proposal: ['proposals', 'proposal_id'],
+  masterplan: ['masterplans', 'masterplan_id'],
+  dialogue: ['dialogues', 'dialogue_id'],
+  workingGroup: ['working_groups', 'working_group_id'],
+  declaration: ['joint_declarations', 'declaration_id'],
+} as const;
+
+const memoryKey = (kind: keyof typeof TABLES, column: string, id: string) =>
+  `${kind}-${column}:${id}`;
+
+/** A column of an entity's current row, remembered. */
+function current(
+  store: ReadStore,
+  kind: keyof typeof TABLES,
+  column: string,
+  id: string,
+): string | null {
+  const [table, key] = TABLES[kind];
+  return recall(
+    store,
+    memoryKey(kind, column, id),
+    () =>
+      store.get<{ v: string }>(
+        `SELECT ${column} AS v FROM ${table} WHERE ${key} = ? AND valid_to = '${OPEN}'`,
+        id,
+      )?.v ?? null,
+  );
 }
 
 function masterplanOf(event: StoredEvent, store: ReadStore): string | null {
   const data = event.data as Record<string, unknown>;
   if (typeof data.masterplanId === 'string') return data.masterplanId;
-  const lookup = (kind: string, sql: string, id: unknown) =>
-    typeof id === 'string'
-      ? recall(store, `${kind}-plan:${id}`, () => store.get<{ m: string }>(sql, id)?.m ?? null)
-      : null;
+  const of = (kind: keyof typeof TABLES, id: unknown) =>
+    typeof id === 'string' ? current(store, kind, 'masterplan_id', id) : null;
   return (
-    lookup(
-      'measure',
-      'SELECT masterplan_id AS m FROM measures WHERE measure_id = ?',
-      data.measureId,
-    ) ??
-    lookup(
-      'proposal',
-      'SELECT masterplan_id AS m FROM proposals WHERE proposal_id = ?',
-      data.proposalId,
-    ) ??
-    lookup(
-      'dialogue',
-      'SELECT masterplan_id AS m FROM dialogues WHERE dialogue_id = ?',
-      data.dialogueId,
-    ) ??
-    lookup(
-      'group',
-      'SELECT masterplan_id AS m FROM working_groups WHERE working_group_id = ?',
-      data.workingGroupId,
-    ) ??
-    lookup(
-      'declaration',
-      'SELECT masterplan_id AS m FROM joint_declarations WHERE declaration_id = ?',
-      data.declarationId,
-    )
+    of('measure', data.measureId) ??
+    of('proposal', data.proposalId) ??
+    of('dialogue', data.dialogueId) ??
+    of('workingGroup', data.workingGroupId) ??
+    of('declaration', data.declarationId)
   );
 }
 
 function namesIn(store: ReadStore): Names {
-  const name = (kind: string, sql: string) => (id: string) =>
-    recall(store, `${kind}-name:${id}`, () => store.get<{ n: string }>(sql, id)?.n ?? null) ?? id;
+  const named = (kind: keyof typeof TABLES, column: 'name' | 'title') => (id: string) =>
+    current(store, kind, column, id) ?? id;
   return {
-    actor: name(
-      'actor',
-      `SELECT name AS n FROM actors WHERE actor_id = ? AND valid_to = '${OPEN}'`,
-    ),
-    measure: name(
-      'measure',
-      `SELECT title AS n FROM measures WHERE measure_id = ? AND valid_to = '${OPEN}'`,
-    ),
-    proposal: name(
-      'proposal',
-      `SELECT title AS n FROM proposals WHERE proposal_id = ? AND valid_to = '${OPEN}'`,
-    ),
-    masterplan: name(
-      'masterplan',
-      `SELECT title AS n FROM masterplans WHERE masterplan_id = ? AND valid_to = '${OPEN}'`,
-    ),
-    dialogue: name(
-      'dialogue',
-      `SELECT title AS n FROM dialogues WHERE dialogue_id = ? AND valid_to = '${OPEN}'`,
-    ),
-    workingGroup: name(
-      'group',
-      `SELECT name AS n FROM working_groups WHERE working_group_id = ? AND valid_to = '${OPEN}'`,
-    ),
+    actor: named('actor', 'name'),
+    measure: named('measure', 'title'),
+    proposal: named('proposal', 'title'),
+    masterplan: named('masterplan', 'title'),
+    dialogue: named('dialogue', 'title'),
+    workingGroup: named('workingGroup', 'name'),
   };
 }

@@ -33,10 +33,10 @@ const statementsOf = (schema: string) =>
     .map((sql) => sql.trim())
     .filter((sql) => sql.length > 0);
 
+const isIndex = (sql: string) => /^CREATE INDEX/i.test(sql);
+
 /** The secondary indexes of all read models (a bulk load creates them after the rows). */
-const READ_MODEL_INDEXES = PROJECTIONS.flatMap((p) => statementsOf(p.schema)).filter((sql) =>
-  /^CREATE INDEX/i.test(sql),
-);
+const READ_MODEL_INDEXES = PROJECTIONS.flatMap((p) => statementsOf(p.schema)).filter(isIndex);
 
 /**
  * Creates the tables; a read store of another read-model version is emptied first. With
@@ -59,7 +59,7 @@ export function prepareReadModels(
   }
   for (const projection of PROJECTIONS) {
     for (const sql of statementsOf(projection.schema)) {
-      if (!options.withoutIndexes || !/^CREATE INDEX/i.test(sql)) store.db.exec(sql);
+      if (!options.withoutIndexes || !isIndex(sql)) store.db.exec(sql);
     }
   }
   store.db.pragma(`user_version = ${READ_MODEL_VERSION}`);

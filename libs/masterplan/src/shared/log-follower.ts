@@ -34,7 +34,7 @@ export abstract class LogFollower {
   private running?: Promise<void>;
   private stopping = false;
   private processedUpTo: LogStart = 'start';
-  private waiters: Array<{ position: LogStart; resolve(): void; reject(error: Error): void }> = [];
+  private waiters: Array<{ position: LogStart; resolve(): void }> = [];
   private handled = 0;
 
   protected constructor(
@@ -65,7 +65,7 @@ export abstract class LogFollower {
   /** Resolves once every event up to `position` has been handled. */
   reached(position: LogStart): Promise<void> {
     if (comparePositions(this.processedUpTo, position) >= 0) return Promise.resolve();
-    return new Promise((resolve, reject) => this.waiters.push({ position, resolve, reject }));
+    return new Promise((resolve) => this.waiters.push({ position, resolve }));
   }
 
   private async follow(): Promise<void> {
