@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import {
   EVENT_STORE,
@@ -27,7 +27,7 @@ import { workingGroupHandlers } from './working-groups/working-group.handlers.js
   providers: [
     {
       provide: CommandExecutor,
-      useFactory: (store: EventStore) => new CommandExecutor(store),
+      useFactory: (store: EventStore) => new CommandExecutor(store, new Logger('Commands')),
       inject: [EVENT_STORE],
     },
     {
@@ -49,4 +49,11 @@ import { workingGroupHandlers } from './working-groups/working-group.handlers.js
   ],
   exports: [CqrsModule, CommandExecutor, ReadStore, ReactionRunner, Projector],
 })
-export class MasterplanModule {}
+export class MasterplanModule implements OnApplicationBootstrap {
+  constructor(private readonly executor: CommandExecutor) {}
+
+  /** Before the server takes requests: ids of entities from before uniqueness are reserved. */
+  onApplicationBootstrap(): Promise<void> {
+    return this.executor.ready();
+  }
+}

@@ -189,6 +189,7 @@ describe('the command path on the embedded store', () => {
         entityId: 'm-1',
         commandName: 'DeclareCommitment',
         meta: m,
+        input: { commitmentId, actorId },
         actingFor: actorId,
         decide: async (state) =>
           decideMeasure(

@@ -19,6 +19,7 @@ const onActor =
       entityId: command.data.actorId,
       commandName: type,
       meta: command.meta,
+      input: command.data,
       decide: (state) =>
         decideActor({ type, data: command.data } as ActorCommand, state, command.meta),
     });

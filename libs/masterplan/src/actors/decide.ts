@@ -1,5 +1,5 @@
 import type { DecisionContext, Decision } from '../shared/decider.js';
-import { notFound, ruleViolated } from '../shared/rejection.js';
+import { notFound, ruleViolated, alreadyExists } from '../shared/rejection.js';
 import { mustBeAdministrator } from '../shared/rules.js';
 import { firstRejection, requireOneOf, requireText } from '../shared/validation.js';
 import { ACTOR_KINDS, type ActorEvent, type ActorKind, type ActorState } from './actor.js';
@@ -25,7 +25,7 @@ export function decideActor(
         requireText(data.name, 'name', 200),
         requireOneOf(data.kind, ACTOR_KINDS, 'kind'),
         state.exists
-          ? ruleViolated(
+          ? alreadyExists(
               'ACTOR_ALREADY_REGISTERED',
               `Actor '${data.actorId}' is already registered`,
             )

@@ -50,7 +50,7 @@ describe('actors', () => {
         { type: 'RegisterActor', data: { actorId: 'ihk', name: 'IHK', kind: 'chamber' } },
         asAdmin,
       )
-      .thenRejects('RULE_VIOLATED', 'ACTOR_ALREADY_REGISTERED'));
+      .thenRejects('ALREADY_EXISTS', 'ACTOR_ALREADY_REGISTERED'));
 
   it('an administrator appoints a representative, which is audited as an event', () =>
     spec

@@ -50,6 +50,7 @@ const onCommitment =
       entityId: target.entityId,
       commandName: type,
       meta,
+      input: data,
       actingFor: (state) =>
         meta.user.isAdministrator && type === 'FulfilCommitment' ? undefined : actorIdOf(state),
       decide: async (state) =>

@@ -1,7 +1,13 @@
 import type { ActorState } from '../actors/actor.js';
 import { represents } from '../actors/actor.js';
 import type { Decision, DecisionContext } from '../shared/decider.js';
-import { forbidden, notFound, ruleViolated, type Rejection } from '../shared/rejection.js';
+import {
+  forbidden,
+  notFound,
+  ruleViolated,
+  type Rejection,
+  alreadyExists,
+} from '../shared/rejection.js';
 import { mustRepresent } from '../shared/rules.js';
 import { firstRejection, requireDate, requireText } from '../shared/validation.js';
 import type { CommitmentEvent, Commitments } from './commitment.js';
@@ -51,7 +57,7 @@ export function decideCommitment(
         data.resources !== undefined ? requireText(data.resources, 'resources', 2000) : undefined,
         requireDate(data.dueDate, 'dueDate'),
         commitments[data.commitmentId]
-          ? ruleViolated('COMMITMENT_EXISTS', `Commitment '${data.commitmentId}' already exists`)
+          ? alreadyExists('COMMITMENT_EXISTS', `Commitment '${data.commitmentId}' already exists`)
           : undefined,
         Object.values(commitments).some((c) => c.actorId === data.actorId && c.status === 'active')
           ? ruleViolated(

@@ -1,7 +1,7 @@
 import type { ActorState } from '../actors/actor.js';
 import type { MasterplanState } from '../masterplans/masterplan.js';
 import type { Decision, DecisionContext } from '../shared/decider.js';
-import { invalid, notFound, ruleViolated } from '../shared/rejection.js';
+import { invalid, notFound, ruleViolated, alreadyExists } from '../shared/rejection.js';
 import { mustBeAdministrator, mustRepresent } from '../shared/rules.js';
 import { firstRejection, requireDate, requireText } from '../shared/validation.js';
 import type {
@@ -46,7 +46,7 @@ export function decideJointDeclaration(
       const refused = firstRejection(
         mustBeAdministrator(ctx.user, 'draft the joint declaration'),
         state.exists
-          ? ruleViolated(
+          ? alreadyExists(
               'DECLARATION_EXISTS',
               `Joint declaration '${data.declarationId}' already exists`,
             )

@@ -27,6 +27,7 @@ const onDeclaration =
       entityId: data.declarationId,
       commandName: type,
       meta: command.meta,
+      input: command.data,
       ...(data.actorId !== undefined ? { actingFor: data.actorId } : {}),
       decide: async (state) =>
         decideJointDeclaration({ type, data } as JointDeclarationCommand, state, {

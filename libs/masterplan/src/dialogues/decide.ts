@@ -1,7 +1,7 @@
 import type { ActorState } from '../actors/actor.js';
 import type { MasterplanState } from '../masterplans/masterplan.js';
 import type { Decision, DecisionContext } from '../shared/decider.js';
-import { invalid, notFound, ruleViolated } from '../shared/rejection.js';
+import { invalid, notFound, ruleViolated, alreadyExists } from '../shared/rejection.js';
 import { mustBeAdministrator } from '../shared/rules.js';
 import { firstRejection, requireDate, requireText } from '../shared/validation.js';
 import type { DialogueEvent, DialogueState } from './dialogue.js';
@@ -41,7 +41,7 @@ export function decideDialogue(
       const refused = firstRejection(
         admin,
         state.exists
-          ? ruleViolated('DIALOGUE_EXISTS', `Dialogue '${data.dialogueId}' already exists`)
+          ? alreadyExists('DIALOGUE_EXISTS', `Dialogue '${data.dialogueId}' already exists`)
           : undefined,
         ctx.masterplan?.exists
           ? undefined

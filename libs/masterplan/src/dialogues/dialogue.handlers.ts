@@ -23,6 +23,7 @@ const onDialogue =
       entityId: data.dialogueId,
       commandName: type,
       meta: command.meta,
+      input: command.data,
       decide: async (state) =>
         decideDialogue({ type, data } as DialogueCommand, state, {
           ...command.meta,

@@ -18,6 +18,7 @@ export type DialogueEvent = DialogueScheduled | DialogueHeld | DialogueMinutesRe
 export interface DialogueState {
   exists: boolean;
   dialogueId: string;
+  masterplanId: string;
   title: string;
   held: boolean;
   minutesRecorded: boolean;
@@ -25,7 +26,14 @@ export interface DialogueState {
 
 export const dialogueAggregate: Aggregate<DialogueState, DialogueEvent> = {
   streamPrefix: 'dialogue-',
-  initialState: { exists: false, dialogueId: '', title: '', held: false, minutesRecorded: false },
+  initialState: {
+    exists: false,
+    dialogueId: '',
+    masterplanId: '',
+    title: '',
+    held: false,
+    minutesRecorded: false,
+  },
   evolve(state, event) {
     switch (event.type) {
       case 'DialogueScheduled':
@@ -33,6 +41,7 @@ export const dialogueAggregate: Aggregate<DialogueState, DialogueEvent> = {
           ...state,
           exists: true,
           dialogueId: event.data.dialogueId,
+          masterplanId: event.data.masterplanId,
           title: event.data.title,
         };
       case 'DialogueHeld':

@@ -7,6 +7,8 @@ const CODES: Record<RejectionCode, string> = {
   FORBIDDEN: 'FORBIDDEN',
   RULE_VIOLATED: 'RULE_VIOLATED',
   CONFLICT: 'CONFLICT',
+  ALREADY_EXISTS: 'ALREADY_EXISTS',
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
 };
 
 /** A domain rejection as the GraphQL error a client sees: stable code, rule name, details. */

@@ -3,8 +3,9 @@ import {
   type CommitmentCommand,
   type CommitmentContext,
 } from '../commitments/decide.js';
+import type { DialogueState } from '../dialogues/dialogue.js';
 import type { Decision } from '../shared/decider.js';
-import { notFound, ruleViolated } from '../shared/rejection.js';
+import { notFound, ruleViolated, alreadyExists } from '../shared/rejection.js';
 import { mustBeAdministrator } from '../shared/rules.js';
 import { firstRejection, requireDate, requireText } from '../shared/validation.js';
 import type { MasterplanEvent, MasterplanState, Motion, Resolution } from './masterplan.js';
@@ -35,10 +36,15 @@ export type MasterplanCommand =
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
+export interface MasterplanContext extends CommitmentContext {
+  /** The dialogue a masterplan is presented at, if one is named. */
+  dialogue?: DialogueState;
+}
+
 export function decideMasterplan(
   command: MasterplanCommand,
   state: MasterplanState,
-  ctx: CommitmentContext,
+  ctx: MasterplanContext,
 ): Decision<MasterplanEvent> {
   const missing =
     command.type !== 'InitiateMasterplan' && !state.exists
@@ -50,7 +56,7 @@ export function decideMasterplan(
       const refused = firstRejection(
         mustBeAdministrator(ctx.user, 'initiate a masterplan'),
         state.exists
-          ? ruleViolated(
+          ? alreadyExists(
               'MASTERPLAN_EXISTS',
               `Masterplan '${data.masterplanId}' is already initiated`,
             )
@@ -80,7 +86,7 @@ export function decideMasterplan(
           ? ruleViolated('MASTERPLAN_ADOPTED', 'An adopted masterplan takes no new theme fields')
           : undefined,
         state.themeFields[data.themeFieldId]
-          ? ruleViolated('THEME_FIELD_EXISTS', `Theme field '${data.themeFieldId}' already exists`)
+          ? alreadyExists('THEME_FIELD_EXISTS', `Theme field '${data.themeFieldId}' already exists`)
           : undefined,
         Object.values(state.themeFields).some(
           (t) => t.name.toLowerCase() === data.name?.trim().toLowerCase(),
@@ -102,7 +108,7 @@ export function decideMasterplan(
         requireText(data.dueDate, 'dueDate'),
         requireDate(data.dueDate, 'dueDate'),
         state.milestones[data.milestoneId]
-          ? ruleViolated('MILESTONE_EXISTS', `Milestone '${data.milestoneId}' already exists`)
+          ? alreadyExists('MILESTONE_EXISTS', `Milestone '${data.milestoneId}' already exists`)
           : undefined,
       );
       return refused ?? [{ type: 'MilestoneScheduled', data }];
@@ -133,6 +139,13 @@ export function decideMasterplan(
           ? ruleViolated(
               'NO_THEME_FIELDS',
               'A masterplan needs at least one theme field before it is presented',
+            )
+          : undefined,
+        command.data.dialogueId !== undefined &&
+          (!ctx.dialogue?.exists || ctx.dialogue.masterplanId !== command.data.masterplanId)
+          ? notFound(
+              'DIALOGUE_NOT_FOUND',
+              `Masterplan '${state.title}' has no dialogue '${command.data.dialogueId}'`,
             )
           : undefined,
       );

@@ -58,7 +58,7 @@ describe('masterplans', () => {
     spec
       .given([initiated])
       .when({ type: 'InitiateMasterplan', data: initiated.data as never }, asAdmin)
-      .thenRejects('RULE_VIOLATED', 'MASTERPLAN_EXISTS'));
+      .thenRejects('ALREADY_EXISTS', 'MASTERPLAN_EXISTS'));
 
   it('theme fields are defined by administrators, with unique names', () => {
     spec

@@ -1,4 +1,5 @@
 import { actorAggregate } from '../actors/actor.js';
+import { dialogueAggregate } from '../dialogues/dialogue.js';
 import { CommandExecutor } from '../shared/command-executor.js';
 import { DomainCommand, commandHandler, type DataOf } from '../shared/domain-command.js';
 import { decideMasterplan, type MasterplanCommand } from './decide.js';
@@ -32,11 +33,16 @@ export const onMasterplan =
       entityId: command.data.masterplanId,
       commandName: type,
       meta: command.meta,
+      input: command.data,
       ...(actorId !== undefined ? { actingFor: actorId } : {}),
       decide: async (state) =>
         decideMasterplan({ type, data: command.data } as MasterplanCommand, state, {
           ...command.meta,
           actor: await executor.stateOf(actorAggregate, actorId),
+          dialogue: await executor.stateOf(
+            dialogueAggregate,
+            (command.data as { dialogueId?: string }).dialogueId,
+          ),
         }),
     });
   };

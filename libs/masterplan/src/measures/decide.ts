@@ -8,7 +8,14 @@ import {
 import type { MasterplanState } from '../masterplans/masterplan.js';
 import type { ProposalState } from '../proposals/proposal.js';
 import type { Decision } from '../shared/decider.js';
-import { forbidden, invalid, notFound, ruleViolated, type Rejection } from '../shared/rejection.js';
+import {
+  forbidden,
+  invalid,
+  notFound,
+  ruleViolated,
+  type Rejection,
+  alreadyExists,
+} from '../shared/rejection.js';
 import { mustBeAdministrator, mustExist } from '../shared/rules.js';
 import { firstRejection, requireOneOf, requireText } from '../shared/validation.js';
 import {
@@ -171,8 +178,17 @@ export function decideMeasure(
         command.type === 'DeclareCommitment' && closed
           ? ruleViolated(closed.reason, `${closed.message} and takes no new commitments`)
           : undefined;
+      // A commitment names its masterplan too: it must be the measure's own.
+      const elsewhere =
+        state.exists && command.data.masterplanId !== state.masterplanId
+          ? invalid(
+              'MEASURE_OF_OTHER_MASTERPLAN',
+              `Measure '${state.title}' belongs to masterplan '${state.masterplanId}', not '${command.data.masterplanId}'`,
+            )
+          : undefined;
       return (
         missing ??
+        elsewhere ??
         decideCommitment(command, state.commitments, {
           ...ctx,
           ...(targetClosed ? { targetClosed } : {}),
@@ -191,7 +207,7 @@ function defineMeasure(
   const refused = firstRejection(
     mustBeAdministrator(ctx.user, 'define measures'),
     state.exists
-      ? ruleViolated('MEASURE_EXISTS', `Measure '${data.measureId}' is already defined`)
+      ? alreadyExists('MEASURE_EXISTS', `Measure '${data.measureId}' is already defined`)
       : undefined,
     masterplan?.exists
       ? undefined

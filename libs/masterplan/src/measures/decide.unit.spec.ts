@@ -111,7 +111,7 @@ describe('measures', () => {
       spec
         .given([defined])
         .when({ type: 'DefineMeasure', data: defineData }, { ...asAdmin, masterplan })
-        .thenRejects('RULE_VIOLATED', 'MEASURE_EXISTS'));
+        .thenRejects('ALREADY_EXISTS', 'MEASURE_EXISTS'));
   });
 
   describe('assigning', () => {

@@ -30,6 +30,7 @@ export const onMeasure =
       entityId: data.measureId!,
       commandName: type,
       meta: command.meta,
+      input: command.data,
       ...(options.actsForActor && data.actorId !== undefined ? { actingFor: data.actorId } : {}),
       decide: async (state) =>
         decideMeasure({ type, data } as MeasureCommand, state, {

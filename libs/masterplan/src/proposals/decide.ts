@@ -3,7 +3,7 @@ import type { MasterplanState } from '../masterplans/masterplan.js';
 import { MEASURE_KINDS, type MeasureKind } from '../measures/measure.js';
 import type { WorkingGroupState } from '../working-groups/working-group.js';
 import type { Decision, DecisionContext } from '../shared/decider.js';
-import { notFound, ruleViolated, type Rejection } from '../shared/rejection.js';
+import { notFound, ruleViolated, type Rejection, alreadyExists } from '../shared/rejection.js';
 import { mustBeAdministrator, mustRepresent } from '../shared/rules.js';
 import { firstRejection, requireOneOf, requireText } from '../shared/validation.js';
 import type { ProposalEvent, ProposalState, ProposalStatus } from './proposal.js';
@@ -126,7 +126,7 @@ function submit(
   const { masterplan, workingGroup } = ctx;
   const refused = firstRejection(
     state.exists
-      ? ruleViolated('PROPOSAL_EXISTS', `Proposal '${data.proposalId}' already exists`)
+      ? alreadyExists('PROPOSAL_EXISTS', `Proposal '${data.proposalId}' already exists`)
       : undefined,
     mustRepresent(ctx.actor, data.actorId, ctx.user),
     masterplan?.exists

@@ -30,6 +30,7 @@ const onProposal =
       entityId: command.data.proposalId,
       commandName: type,
       meta: command.meta,
+      input: command.data,
       actingFor: (state) => (options.actsForSubmitter ? submitterOf(state) : undefined),
       decide: async (state) =>
         decideProposal({ type, data: command.data } as ProposalCommand, state, {

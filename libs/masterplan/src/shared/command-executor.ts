@@ -2,12 +2,15 @@ import {
   WrongExpectedVersion,
   StreamNotFound,
   type EventStore,
+  type ExpectedRevision,
   type NewEvent,
   type Position,
 } from '@ml/event-store';
 import type { Aggregate, Decision, DomainEvent } from './decider.js';
 import { eventMetadata, idempotencyScope, type CommandMetadata } from './command-metadata.js';
-import type { MasterplanDomainEvent } from './event-catalogue.js';
+import { idsCreatedBy, type MasterplanDomainEvent } from './event-catalogue.js';
+import { IdRegistry, type HeldReservation } from './id-registry.js';
+import { IdempotencyKeys, intentOf, keyReused } from './idempotency.js';
 import { newId, uuidFrom } from './ids.js';
 import { isRejection, reject, type Rejection } from './rejection.js';
 import { upcast } from './upcasters.js';
@@ -28,14 +31,23 @@ export interface Loaded<State> {
   /** -1 when the stream does not exist yet. */
   version: number;
   /** Outcomes of earlier commands by idempotency scope, to answer repeats. */
-  earlier: Map<string, Omit<CommandOutcome, 'repeated'>>;
+  earlier: Map<string, EarlierOutcome>;
 }
+
+/** A keyed command's outcome as found in its stream, with what the key stood for. */
+export type EarlierOutcome = Omit<CommandOutcome, 'repeated'> & {
+  commandName: string;
+  /** Absent on events stored before intentions were recorded. */
+  intent?: string;
+};
 
 export interface CommandExecution<State, E extends DomainEvent> {
   aggregate: Aggregate<State, E>;
   entityId: string;
   commandName: string;
   meta: CommandMetadata;
+  /** The command's input as the caller gave it: what an idempotency key stands for. */
+  input: unknown;
   /**
    * The organisation (actor id) the user acts for, if any, recorded on every event; a
    * function when it follows from the state (e.g. the holder of a commitment).
@@ -62,7 +74,17 @@ export class CommandExecutor {
   /** The tail of the queue of commands per stream in this process. */
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly store: EventStore) {}
+  readonly ids: IdRegistry;
+  private readonly keys: IdempotencyKeys;
+  private prepared?: Promise<void>;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly logger: { log(message: string): void; warn(message: string): void } = console,
+  ) {
+    this.ids = new IdRegistry(store);
+    this.keys = new IdempotencyKeys(store);
+  }
 
   /**
    * The state of a stream: from the cache of recently used streams plus the events after
@@ -100,12 +122,15 @@ export class CommandExecutor {
             copiedEarlier = true;
           }
           const before = earlier.get(scope);
+          const { intent, commandName } = recorded.metadata;
           earlier.set(scope, {
             streamId,
             entityId,
             version,
             position: recorded.position,
             events: [...(before?.events ?? []), event],
+            commandName: typeof commandName === 'string' ? commandName : 'a command',
+            ...(typeof intent === 'string' ? { intent } : {}),
           });
         }
       }
@@ -157,66 +182,159 @@ export class CommandExecutor {
     const { aggregate, entityId, meta } = command;
     const streamId = aggregate.streamPrefix + entityId;
     const scope = idempotencyScope(meta);
+    const intent =
+      scope === undefined ? undefined : intentOf(command.commandName, streamId, command.input);
+    // Whose the ids this command reserves are: its key's (a repeat may finish what an
+    // interrupted first attempt began), or its own.
+    const holder =
+      scope === undefined ? `command:${meta.commandId}` : `key:${uuidFrom('holder', scope)}`;
+    const held: HeldReservation[] = [];
+    let keyRecordedAt: number | undefined;
+    let keyIsOurs = false;
+    let keyExpected: ExpectedRevision = 'no_stream';
+    let settled = false;
     this.stats.commands++;
-    for (let attempt = 1; ; attempt++) {
-      if (attempt > 1) this.stats.retries++;
-      const loaded = await this.load(aggregate, entityId);
-      const first = scope !== undefined ? loaded.earlier.get(scope) : undefined;
-      if (first) return { ...first, repeated: true };
-      if (meta.expectedVersion !== undefined && meta.expectedVersion !== loaded.version) {
-        this.stats.conflicts++;
-        return conflict(streamId, meta.expectedVersion, loaded.version);
-      }
-      const decision = await command.decide(loaded.state);
-      if (isRejection(decision)) return decision;
-      const actingFor =
-        typeof command.actingFor === 'function'
-          ? command.actingFor(loaded.state)
-          : command.actingFor;
-      const events: NewEvent[] = decision.map((event, index) => ({
-        id: scope !== undefined ? uuidFrom('event', streamId, scope, String(index)) : newId(),
-        type: event.type,
-        data: event.data,
-        metadata: eventMetadata(
-          meta,
-          command.commandName,
-          event.type as MasterplanDomainEvent['type'],
-          actingFor,
-        ),
-      }));
-      try {
-        const result = await this.store.appendToStream(streamId, events, {
-          expectedRevision: loaded.version === -1 ? 'no_stream' : loaded.version,
-        });
-        return {
-          streamId,
-          entityId,
-          version: result.nextExpectedRevision,
-          position: result.position,
-          events: decision,
-          repeated: false,
-        };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedVersion)) throw error;
-        if (meta.expectedVersion !== undefined) {
+    await this.ready();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        if (attempt > 1) this.stats.retries++;
+        if (attempt > MAX_ATTEMPTS) return tooMuchContention(streamId);
+        const loaded = await this.load(aggregate, entityId);
+        if (scope !== undefined) {
+          const first = loaded.earlier.get(scope);
+          if (first) {
+            settled = true;
+            if (first.intent !== undefined && first.intent !== intent)
+              return keyReused(meta.idempotencyKey!, {
+                commandName: first.commandName,
+                stream: streamId,
+              });
+            const { intent: _intent, commandName: _name, ...outcome } = first;
+            return { ...outcome, repeated: true };
+          }
+          if (!keyIsOurs) {
+            const standing = await this.keys.standing(scope);
+            if (standing.kind === 'used') {
+              if (standing.use.intent !== intent)
+                return keyReused(meta.idempotencyKey!, standing.use);
+              keyIsOurs = true;
+            } else keyExpected = standing.expected;
+          }
+        }
+        if (meta.expectedVersion !== undefined && meta.expectedVersion !== loaded.version) {
           this.stats.conflicts++;
-          return conflict(
+          return conflict(streamId, meta.expectedVersion, loaded.version);
+        }
+        const decision = await command.decide(loaded.state);
+        if (isRejection(decision)) return decision;
+        const claims = decision
+          .flatMap((event) => idsCreatedBy(event as unknown as MasterplanDomainEvent))
+          .filter((c) => !held.some((h) => h.claim.kind === c.kind && h.claim.id === c.id));
+        // Reserving the ids and recording the key are independent appends: issued together,
+        // they share one commit on the embedded engine.
+        const [reserved, recorded] = await Promise.all([
+          claims.length > 0
+            ? this.ids.reserve(claims, { holder, home: streamId, commandId: meta.commandId })
+            : [],
+          scope !== undefined && !keyIsOurs
+            ? this.keys.record(
+                scope,
+                {
+                  userId: meta.user.userId,
+                  key: meta.idempotencyKey!,
+                  commandName: command.commandName,
+                  stream: streamId,
+                  intent: intent!,
+                },
+                keyExpected,
+              )
+            : undefined,
+        ]);
+        if (recorded !== undefined && recorded !== 'raced') {
+          keyRecordedAt = recorded.revision;
+          keyIsOurs = true;
+        }
+        if (isRejection(reserved)) return reserved;
+        held.push(...reserved);
+        // Another request recorded the same key first: look again at what it stands for.
+        if (recorded === 'raced') continue;
+        const actingFor =
+          typeof command.actingFor === 'function'
+            ? command.actingFor(loaded.state)
+            : command.actingFor;
+        const events: NewEvent[] = decision.map((event, index) => ({
+          id: scope !== undefined ? uuidFrom('event', streamId, scope, String(index)) : newId(),
+          type: event.type,
+          data: event.data,
+          metadata: eventMetadata(
+            meta,
+            command.commandName,
+            event.type as MasterplanDomainEvent['type'],
+            actingFor,
+            intent,
+          ),
+        }));
+        try {
+          const result = await this.store.appendToStream(streamId, events, {
+            expectedRevision: loaded.version === -1 ? 'no_stream' : loaded.version,
+          });
+          settled = true;
+          return {
             streamId,
-            meta.expectedVersion,
-            error.actual === 'no_stream' ? -1 : error.actual,
-          );
+            entityId,
+            version: result.nextExpectedRevision,
+            position: result.position,
+            events: decision,
+            repeated: false,
+          };
+        } catch (error) {
+          if (!(error instanceof WrongExpectedVersion)) throw error;
+          if (meta.expectedVersion !== undefined) {
+            this.stats.conflicts++;
+            return conflict(
+              streamId,
+              meta.expectedVersion,
+              error.actual === 'no_stream' ? -1 : error.actual,
+            );
+          }
         }
-        if (attempt >= MAX_ATTEMPTS) {
-          return reject(
-            'CONFLICT',
-            'TOO_MUCH_CONTENTION',
-            `'${streamId}' kept changing while the command was decided (${MAX_ATTEMPTS} attempts); try again`,
-            { attempts: MAX_ATTEMPTS },
-          );
-        }
+      }
+    } finally {
+      // A refused command leaves nothing taken: its reservations and its key are freed.
+      if (!settled) {
+        await this.ids.release(held, 'the command was refused').catch(() => undefined);
+        if (keyRecordedAt !== undefined)
+          await this.keys.release(scope!, keyRecordedAt).catch(() => undefined);
       }
     }
   }
+
+  /**
+   * Entities created before ids were reserved get their reservations once per store, before
+   * the first command of this executor creates anything.
+   */
+  ready(): Promise<void> {
+    this.prepared ??= this.ids.backfill().then(({ reserved, duplicates }) => {
+      if (reserved > 0)
+        this.logger.log(
+          `Reserved the ids of ${reserved} entities created before ids were kept unique`,
+        );
+      if (duplicates.length > 0)
+        this.logger.warn(
+          `Ids created more than once before they were kept unique: ${duplicates.join('; ')}`,
+        );
+    });
+    return this.prepared;
+  }
+}
+
+function tooMuchContention(streamId: string): Rejection {
+  return reject(
+    'CONFLICT',
+    'TOO_MUCH_CONTENTION',
+    `'${streamId}' kept changing while the command was decided (${MAX_ATTEMPTS} attempts); try again`,
+    { attempts: MAX_ATTEMPTS },
+  );
 }
 
 function conflict(streamId: string, expected: number, actual: number): Rejection {

@@ -59,6 +59,8 @@ export function eventMetadata(
   commandName: string,
   type: MasterplanDomainEventType,
   actingFor: string | undefined,
+  /** What the idempotency key stands for (see idempotency.ts), when there is one. */
+  intent?: string,
 ): EventMetadata {
   const actor: ActingUser = {
     userId: meta.user.userId,
@@ -74,5 +76,6 @@ export function eventMetadata(
     occurredAt: meta.now.toISOString(),
     schemaVersion: SCHEMA_VERSIONS[type],
     ...(meta.idempotencyKey !== undefined ? { idempotencyKey: idempotencyScope(meta) } : {}),
+    ...(intent !== undefined ? { intent } : {}),
   };
 }

@@ -59,3 +59,93 @@ export const SCHEMA_VERSIONS: Record<MasterplanDomainEventType, number> = {
 
 export const isDomainEventType = (type: string): type is MasterplanDomainEventType =>
   Object.prototype.hasOwnProperty.call(SCHEMA_VERSIONS, type);
+
+/** The kinds of entity whose ids the write side keeps unique across the whole store. */
+export const ID_KINDS = [
+  'actor',
+  'masterplan',
+  'theme_field',
+  'proposal',
+  'measure',
+  'commitment',
+  'working_group',
+  'dialogue',
+  'joint_declaration',
+] as const;
+export type IdKind = (typeof ID_KINDS)[number];
+
+/** An entity id an event brings into being. */
+export interface IdClaim {
+  kind: IdKind;
+  id: string;
+  /**
+   * Who, besides the command that reserved the id, may create the entity: the measure an
+   * accepted proposal becomes is reserved at acceptance and defined later by a reaction.
+   */
+  holder?: string;
+}
+
+/** The entity ids an event creates; every event type is listed, so a new one cannot be forgotten. */
+export function idsCreatedBy(event: MasterplanDomainEvent): IdClaim[] {
+  switch (event.type) {
+    case 'ActorRegistered':
+      return [{ kind: 'actor', id: event.data.actorId }];
+    case 'MasterplanInitiated':
+      return [{ kind: 'masterplan', id: event.data.masterplanId }];
+    case 'ThemeFieldDefined':
+      return [{ kind: 'theme_field', id: event.data.themeFieldId }];
+    case 'ProposalSubmitted':
+      return [{ kind: 'proposal', id: event.data.proposalId }];
+    case 'ProposalAccepted':
+      return [
+        { kind: 'measure', id: event.data.measureId, holder: `proposal:${event.data.proposalId}` },
+      ];
+    case 'MeasureDefined':
+      return [
+        {
+          kind: 'measure',
+          id: event.data.measureId,
+          ...(event.data.sourceProposalId
+            ? { holder: `proposal:${event.data.sourceProposalId}` }
+            : {}),
+        },
+      ];
+    case 'CommitmentDeclared':
+      return [{ kind: 'commitment', id: event.data.commitmentId }];
+    case 'WorkingGroupFormed':
+      return [{ kind: 'working_group', id: event.data.workingGroupId }];
+    case 'DialogueScheduled':
+      return [{ kind: 'dialogue', id: event.data.dialogueId }];
+    case 'JointDeclarationDrafted':
+      return [{ kind: 'joint_declaration', id: event.data.declarationId }];
+    case 'RepresentativeAppointed':
+    case 'RepresentativeRevoked':
+    case 'MilestoneScheduled':
+    case 'MilestoneReached':
+    case 'MasterplanPresented':
+    case 'MasterplanAdopted':
+    case 'DialogueHeld':
+    case 'DialogueMinutesRecorded':
+    case 'WorkingGroupMemberJoined':
+    case 'WorkingGroupMemberLeft':
+    case 'ProposalRevised':
+    case 'ProposalWithdrawn':
+    case 'ProposalRejected':
+    case 'MeasureAssigned':
+    case 'MeasureUnassigned':
+    case 'MeasureProgressReported':
+    case 'MeasureCompleted':
+    case 'MeasureCancelled':
+    case 'CommitmentFulfilled':
+    case 'CommitmentWithdrawn':
+    case 'JointDeclarationSigned':
+    case 'JointDeclarationPublished':
+      return [];
+    default:
+      return unreachable(event);
+  }
+}
+
+function unreachable(event: never): never {
+  throw new Error(`Unknown event type '${(event as { type: string }).type}'`);
+}

@@ -4,7 +4,13 @@
  * is for a person.
  */
 export type RejectionCode =
-  'INVALID_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'RULE_VIOLATED' | 'CONFLICT';
+  | 'INVALID_INPUT'
+  | 'NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'RULE_VIOLATED'
+  | 'CONFLICT'
+  | 'ALREADY_EXISTS'
+  | 'IDEMPOTENCY_KEY_REUSED';
 
 export interface Rejection {
   readonly rejected: true;
@@ -29,6 +35,9 @@ export const notFound = (reason: string, message: string) => reject('NOT_FOUND',
 export const forbidden = (reason: string, message: string) => reject('FORBIDDEN', reason, message);
 export const ruleViolated = (reason: string, message: string) =>
   reject('RULE_VIOLATED', reason, message);
+/** An id that is already taken: every entity id is unique across the whole store. */
+export const alreadyExists = (reason: string, message: string) =>
+  reject('ALREADY_EXISTS', reason, message);
 
 export function isRejection(value: unknown): value is Rejection {
   return typeof value === 'object' && value !== null && (value as Rejection).rejected === true;

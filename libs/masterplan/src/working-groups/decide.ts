@@ -2,7 +2,7 @@ import type { ActorState } from '../actors/actor.js';
 import { represents } from '../actors/actor.js';
 import type { MasterplanState } from '../masterplans/masterplan.js';
 import type { Decision, DecisionContext } from '../shared/decider.js';
-import { forbidden, notFound, ruleViolated } from '../shared/rejection.js';
+import { forbidden, notFound, ruleViolated, alreadyExists } from '../shared/rejection.js';
 import { mustBeAdministrator, mustExist } from '../shared/rules.js';
 import { firstRejection, requireText } from '../shared/validation.js';
 import type { WorkingGroupEvent, WorkingGroupState } from './working-group.js';
@@ -37,7 +37,7 @@ export function decideWorkingGroup(
     const refused = firstRejection(
       mustBeAdministrator(ctx.user, 'form working groups'),
       state.exists
-        ? ruleViolated(
+        ? alreadyExists(
             'WORKING_GROUP_EXISTS',
             `Working group '${data.workingGroupId}' already exists`,
           )

@@ -29,6 +29,7 @@ const onWorkingGroup =
       entityId: data.workingGroupId,
       commandName: type,
       meta: command.meta,
+      input: command.data,
       // Joining and leaving are done by the actor's representative, or by an administrator.
       ...(data.actorId !== undefined && !command.meta.user.isAdministrator
         ? { actingFor: data.actorId }
