@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventMetadata, EventStore, NewEvent } from '@ml/event-store';
+import { ID_REGISTRY_BACKFILL } from '@ml/masterplan';
 
 /**
  * Demo-shaped history written straight to a store: 200 actors with representatives, one
@@ -181,5 +182,18 @@ export async function writeDataset(
       await Promise.all(window.map((c) => append(c.stream, c.events)));
     else for (const c of window) await append(c.stream, c.events);
   }
+  // The ids above are unique by construction: mark the log as one whose ids need no
+  // reservations, or a server would reserve each of them at its first start.
+  await store.appendToStream(
+    ID_REGISTRY_BACKFILL.stream,
+    [
+      {
+        id: randomUUID(),
+        type: ID_REGISTRY_BACKFILL.type,
+        data: { upTo: 'generated', reserved: 0 },
+      },
+    ],
+    { expectedRevision: 'no_stream' },
+  );
   return { events: written, measures };
 }

@@ -18,6 +18,8 @@ export function describeEventStoreContract(
   engine: string,
   open: () => Promise<EventStore>,
   dispose: (store: EventStore) => Promise<void> = (store) => store.close(),
+  /** A second instance on the same data, as another server process would open it. */
+  openAnother: (store: EventStore) => Promise<EventStore> = open,
 ): void {
   describe(`event store contract: ${engine}`, () => {
     let store: EventStore;
@@ -192,6 +194,28 @@ export function describeEventStoreContract(
         for (const o of lost)
           expect((o as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedVersion);
         expect(await collect(store.readStream(stream('race')))).toHaveLength(2);
+      });
+
+      it('no_stream reserves a name: of two instances racing for it, exactly one wins', async () => {
+        const other = await openAnother(store);
+        try {
+          for (let round = 0; round < 10; round++) {
+            const name = stream(`reserved-${round}`);
+            const outcomes = await Promise.allSettled(
+              [store, other, store, other].map((s, writer) =>
+                s.appendToStream(name, [event('IdReserved', { writer })], {
+                  expectedRevision: 'no_stream',
+                }),
+              ),
+            );
+            expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+            for (const o of outcomes.filter((o) => o.status === 'rejected'))
+              expect((o as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedVersion);
+            expect(await collect(other.readStream(name))).toHaveLength(1);
+          }
+        } finally {
+          await other.close();
+        }
       });
 
       it('a refused append of several events writes none of them', async () => {

@@ -18,4 +18,6 @@ describeEventStoreContract(
     await store.close();
     rmSync(dirs.get(store as SqliteEventStore)!, { recursive: true, force: true });
   },
+  // Another process on the same file: its own connection, its own group commits.
+  async (store) => new SqliteEventStore({ file: (store as SqliteEventStore).file }),
 );

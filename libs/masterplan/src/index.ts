@@ -6,6 +6,7 @@ export * from './shared/command-executor.js';
 export * from './shared/domain-command.js';
 export * from './shared/event-catalogue.js';
 export * from './shared/stored-event.js';
+export { ID_REGISTRY_BACKFILL } from './shared/id-registry.js';
 export * from './read-store/read-store.js';
 export * from './reactions/reaction-runner.js';
 export * from './actors/actor.js';

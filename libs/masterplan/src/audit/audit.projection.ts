@@ -27,7 +27,6 @@ export const auditProjection: Projection = {
     CREATE INDEX IF NOT EXISTS audit_by_type ON audit_entries (event_type, position);
     CREATE INDEX IF NOT EXISTS audit_by_correlation ON audit_entries (correlation_id, position);
     CREATE INDEX IF NOT EXISTS audit_by_stream ON audit_entries (stream_id, position);
-    CREATE INDEX IF NOT EXISTS audit_out_of_order ON audit_entries (occurred_at) WHERE occurred_at < occurred_high;
     CREATE TABLE IF NOT EXISTS audit_entities (
       entity_type TEXT NOT NULL, entity_id TEXT NOT NULL, position TEXT NOT NULL,
       PRIMARY KEY (entity_type, entity_id, position)

@@ -105,7 +105,7 @@ export function auditConnection(
     throw badInput('first must be between 1 and 500', 'first');
   if (criteria.entityId && !criteria.entityType)
     throw badInput('entityId needs entityType', 'entityType');
-  const result = auditPage(view.auditStore, criteria, {
+  const result = auditPage(view.store, criteria, {
     first: page.first,
     ...(view.asOf !== undefined ? { upToPosition: view.asOf } : {}),
     newestFirst: page.order === AuditOrder.NEWEST_FIRST,

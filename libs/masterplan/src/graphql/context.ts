@@ -19,8 +19,15 @@ export function requireUser(ctx: GqlContext, action = 'do this'): User {
   return ctx.user;
 }
 
-export function notFoundError(what: string, id: string): GraphQLError {
-  return new GraphQLError(`There is no ${what} '${id}'`, { extensions: { code: 'NOT_FOUND' } });
+/** `asOf`: the log position of a past view, where the thing may not have existed yet. */
+export function notFoundError(what: string, id: string, asOf?: string): GraphQLError {
+  const message =
+    asOf === undefined
+      ? `There is no ${what} '${id}'`
+      : asOf === ''
+        ? `There was no ${what} '${id}' at that moment: nothing had happened yet`
+        : `There was no ${what} '${id}' yet at log position ${asOf}`;
+  return new GraphQLError(message, { extensions: { code: 'NOT_FOUND' } });
 }
 
 export function badInput(message: string, field?: string): GraphQLError {

@@ -21,7 +21,7 @@ async function one<Row, T>(
   id: string,
 ): Promise<T> {
   const row = await loader.load(id);
-  if (!row) throw notFoundError(what, id);
+  if (!row) throw notFoundError(what, id, view.asOf);
   return map(row, view);
 }
 
@@ -42,7 +42,7 @@ export const load = {
     const row = (await view.themeFieldsOfMasterplan.load(masterplanId)).find(
       (f) => f.theme_field_id === themeFieldId,
     );
-    if (!row) throw notFoundError('theme field', themeFieldId);
+    if (!row) throw notFoundError('theme field', themeFieldId, view.asOf);
     return toThemeField(row, view);
   },
   jointDeclaration: (view: ReadView, id: string) =>

@@ -11,9 +11,8 @@ import {
   ResolveField,
   Resolver,
 } from '@nestjs/graphql';
-import type { Position } from '@ml/event-store';
 import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
-import { badInput, type GqlContext } from '../graphql/context.js';
+import type { GqlContext } from '../graphql/context.js';
 import { load } from '../graphql/loaders.js';
 import {
   toCommitment,
@@ -40,7 +39,6 @@ import {
 import { MutationInput, MutationRunner } from '../graphql/mutation-runner.js';
 import { changed, MasterplanPayload } from '../graphql/payloads.js';
 import { TimeTravel } from '../read-store/time-travel.js';
-import type { ReadView } from '../read-store/read-view.js';
 import {
   AdoptMasterplan,
   DefineThemeField,
@@ -124,7 +122,7 @@ export class MasterplansResolver {
     })
     asOfPosition?: string,
   ): Promise<Masterplan> {
-    return load.masterplan(await viewFor(ctx, this.timeTravel, id, asOf, asOfPosition), id);
+    return load.masterplan(await this.timeTravel.viewFor(ctx.view, asOf, asOfPosition), id);
   }
 
   @Query(() => [Masterplan], { description: 'All masterplans.' })
@@ -355,28 +353,4 @@ export class ThemeFieldsResolver {
       .filter((p) => p.theme_field_id === field.id)
       .map((r) => toProposal(r, field.view));
   }
-}
-
-/** The live view, or the view of a masterplan's past moment when one is asked for. */
-export async function viewFor(
-  ctx: GqlContext,
-  timeTravel: TimeTravel,
-  masterplanId: string,
-  asOf?: Date | null,
-  asOfPosition?: string | null,
-): Promise<ReadView> {
-  if (asOf == null && asOfPosition == null) return ctx.view;
-  if (
-    asOfPosition != null &&
-    (!/^[0-9/]+$/.test(asOfPosition) || !timeTravel.isPositionOfThisLog(asOfPosition))
-  )
-    throw badInput(
-      `asOfPosition '${asOfPosition}' is not a log position of this server; take one from an audit entry or a mutation's payload`,
-      'asOfPosition',
-    );
-  return timeTravel.viewAt({
-    masterplanId,
-    ...(asOf ? { time: asOf } : {}),
-    ...(asOfPosition ? { position: asOfPosition as Position } : {}),
-  });
 }

@@ -29,7 +29,6 @@ import {
 } from '../graphql/models.js';
 import { MutationInput, MutationRunner } from '../graphql/mutation-runner.js';
 import { changed, MeasurePayload } from '../graphql/payloads.js';
-import { viewFor } from '../masterplans/masterplans.resolver.js';
 import { TimeTravel } from '../read-store/time-travel.js';
 import type { CommandOutcome } from '../shared/command-executor.js';
 import {
@@ -109,10 +108,9 @@ export class MeasuresResolver {
   ): Promise<Measure> {
     // Nothing is deleted, so a measure unknown now never existed; its masterplan is the one to look at.
     const now = await load.measure(ctx.view, id);
-    return load.measure(
-      await viewFor(ctx, this.timeTravel, now.masterplanId, asOf, asOfPosition),
-      id,
-    );
+    const view = await this.timeTravel.viewFor(ctx.view, asOf, asOfPosition);
+    if (view === ctx.view) return now;
+    return load.measure(view, id);
   }
 
   @ResolveField(() => Int, { description: 'Last reported progress, 0 to 100.' })

@@ -69,14 +69,6 @@ export function createReadModelIndexes(store: ReadStore): void {
   for (const sql of READ_MODEL_INDEXES) store.db.exec(sql);
 }
 
-/** The read models of a past moment leave out the audit trail: the live one serves it. */
-const WITHOUT_AUDIT = PROJECTIONS.filter((p) => p !== auditProjection);
-
-export function project(
-  store: ReadStore,
-  event: StoredEvent,
-  options: { withoutAudit?: boolean } = {},
-): void {
-  for (const projection of options.withoutAudit ? WITHOUT_AUDIT : PROJECTIONS)
-    projection.apply(event, store);
+export function project(store: ReadStore, event: StoredEvent): void {
+  for (const projection of PROJECTIONS) projection.apply(event, store);
 }

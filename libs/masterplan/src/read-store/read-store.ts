@@ -11,7 +11,7 @@ type Params = unknown[];
  * The local SQLite file that holds what is derived from the log: checkpoints of the
  * subscriptions and the read models. Each server instance has its own, also when the
  * events live in EventStoreDB, so instances scale out without sharing it. A scratch one
- * (`ReadStore.scratch()`) folds the log up to a past moment for time travel.
+ * (`ReadStore.scratch()`) is a temporary file, deleted on close.
  */
 export class ReadStore {
   readonly db: Database.Database;

@@ -20,8 +20,7 @@ import type {
 } from './rows.js';
 
 /**
- * The read models as one GraphQL request sees them: the live read store, or one folded up
- * to a past moment. Every lookup is batched (one SQL query per kind of lookup and tick,
+ * The read models as one GraphQL request sees them: now, or at a past log position. Every lookup is batched (one SQL query per kind of lookup and tick,
  * whatever the number of keys), so a whole masterplan costs a bounded number of queries.
  */
 export class ReadView {
@@ -29,11 +28,6 @@ export class ReadView {
     readonly store: ReadStore,
     /** Set for a view of the past: the last log position it includes. */
     readonly asOf?: string,
-    /**
-     * Where the audit trail is read: the live read store, also for views of the past (its
-     * entries never change; a past view reads those up to `asOf`).
-     */
-    readonly auditStore: ReadStore = store,
   ) {}
 
   /** The log position whose rows this view shows: `asOf`, or NOW for the live read models. */
@@ -161,7 +155,7 @@ export class ReadView {
    * are versioned only by what they show, not by every event of their stream.
    */
   private readonly streamVersion = new DataLoader<string, number>(async (streams) => {
-    const rows = this.auditStore.all<{ stream_id: string; revision: number }>(
+    const rows = this.store.all<{ stream_id: string; revision: number }>(
       `SELECT a.stream_id, a.revision FROM json_each(?) AS s JOIN audit_entries AS a
          ON a.position = (SELECT max(position) FROM audit_entries WHERE stream_id = s.value AND position <= @at)`,
       JSON.stringify(streams),

@@ -28,6 +28,7 @@ export const RELEASED = 'IdReleased';
 /** Marks a log whose entities created before this registry existed have been reserved. */
 export const BACKFILLED = 'IdRegistryBackfilled';
 export const BACKFILL_STREAM = 'id-registry';
+export const ID_REGISTRY_BACKFILL = { stream: BACKFILL_STREAM, type: BACKFILLED } as const;
 
 export const reservationStream = (claim: Pick<IdClaim, 'kind' | 'id'>) =>
   `id-${claim.kind}-${claim.id}`;
@@ -50,6 +51,8 @@ export interface HeldReservation {
 }
 
 export const ABANDONED_AFTER_MS = 60_000;
+/** How long a command waits for another one that is creating the same id right now. */
+const IN_PROGRESS_WAIT_MS = 2_000;
 
 const EXISTS: Record<IdKind, [reason: string, noun: string]> = {
   actor: ['ACTOR_ALREADY_REGISTERED', 'An actor'],
@@ -129,7 +132,9 @@ export class IdRegistry {
   ): Promise<HeldReservation | Rejection | undefined> {
     const stream = reservationStream(claim);
     const holder = claim.holder ?? by.holder;
-    for (let attempt = 1; ; attempt++) {
+    let waited = 0;
+    let lostRaces = 0;
+    for (;;) {
       const last = await lastEventOf(this.store, stream);
       const reservedBy = last?.type === RESERVED ? (last.data as ReservationData) : undefined;
       const created =
@@ -143,6 +148,14 @@ export class IdRegistry {
         case 'taken':
           return takenRejection(claim, standing.by);
         case 'in-progress':
+          // Another command (here or in another process) is between its two appends: its
+          // entity appears, or its reservation is released, within moments.
+          if (waited < IN_PROGRESS_WAIT_MS) {
+            const pause = Math.min(25 + waited, 400);
+            await new Promise((resolve) => setTimeout(resolve, pause));
+            waited += pause;
+            continue;
+          }
           return reject(
             'CONFLICT',
             'ID_BEING_CREATED',
@@ -165,7 +178,7 @@ export class IdRegistry {
         return { stream, revision: result.nextExpectedRevision, claim };
       } catch (error) {
         // Another command reserved it in between: look again, it may be taken now.
-        if (!(error instanceof WrongExpectedVersion) || attempt >= 3) throw error;
+        if (!(error instanceof WrongExpectedVersion) || ++lostRaces >= 3) throw error;
       }
     }
   }
