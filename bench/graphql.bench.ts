@@ -18,7 +18,7 @@ const MASTERPLAN = `{ masterplan(id: "aachen-2020") { title status
   themeFields { name measures { id title kind status percentComplete
     assignments { role actor { name } }
     commitments { statement status dueDate actor { name } } } } } }`;
-const AUDIT_PAGE = `{ auditTrail(first: 50, order: NEWEST_FIRST, filter: { masterplanId: "${BENCH_MASTERPLAN}", eventTypes: ["CommitmentDeclared", "CommitmentWithdrawn"] }) {
+const AUDIT_PAGE = `{ auditTrail(first: 50, order: NEWEST_FIRST, filter: { masterplanId: "${BENCH_MASTERPLAN}", eventTypes: [CommitmentDeclared, CommitmentWithdrawn] }) {
   edges { cursor node { position eventType occurredAt userId organisationId summary data } } pageInfo { hasNextPage endCursor } } }`;
 
 async function post(

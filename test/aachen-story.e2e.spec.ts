@@ -193,7 +193,7 @@ describe('the Aachen story over GraphQL', () => {
     const subscribed = new Promise<void>((resolve, reject) => {
       socket!.subscribe<{ auditEvents: (typeof received)[number] }>(
         {
-          query: `subscription { auditEvents(filter: { eventTypes: ["CommitmentDeclared"] }) { summary eventType organisationId } }`,
+          query: `subscription { auditEvents(filter: { eventTypes: [CommitmentDeclared] }) { summary eventType organisationId } }`,
         },
         {
           next: (message) => received.push(message.data!.auditEvents),
@@ -248,7 +248,7 @@ describe('the Aachen story over GraphQL', () => {
         pageInfo: { hasNextPage: boolean };
       };
     }>(
-      `{ auditTrail(filter: { organisationId: "ihk", eventTypes: ["CommitmentDeclared"] }, first: 10) {
+      `{ auditTrail(filter: { organisationId: "ihk", eventTypes: [CommitmentDeclared] }, first: 10) {
           edges { node { eventType userId organisationId roles entityType entityId masterplanId summary correlationId causationId data organisation { name } } }
           pageInfo { hasNextPage } } }`,
       {},

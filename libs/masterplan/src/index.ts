@@ -28,6 +28,7 @@ export * from './declarations/joint-declaration.handlers.js';
 export * from './graphql/masterplan-graphql.module.js';
 export * from './graphql/context.js';
 export * from './graphql/errors.js';
+export { DateTime } from './graphql/date-time.scalar.js';
 export * from './read-store/read-view.js';
 export * from './projections/projector.js';
 export * from './projections/projections.js';

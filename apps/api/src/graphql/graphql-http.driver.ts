@@ -31,6 +31,21 @@ export interface GraphQLHttpOptions extends GqlModuleOptions {
   responseCache?: { version(): string; bypass(query: string): boolean };
 }
 
+/** graphql-http's words for a request it cannot read, as a person would want them. */
+const REQUEST_ERRORS: Record<string, string> = {
+  'Missing query':
+    'The request has no GraphQL query: send it as the "query" URL parameter (GET) or as the "query" member of a JSON body (POST)',
+  'Invalid query': 'The "query" must be a string holding a GraphQL document',
+  'Missing body': 'A POST needs a JSON body such as {"query": "{ health { status } }"}',
+  'Unparsable JSON body': 'The body is not valid JSON',
+  'JSON body must be an object':
+    'The JSON body must be an object such as {"query": "{ health { status } }"}, not an array or a single value',
+  'Invalid variables': 'The "variables" must be a JSON object',
+  'Invalid operationName': 'The "operationName" must be a string',
+  'Invalid extensions': 'The "extensions" must be a JSON object',
+  'Unparsable URL': 'The URL cannot be read',
+};
+
 const CACHE_ENTRIES = 1000;
 const CACHED_RESPONSES = 200;
 
@@ -151,10 +166,13 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
       },
       // Every error, GraphQL's own (syntax, validation, variables) too, leaves with a stable code.
       formatError: (error) => {
-        const original =
-          error instanceof GraphQLError
-            ? error
-            : new GraphQLError(error.message, { originalError: error });
+        // graphql-http hands over a plain Error only for a request it could not read (400):
+        // a client's mistake, said plainly, not a fault of ours.
+        if (!(error instanceof GraphQLError))
+          return new GraphQLError(REQUEST_ERRORS[error.message] ?? error.message, {
+            extensions: { code: 'BAD_REQUEST' },
+          });
+        const original = error;
         const formatted = options.formatError(original);
         return new GraphQLError(formatted.message, {
           ...(original.nodes ? { nodes: original.nodes } : {}),

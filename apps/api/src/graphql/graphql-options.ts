@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import {
+  DateTime,
   formatError,
   Projector,
   ReadStore,
@@ -41,6 +42,8 @@ export function graphqlOptions(
     path: '/graphql',
     autoSchemaFile: true,
     sortSchema: true,
+    // One strict DateTime for every date, declared or implied by a `Date` property.
+    buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTime }] },
     async httpContext(request: FastifyRequest): Promise<GqlContext> {
       return {
         user: await authenticate(verifier, request.headers.authorization),

@@ -22,7 +22,13 @@ export interface AuditPage {
 
 export const encodeCursor = (position: string) =>
   Buffer.from(position, 'utf8').toString('base64url');
-export const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8');
+/** The log position a cursor stands for, or undefined when it is not one of ours. */
+export function decodeCursor(cursor: string): string | undefined {
+  const position = Buffer.from(cursor, 'base64url').toString('utf8');
+  return /^[0-9]+(\/[0-9]+)?$/.test(position) && encodeCursor(position) === cursor
+    ? position
+    : undefined;
+}
 
 /** One page of the audit trail, by log position, oldest or newest first. */
 export function auditPage(

@@ -3,7 +3,6 @@ import {
   ArgsType,
   Context,
   Field,
-  GraphQLISODateTime,
   InputType,
   Int,
   Parent,
@@ -13,20 +12,16 @@ import {
   Resolver,
   Subscription,
 } from '@nestjs/graphql';
-import { badInput, requireUser, type GqlContext } from '../graphql/context.js';
+import { DateTime } from '../graphql/date-time.scalar.js';
+import { badInput, positionAfter, requireUser, type GqlContext } from '../graphql/context.js';
+import { EventTypeValue } from '../graphql/enums.js';
 import { toActor, toAuditEntry } from '../graphql/mappers.js';
 import { Actor, AuditEntry, AuditEntryConnection } from '../graphql/models.js';
 import { PushQueue } from '../graphql/push-queue.js';
 import { ReadView } from '../read-store/read-view.js';
 import { ReadStore } from '../read-store/read-store.js';
 import { AuditFeed } from './audit-feed.js';
-import {
-  auditPage,
-  decodeCursor,
-  encodeCursor,
-  matchesCriteria,
-  type AuditCriteria,
-} from './audit-trail.js';
+import { auditPage, encodeCursor, matchesCriteria, type AuditCriteria } from './audit-trail.js';
 import type { EntityType } from './entities.js';
 
 export enum AuditEntityTypeValue {
@@ -66,17 +61,17 @@ export class AuditFilter {
   entityType?: EntityType;
   @Field({ nullable: true }) entityId?: string;
   @Field({ nullable: true }) masterplanId?: string;
-  @Field(() => [String], {
+  @Field(() => [EventTypeValue], {
     nullable: true,
-    description: 'Event types, e.g. ["CommitmentDeclared", "CommitmentWithdrawn"].',
+    description: 'Event types, e.g. [CommitmentDeclared, CommitmentWithdrawn].',
   })
   eventTypes?: string[];
-  @Field(() => GraphQLISODateTime, {
+  @Field(() => DateTime, {
     nullable: true,
     description: 'Entries that occurred at or after this time.',
   })
   occurredFrom?: Date;
-  @Field(() => GraphQLISODateTime, {
+  @Field(() => DateTime, {
     nullable: true,
     description: 'Entries that occurred before this time.',
   })
@@ -109,7 +104,7 @@ export function auditConnection(
     first: page.first,
     ...(view.asOf !== undefined ? { upToPosition: view.asOf } : {}),
     newestFirst: page.order === AuditOrder.NEWEST_FIRST,
-    ...(page.after ? { afterPosition: decodeCursor(page.after) } : {}),
+    ...(page.after != null ? { afterPosition: positionAfter(page.after) } : {}),
   });
   const edges = result.rows.map((row) => ({
     cursor: encodeCursor(row.position),

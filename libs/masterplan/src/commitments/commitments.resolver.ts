@@ -13,8 +13,8 @@ import {
   Resolver,
 } from '@nestjs/graphql';
 import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
-import { decodeCursor, encodeCursor } from '../audit/audit-trail.js';
-import { badInput, notFoundError, type GqlContext } from '../graphql/context.js';
+import { encodeCursor } from '../audit/audit-trail.js';
+import { badInput, notFoundError, positionAfter, type GqlContext } from '../graphql/context.js';
 import { CommitmentStatusValue } from '../graphql/enums.js';
 import { validAt } from '../read-store/temporal.js';
 import { load } from '../graphql/loaders.js';
@@ -113,9 +113,9 @@ export class CommitmentsResolver {
     equal('status', filter?.status);
     if (filter?.wholeMasterplan != null)
       where.push(filter.wholeMasterplan ? 'measure_id IS NULL' : 'measure_id IS NOT NULL');
-    if (after) {
+    if (after != null) {
       where.push('position > ?');
-      params.push(decodeCursor(after));
+      params.push(positionAfter(after));
     }
     const rows = ctx.view.store.all<CommitmentRow>(
       `SELECT * FROM commitments WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`,

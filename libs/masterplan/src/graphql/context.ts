@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { decodeCursor } from '../audit/audit-trail.js';
 import type { ReadView } from '../read-store/read-view.js';
 import type { User } from '../shared/decider.js';
 
@@ -34,4 +35,15 @@ export function badInput(message: string, field?: string): GraphQLError {
   return new GraphQLError(message, {
     extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) },
   });
+}
+
+/** The position an `after` cursor stands for; a cursor we did not give out is bad input. */
+export function positionAfter(cursor: string): string {
+  const position = decodeCursor(cursor);
+  if (position === undefined)
+    throw badInput(
+      `after: '${cursor.slice(0, 100)}' is not a cursor of this list; pass the endCursor of the page before`,
+      'after',
+    );
+  return position;
 }

@@ -1,4 +1,5 @@
 import { registerEnumType } from '@nestjs/graphql';
+import { SCHEMA_VERSIONS, type MasterplanDomainEventType } from '../shared/event-catalogue.js';
 
 /** GraphQL enums whose values are the domain's own strings. */
 
@@ -93,4 +94,52 @@ export enum MasterplanStatusValue {
 registerEnumType(MasterplanStatusValue, {
   name: 'MasterplanStatus',
   description: 'How far the masterplan has come.',
+});
+
+/** What each event type records, for the schema's readers. */
+const EVENT_TYPE_DESCRIPTIONS: Record<MasterplanDomainEventType, string> = {
+  ActorRegistered: 'An administrator registered an organisation as an actor.',
+  RepresentativeAppointed: 'An administrator appointed a user as representative of an actor.',
+  RepresentativeRevoked: 'An administrator revoked a representative, with a reason.',
+  MasterplanInitiated: 'A masterplan was initiated, citing its motion and resolution.',
+  ThemeFieldDefined: 'A theme field was added to a masterplan.',
+  MilestoneScheduled: 'A milestone was added to the roadmap.',
+  MilestoneReached: 'A milestone was marked as reached.',
+  MasterplanPresented: 'The masterplan was presented to politics and the public.',
+  MasterplanAdopted: 'The adoption of the masterplan by a resolution was recorded.',
+  DialogueScheduled: 'An industry dialogue was scheduled.',
+  DialogueHeld: 'An industry dialogue was held, with its participants.',
+  DialogueMinutesRecorded: 'The minutes of a dialogue were recorded.',
+  WorkingGroupFormed: 'A working group was formed for a theme field.',
+  WorkingGroupMemberJoined: 'An actor joined a working group.',
+  WorkingGroupMemberLeft: 'An actor left a working group.',
+  ProposalSubmitted: 'An actor (or a working group through it) submitted a proposal.',
+  ProposalRevised: 'A proposal was revised.',
+  ProposalWithdrawn: 'A proposal was withdrawn by its actor.',
+  ProposalAccepted: 'A proposal was accepted, naming the measure it becomes.',
+  ProposalRejected: 'A proposal was rejected, with a reason.',
+  MeasureDefined: 'A measure was defined (directly, or from an accepted proposal).',
+  MeasureAssigned: 'An actor was assigned to a measure in a role, or the measure was delegated.',
+  MeasureUnassigned: 'An actor was unassigned from a measure, with a reason.',
+  MeasureProgressReported: 'Progress of a measure was reported.',
+  MeasureCompleted: 'A measure was completed.',
+  MeasureCancelled: 'A measure was cancelled, with a reason.',
+  CommitmentDeclared: 'An actor publicly committed to a measure or to the masterplan.',
+  CommitmentFulfilled: 'A commitment was reported or confirmed as fulfilled.',
+  CommitmentWithdrawn: 'An actor withdrew its commitment, with a reason.',
+  JointDeclarationDrafted: 'The joint declaration was drafted with its roadmap.',
+  JointDeclarationSigned: 'An actor signed the joint declaration.',
+  JointDeclarationPublished: 'The joint declaration was published.',
+};
+
+/** Every event type of the domain, with the names the events carry. */
+export const EventTypeValue = Object.fromEntries(
+  Object.keys(SCHEMA_VERSIONS).map((type) => [type, type]),
+) as { [T in MasterplanDomainEventType]: T };
+registerEnumType(EventTypeValue, {
+  name: 'EventType',
+  description: 'The kinds of event the log records; every audit entry is one of them.',
+  valuesMap: Object.fromEntries(
+    Object.entries(EVENT_TYPE_DESCRIPTIONS).map(([type, description]) => [type, { description }]),
+  ),
 });

@@ -22,6 +22,10 @@ export function rejectionError(rejection: Rejection): GraphQLError {
   });
 }
 
+/** GraphQL's words for a value of the wrong type or shape, in the document or a variable. */
+const BAD_VALUE =
+  /Variable "\$|got invalid value|Expected value of type|Expected type|does not exist in "\w+" enum|cannot represent/;
+
 /**
  * The last word on every error: ours keep their code; GraphQL's own (syntax, validation,
  * variables) get one; anything unexpected is reported without internals.
@@ -29,10 +33,12 @@ export function rejectionError(rejection: Rejection): GraphQLError {
 export function formatError(error: GraphQLError): GraphQLFormattedError {
   const formatted = error.toJSON();
   if (typeof formatted.extensions?.code === 'string') return formatted;
-  if (!error.originalError) {
+  // Without a path the error is not from executing a field: the document or a variable
+  // value is wrong (a scalar's own refusal too). The client's mistake, never our fault.
+  if (!error.path) {
     const code = /Syntax Error/.test(error.message)
       ? 'GRAPHQL_PARSE_FAILED'
-      : /Variable "\$|got invalid value|Expected value of type|Expected type/.test(error.message)
+      : BAD_VALUE.test(error.message)
         ? 'BAD_USER_INPUT'
         : 'GRAPHQL_VALIDATION_FAILED';
     return { ...formatted, extensions: { ...formatted.extensions, code } };
@@ -43,7 +49,7 @@ export function formatError(error: GraphQLError): GraphQLFormattedError {
       extensions: { ...formatted.extensions, ...error.originalError.extensions },
     };
   }
-  console.error(error.originalError);
+  console.error(error.originalError ?? error);
   return {
     message: 'Internal server error; the operation was not completed',
     ...(formatted.locations ? { locations: formatted.locations } : {}),

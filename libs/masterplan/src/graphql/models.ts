@@ -1,9 +1,11 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { DateTime } from './date-time.scalar.js';
 import type { ReadView } from '../read-store/read-view.js';
 import {
   ActorKindValue,
   AssignmentRoleValue,
   CommitmentStatusValue,
+  EventTypeValue,
   MasterplanStatusValue,
   MeasureKindValue,
   MeasureStatusValue,
@@ -57,7 +59,7 @@ export class Masterplan extends FromView {
     description: 'The resolution adopting it, once adopted.',
   })
   adoption?: Resolution | null;
-  @Field(() => GraphQLISODateTime, { description: 'When it was initiated.' }) initiatedAt!: Date;
+  @Field(() => DateTime, { description: 'When it was initiated.' }) initiatedAt!: Date;
   @Field(() => String, {
     nullable: true,
     description: 'ISO date it was presented to politics and the public.',
@@ -106,7 +108,7 @@ export class Actor extends FromView {
   @Field() name!: string;
   @Field(() => String, { nullable: true }) shortName?: string | null;
   @Field(() => ActorKindValue) kind!: string;
-  @Field(() => GraphQLISODateTime) registeredAt!: Date;
+  @Field(() => DateTime) registeredAt!: Date;
   streamId!: string;
   @Field(() => Int)
   get version(): Promise<number> {
@@ -118,7 +120,7 @@ export class Actor extends FromView {
 export class Representative {
   @Field(() => ID, { description: 'The user id in tokens.' }) userId!: string;
   @Field() name!: string;
-  @Field(() => GraphQLISODateTime) appointedAt!: Date;
+  @Field(() => DateTime) appointedAt!: Date;
 }
 
 @ObjectType({
@@ -139,7 +141,7 @@ export class Measure extends FromView {
     description: 'Why it was cancelled, or the note on completion.',
   })
   closingNote?: string | null;
-  @Field(() => GraphQLISODateTime) definedAt!: Date;
+  @Field(() => DateTime) definedAt!: Date;
   streamId!: string;
   @Field(() => Int, {
     description:
@@ -160,7 +162,7 @@ export class Assignment extends FromView {
   actorId!: string;
   measureId!: string;
   @Field(() => AssignmentRoleValue) role!: string;
-  @Field(() => GraphQLISODateTime) assignedAt!: Date;
+  @Field(() => DateTime) assignedAt!: Date;
 }
 
 @ObjectType({
@@ -180,9 +182,9 @@ export class Commitment extends FromView {
   @Field(() => String, { nullable: true, description: 'ISO date by which it is to be fulfilled.' })
   dueDate?: string | null;
   @Field(() => CommitmentStatusValue) status!: string;
-  @Field(() => GraphQLISODateTime) declaredAt!: Date;
+  @Field(() => DateTime) declaredAt!: Date;
   @Field({ description: 'The user who declared it for the actor.' }) declaredBy!: string;
-  @Field(() => GraphQLISODateTime, {
+  @Field(() => DateTime, {
     nullable: true,
     description: 'When it was fulfilled or withdrawn.',
   })
@@ -210,7 +212,7 @@ export class Proposal extends FromView {
   @Field(() => ProposalStatusValue) status!: string;
   @Field(() => String, { nullable: true, description: 'Why it was rejected or withdrawn.' })
   reason?: string | null;
-  @Field(() => GraphQLISODateTime) submittedAt!: Date;
+  @Field(() => DateTime) submittedAt!: Date;
   streamId!: string;
   @Field(() => Int)
   get version(): Promise<number> {
@@ -227,7 +229,7 @@ export class WorkingGroup extends FromView {
   themeFieldId!: string;
   facilitatorActorId!: string;
   @Field() name!: string;
-  @Field(() => GraphQLISODateTime) formedAt!: Date;
+  @Field(() => DateTime) formedAt!: Date;
   streamId!: string;
   @Field(() => Int)
   get version(): Promise<number> {
@@ -288,10 +290,11 @@ export class Signature extends FromView {
 export class AuditEntry extends FromView {
   @Field({ description: 'Position in the log; entries are ordered by it.' }) position!: string;
   @Field(() => ID) eventId!: string;
-  @Field({ description: 'The event type, e.g. CommitmentDeclared.' }) eventType!: string;
-  @Field(() => GraphQLISODateTime, { description: 'When it happened in the process.' })
+  @Field(() => EventTypeValue, { description: 'The event type, e.g. CommitmentDeclared.' })
+  eventType!: string;
+  @Field(() => DateTime, { description: 'When it happened in the process.' })
   occurredAt!: Date;
-  @Field(() => GraphQLISODateTime, { description: 'When the store recorded it.' })
+  @Field(() => DateTime, { description: 'When the store recorded it.' })
   recordedAt!: Date;
   @Field({
     description:

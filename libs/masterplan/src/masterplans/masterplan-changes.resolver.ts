@@ -1,15 +1,8 @@
-import {
-  Args,
-  Context,
-  Field,
-  GraphQLISODateTime,
-  ID,
-  ObjectType,
-  Resolver,
-  Subscription,
-} from '@nestjs/graphql';
+import { Args, Context, Field, ID, ObjectType, Resolver, Subscription } from '@nestjs/graphql';
+import { DateTime } from '../graphql/date-time.scalar.js';
 import { AuditFeed } from '../audit/audit-feed.js';
-import type { GqlContext } from '../graphql/context.js';
+import { EventTypeValue } from '../graphql/enums.js';
+import { notFoundError, type GqlContext } from '../graphql/context.js';
 import { toMasterplan } from '../graphql/mappers.js';
 import { Masterplan } from '../graphql/models.js';
 import { PushQueue } from '../graphql/push-queue.js';
@@ -23,11 +16,13 @@ import { OPEN } from '../read-store/temporal.js';
 })
 export class MasterplanChange {
   @Field(() => Masterplan) masterplan!: Masterplan;
-  @Field({ description: 'The event type of the change, e.g. CommitmentDeclared.' })
+  @Field(() => EventTypeValue, {
+    description: 'The event type of the change, e.g. CommitmentDeclared.',
+  })
   eventType!: string;
   @Field({ description: 'What changed, in one line.' }) summary!: string;
   @Field({ description: 'Log position of the change.' }) position!: string;
-  @Field(() => GraphQLISODateTime) occurredAt!: Date;
+  @Field(() => DateTime) occurredAt!: Date;
 }
 
 @Resolver(() => MasterplanChange)
@@ -46,15 +41,14 @@ export class MasterplanChangesResolver {
     @Context() _ctx: GqlContext,
     @Args('id', { type: () => ID }) id: string,
   ): AsyncIterableIterator<MasterplanChange> {
+    // Following a masterplan that does not exist would wait forever for nothing.
+    if (!this.currentPlan(id)) throw notFoundError('masterplan', id);
     const queue: PushQueue<MasterplanChange> = new PushQueue(() => unsubscribe());
     const unsubscribe = this.feed.subscribe(({ row }) => {
       if (row.masterplan_id !== id) return;
       // A fresh view per change: the subscriber sees the masterplan as it stands after it.
       const view = new ReadView(this.readStore);
-      const plan = this.readStore.get<MasterplanRow>(
-        `SELECT * FROM masterplans WHERE masterplan_id = ? AND valid_to = '${OPEN}'`,
-        id,
-      );
+      const plan = this.currentPlan(id);
       if (!plan) return;
       queue.push({
         masterplan: toMasterplan(plan, view),
@@ -65,5 +59,12 @@ export class MasterplanChangesResolver {
       });
     });
     return queue;
+  }
+
+  private currentPlan(id: string): MasterplanRow | undefined {
+    return this.readStore.get<MasterplanRow>(
+      `SELECT * FROM masterplans WHERE masterplan_id = ? AND valid_to = '${OPEN}'`,
+      id,
+    );
   }
 }

@@ -2,7 +2,6 @@ import {
   Args,
   Context,
   Field,
-  GraphQLISODateTime,
   ID,
   InputType,
   Mutation,
@@ -11,6 +10,7 @@ import {
   ResolveField,
   Resolver,
 } from '@nestjs/graphql';
+import { DateTime } from '../graphql/date-time.scalar.js';
 import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
 import type { GqlContext } from '../graphql/context.js';
 import { load } from '../graphql/loaders.js';
@@ -115,7 +115,7 @@ export class MasterplansResolver {
   async masterplan(
     @Context() ctx: GqlContext,
     @Args('id', { type: () => ID }) id: string,
-    @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf?: Date,
+    @Args('asOf', { type: () => DateTime, nullable: true }) asOf?: Date,
     @Args('asOfPosition', {
       nullable: true,
       description: 'A log position as this server gives them: an audit entry’s, a payload’s.',
