@@ -43,7 +43,8 @@ export class AuditFeed implements OnModuleDestroy {
     );
     const byPosition = new Map(events.map((e) => [e.position as string, e]));
     for (const row of rows) {
-      const entry = { row, entities: entitiesOf(byPosition.get(row.position)!) };
+      // The same entities the audit stored for it: a live subscriber hears what a query finds.
+      const entry = { row, entities: entitiesOf(byPosition.get(row.position)!, row.masterplan_id) };
       for (const listener of this.listeners) listener(entry);
     }
   }

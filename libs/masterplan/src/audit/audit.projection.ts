@@ -3,7 +3,7 @@ import { occurredAt } from '../projections/projection.js';
 import type { ReadStore } from '../read-store/read-store.js';
 import type { StoredEvent } from '../shared/stored-event.js';
 import { OPEN } from '../read-store/temporal.js';
-import { entitiesOf, primaryEntity } from './entities.js';
+import { entitiesOf, primaryEntity, type EntityType } from './entities.js';
 import { summarize, type Names } from './summary.js';
 
 /**
@@ -35,6 +35,7 @@ export const auditProjection: Projection = {
   apply(event, store) {
     if (event.type === 'ProposalRevised') forgetProposalTitle(store, event.data.proposalId);
     const entity = primaryEntity(event);
+    const masterplanId = masterplanOf(event, store);
     const acting = event.metadata.actor;
     store.run(
       `INSERT INTO audit_entries (position, event_id, event_type, stream_id, revision, entity_type, entity_id, masterplan_id,
@@ -47,7 +48,7 @@ export const auditProjection: Projection = {
       event.revision,
       entity.type,
       entity.id,
-      masterplanOf(event, store),
+      masterplanId,
       acting?.userId ?? null,
       acting?.organisationId ?? null,
       JSON.stringify(acting?.roles ?? []),
@@ -61,7 +62,7 @@ export const auditProjection: Projection = {
       JSON.stringify(event.data),
       summarize(event, namesIn(store)),
     );
-    for (const ref of entitiesOf(event)) {
+    for (const ref of entitiesOf(event, masterplanId)) {
       store.run(
         'INSERT OR IGNORE INTO audit_entities (entity_type, entity_id, position) VALUES (?, ?, ?)',
         ref.type,
@@ -101,6 +102,7 @@ const TABLES = {
   dialogue: ['dialogues', 'dialogue_id'],
   workingGroup: ['working_groups', 'working_group_id'],
   declaration: ['joint_declarations', 'declaration_id'],
+  commitment: ['commitments', 'commitment_id'],
 } as const;
 
 const memoryKey = (kind: keyof typeof TABLES, column: string, id: string) =>
@@ -125,19 +127,30 @@ function current(
   );
 }
 
+/**
+ * The masterplan an event belongs to: named in its data, or that of an entity it concerns
+ * (a measure's, a proposal's, a commitment's), as the read models hold it.
+ */
 function masterplanOf(event: StoredEvent, store: ReadStore): string | null {
   const data = event.data as Record<string, unknown>;
   if (typeof data.masterplanId === 'string') return data.masterplanId;
-  const of = (kind: keyof typeof TABLES, id: unknown) =>
-    typeof id === 'string' ? current(store, kind, 'masterplan_id', id) : null;
-  return (
-    of('measure', data.measureId) ??
-    of('proposal', data.proposalId) ??
-    of('dialogue', data.dialogueId) ??
-    of('workingGroup', data.workingGroupId) ??
-    of('declaration', data.declarationId)
-  );
+  for (const ref of entitiesOf(event)) {
+    const kind = OWNED[ref.type];
+    const found = kind && current(store, kind, 'masterplan_id', ref.id);
+    if (found) return found;
+  }
+  return null;
 }
+
+/** The kinds of entity that belong to a masterplan, by their entity type. */
+const OWNED: Partial<Record<EntityType, keyof typeof TABLES>> = {
+  measure: 'measure',
+  commitment: 'commitment',
+  proposal: 'proposal',
+  dialogue: 'dialogue',
+  working_group: 'workingGroup',
+  joint_declaration: 'declaration',
+};
 
 function namesIn(store: ReadStore): Names {
   const named = (kind: keyof typeof TABLES, column: 'name' | 'title') => (id: string) =>

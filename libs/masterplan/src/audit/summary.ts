@@ -1,4 +1,5 @@
 import type { StoredEvent } from '../shared/stored-event.js';
+import { streamEntity } from './entities.js';
 
 /** Names the summary needs, as the read models knew them when the event happened. */
 export interface Names {
@@ -89,10 +90,10 @@ function predicate(event: StoredEvent, n: Names, organisation: string | undefine
       return `declared a commitment to ${event.data.measureId ? measure(event.data.measureId) : `masterplan '${n.masterplan(event.data.masterplanId)}'`}`;
     case 'CommitmentFulfilled':
       return organisation === event.data.actorId
-        ? `fulfilled its commitment ${event.data.commitmentId}`
-        : `confirmed commitment ${event.data.commitmentId} of ${n.actor(event.data.actorId)} as fulfilled`;
+        ? `fulfilled its commitment ${event.data.commitmentId} to ${committedTo(event, n)}`
+        : `confirmed commitment ${event.data.commitmentId} of ${n.actor(event.data.actorId)} to ${committedTo(event, n)} as fulfilled`;
     case 'CommitmentWithdrawn':
-      return `withdrew its commitment ${event.data.commitmentId}: ${event.data.reason}`;
+      return `withdrew its commitment ${event.data.commitmentId} to ${committedTo(event, n)}: ${event.data.reason}`;
     case 'JointDeclarationDrafted':
       return `drafted the joint declaration for masterplan '${n.masterplan(event.data.masterplanId)}' with a roadmap of ${event.data.roadmap.length} steps`;
     case 'JointDeclarationSigned':
@@ -102,4 +103,12 @@ function predicate(event: StoredEvent, n: Names, organisation: string | undefine
     case 'JointDeclarationPublished':
       return 'published the joint declaration';
   }
+}
+
+/** What a commitment is made to: the measure or masterplan whose stream holds it. */
+function committedTo(event: StoredEvent, n: Names): string {
+  const target = streamEntity(event.streamId);
+  return target?.type === 'measure'
+    ? `measure '${n.measure(target.id)}'`
+    : `masterplan '${n.masterplan(target?.id ?? '')}'`;
 }

@@ -10,9 +10,10 @@ import {
   Resolver,
 } from '@nestjs/graphql';
 import type { GqlContext } from '../graphql/context.js';
+import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
 import { load } from '../graphql/loaders.js';
 import { toSignature } from '../graphql/mappers.js';
-import { Actor, JointDeclaration, Signature } from '../graphql/models.js';
+import { AuditEntryConnection, Actor, JointDeclaration, Signature } from '../graphql/models.js';
 import { MutationInput, MutationRunner } from '../graphql/mutation-runner.js';
 import { changed, JointDeclarationPayload } from '../graphql/payloads.js';
 import type { CommandOutcome } from '../shared/command-executor.js';
@@ -53,6 +54,22 @@ export class JointDeclarationsResolver {
   async signatures(@Parent() declaration: JointDeclaration): Promise<Signature[]> {
     return (await declaration.view.signaturesOfDeclaration.load(declaration.id)).map((r) =>
       toSignature(r, declaration.view),
+    );
+  }
+
+  @ResolveField(() => AuditEntryConnection, {
+    description: 'Drafted, signed, published: by whom and when. Needs a token.',
+  })
+  history(
+    @Context() ctx: GqlContext,
+    @Parent() declaration: JointDeclaration,
+    @Args() page: PageArgs,
+  ): AuditEntryConnection {
+    return auditConnection(
+      ctx,
+      declaration.view,
+      { entityType: 'joint_declaration', entityId: declaration.id },
+      page,
     );
   }
 

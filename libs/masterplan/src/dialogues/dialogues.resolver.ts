@@ -10,8 +10,9 @@ import {
   Resolver,
 } from '@nestjs/graphql';
 import type { GqlContext } from '../graphql/context.js';
+import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
 import { load } from '../graphql/loaders.js';
-import { Actor, Dialogue } from '../graphql/models.js';
+import { AuditEntryConnection, Actor, Dialogue } from '../graphql/models.js';
 import { MutationInput, MutationRunner } from '../graphql/mutation-runner.js';
 import { changed, DialoguePayload } from '../graphql/payloads.js';
 import type { CommandOutcome } from '../shared/command-executor.js';
@@ -44,6 +45,22 @@ export class DialoguesResolver {
   @ResolveField(() => [Actor], { description: 'The actors that took part, once held.' })
   participants(@Parent() dialogue: Dialogue): Promise<Actor[]> {
     return Promise.all(dialogue.participantIds.map((id) => load.actor(dialogue.view, id)));
+  }
+
+  @ResolveField(() => AuditEntryConnection, {
+    description: 'Scheduled, held, minuted: by whom and when. Needs a token.',
+  })
+  history(
+    @Context() ctx: GqlContext,
+    @Parent() dialogue: Dialogue,
+    @Args() page: PageArgs,
+  ): AuditEntryConnection {
+    return auditConnection(
+      ctx,
+      dialogue.view,
+      { entityType: 'dialogue', entityId: dialogue.id },
+      page,
+    );
   }
 
   @Mutation(() => DialoguePayload, {

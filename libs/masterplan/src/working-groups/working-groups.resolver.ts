@@ -10,8 +10,9 @@ import {
   Resolver,
 } from '@nestjs/graphql';
 import type { GqlContext } from '../graphql/context.js';
+import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
 import { load } from '../graphql/loaders.js';
-import { Actor, ThemeField, WorkingGroup } from '../graphql/models.js';
+import { AuditEntryConnection, Actor, ThemeField, WorkingGroup } from '../graphql/models.js';
 import { MutationInput, MutationRunner } from '../graphql/mutation-runner.js';
 import { changed, WorkingGroupPayload } from '../graphql/payloads.js';
 import type { CommandOutcome } from '../shared/command-executor.js';
@@ -50,6 +51,22 @@ export class WorkingGroupsResolver {
   async members(@Parent() group: WorkingGroup): Promise<Actor[]> {
     const members = await group.view.membersOfWorkingGroup.load(group.id);
     return Promise.all(members.map((m) => load.actor(group.view, m.actor_id)));
+  }
+
+  @ResolveField(() => AuditEntryConnection, {
+    description: 'Formed, joined, left: by whom and when. Needs a token.',
+  })
+  history(
+    @Context() ctx: GqlContext,
+    @Parent() group: WorkingGroup,
+    @Args() page: PageArgs,
+  ): AuditEntryConnection {
+    return auditConnection(
+      ctx,
+      group.view,
+      { entityType: 'working_group', entityId: group.id },
+      page,
+    );
   }
 
   @ResolveField(() => ThemeField)

@@ -1,0 +1,239 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CommandBus } from '@nestjs/cqrs';
+import { EVENT_STORE, type EventStore } from '@ml/event-store';
+import {
+  Projector,
+  ReactionRunner,
+  SCHEMA_VERSIONS,
+  toStoredEvent,
+  type StoredEvent,
+} from '@ml/masterplan';
+import { seedAachenDemo } from '../apps/cli/src/seed/aachen-demo.js';
+import { dataOf, startApp, type RunningApp } from './support/app.js';
+
+/**
+ * Every event is in the history of every entity it names, derived here from the events
+ * themselves (not from the server's own code): the entity whose stream holds it, the
+ * commitment it is about, every entity its data refers to, the organisation the user acted
+ * for, and the masterplan it belongs to. Every event type of the catalogue must occur, so a
+ * new type cannot be forgotten; every id field must be understood, so a new reference cannot.
+ */
+type Entity = `${string}:${string}`;
+
+const STREAMS: Array<[string, string]> = [
+  ['masterplan-', 'masterplan'],
+  ['actor-', 'actor'],
+  ['measure-', 'measure'],
+  ['proposal-', 'proposal'],
+  ['dialogue-', 'dialogue'],
+  ['workinggroup-', 'working_group'],
+  ['declaration-', 'joint_declaration'],
+];
+/** Id fields that name no entity with a history of its own. */
+const NO_HISTORY = new Set(['themeFieldId', 'milestoneId', 'userId']);
+
+/** The kind of entity a data field names, by its name: `sourceProposalId` → proposal. */
+function kindOfField(field: string): string | undefined {
+  if (!/Ids?$/.test(field) || NO_HISTORY.has(field)) return undefined;
+  const base = field
+    .replace(/Ids?$/, '')
+    .replace(/^(facilitator|participant|source)(?=[A-Z])/, '')
+    .replace(/^./, (c) => c.toLowerCase());
+  const kind = (
+    {
+      actor: 'actor',
+      measure: 'measure',
+      commitment: 'commitment',
+      proposal: 'proposal',
+      masterplan: 'masterplan',
+      dialogue: 'dialogue',
+      workingGroup: 'working_group',
+      declaration: 'joint_declaration',
+    } as Record<string, string>
+  )[base];
+  if (!kind) throw new Error(`The id field '${field}' names no known kind of entity`);
+  return kind;
+}
+
+/** What each entity's history must hold, from the log alone. */
+function expectedHistories(events: StoredEvent[]): Map<Entity, Set<string>> {
+  const owner = new Map<Entity, string>();
+  const histories = new Map<Entity, Set<string>>();
+  for (const event of events) {
+    const data = event.data as Record<string, unknown>;
+    const named = new Set<Entity>();
+    const [prefix, kind] = STREAMS.find(([p]) => event.streamId.startsWith(p))!;
+    named.add(`${kind}:${event.streamId.slice(prefix.length)}`);
+    for (const [field, value] of Object.entries(data)) {
+      const fieldKind = kindOfField(field);
+      if (fieldKind)
+        for (const id of Array.isArray(value) ? value : [value])
+          named.add(`${fieldKind}:${String(id)}`);
+    }
+    if (event.metadata.actor?.organisationId)
+      named.add(`actor:${event.metadata.actor.organisationId}`);
+    const masterplan =
+      typeof data.masterplanId === 'string'
+        ? data.masterplanId
+        : [...named].map((e) => owner.get(e)).find((m) => m !== undefined);
+    if (masterplan) {
+      named.add(`masterplan:${masterplan}`);
+      for (const entity of named) if (!entity.startsWith('actor:')) owner.set(entity, masterplan);
+    }
+    for (const entity of named)
+      histories.set(entity, (histories.get(entity) ?? new Set()).add(event.position));
+  }
+  return histories;
+}
+
+const HISTORY = (after = 'null') =>
+  `history(first: 500, after: ${after}) { pageInfo { hasNextPage endCursor } edges { node { position } } }`;
+interface History {
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  edges: Array<{ node: { position: string } }>;
+}
+interface WithHistory {
+  id: string;
+  history: History;
+}
+
+describe('complete histories', () => {
+  let dir: string;
+  let running: RunningApp;
+  let store: EventStore;
+  let admin: string;
+  let events: StoredEvent[];
+  const gql = async <T>(query: string, variables: Record<string, unknown> = {}) =>
+    dataOf(await running.gql<T>(query, variables, admin));
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ml-histories-'));
+    running = await startApp(dir);
+    store = running.app.get(EVENT_STORE);
+    admin = await running.token('fb02.wolf', { administrator: true });
+    await seedAachenDemo(running.app.get(CommandBus), running.app.get(ReactionRunner));
+    // What the demo does not tell: a revocation, an unassignment, a member leaving, the adoption.
+    await gql(`mutation {
+      appointRepresentative(input: { actorId: "dgb", userId: "dgb.second", name: "Second" }) { version }
+      revokeRepresentative(input: { actorId: "dgb", userId: "dgb.second", reason: "moved on" }) { version }
+      unassignMeasure(input: { measureId: "m-01", actorId: "ihk", reason: "focus" }) { version }
+      leaveWorkingGroup(input: { workingGroupId: "wg-fachkraefte", actorId: "hwk" }) { version }
+      adoptMasterplan(input: { masterplanId: "aachen-2020", resolution: { reference: "Rat 2014-02-05", body: "Rat der Stadt Aachen", decidedOn: "2014-02-05" } }) { version }
+    }`);
+    await running.app.get(Projector).reached(await store.headPosition());
+    events = [];
+    for await (const recorded of store.readAll()) {
+      const event = toStoredEvent(recorded);
+      if (event) events.push(event);
+    }
+  });
+  afterAll(async () => {
+    await running.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the story holds every event type of the catalogue', () => {
+    const seen = new Set<string>(events.map((e) => e.type));
+    expect(Object.keys(SCHEMA_VERSIONS).filter((type) => !seen.has(type))).toEqual([]);
+  });
+
+  it("every event is in each named entity's history field, no more and no less", async () => {
+    const expected = expectedHistories(events);
+    const found = new Map<Entity, string[]>();
+    const record = (kind: string, items: WithHistory[]) => {
+      for (const { id, history } of items) {
+        expect(history.pageInfo.hasNextPage).toBe(false);
+        found.set(
+          `${kind}:${id}`,
+          history.edges.map((e) => e.node.position),
+        );
+      }
+    };
+    const nested = await gql<{
+      masterplan: {
+        measures: Array<WithHistory & { commitments: WithHistory[] }>;
+        commitments: WithHistory[];
+        proposals: WithHistory[];
+        workingGroups: WithHistory[];
+        dialogues: WithHistory[];
+        jointDeclarations: WithHistory[];
+      };
+      actors: WithHistory[];
+    }>(`{ masterplan(id: "aachen-2020") {
+        measures { id ${HISTORY()} commitments { id ${HISTORY()} } }
+        commitments { id ${HISTORY()} }
+        proposals { id ${HISTORY()} }
+        workingGroups { id ${HISTORY()} }
+        dialogues { id ${HISTORY()} }
+        jointDeclarations { id ${HISTORY()} } }
+      actors { id ${HISTORY()} } }`);
+    const plan = nested.masterplan;
+    record('measure', plan.measures);
+    record('commitment', [...plan.measures.flatMap((m) => m.commitments), ...plan.commitments]);
+    record('proposal', plan.proposals);
+    record('working_group', plan.workingGroups);
+    record('dialogue', plan.dialogues);
+    record('joint_declaration', plan.jointDeclarations);
+    record('actor', nested.actors);
+    // The masterplan's own history is longer than a page.
+    const positions: string[] = [];
+    for (let after: string | null = null; ;) {
+      const page: { masterplan: { history: History } } = await gql(
+        `query($after: String) { masterplan(id: "aachen-2020") { ${HISTORY('$after')} } }`,
+        { after },
+      );
+      positions.push(...page.masterplan.history.edges.map((e) => e.node.position));
+      if (!page.masterplan.history.pageInfo.hasNextPage) break;
+      after = page.masterplan.history.pageInfo.endCursor;
+    }
+    found.set('masterplan:aachen-2020', positions);
+
+    expect([...found.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [entity, history] of found)
+      expect({ entity, history: [...history].sort() }).toEqual({
+        entity,
+        history: [...expected.get(entity)!].sort(),
+      });
+  });
+
+  it('the audit trail filtered by any entity, or by masterplan, finds the same entries', async () => {
+    const expected = expectedHistories(events);
+    const trail = async (filter: string) => {
+      const positions: string[] = [];
+      for (let after: string | null = null; ;) {
+        const page: { auditTrail: History } = await gql(
+          `query($after: String) { auditTrail(filter: ${filter}, first: 500, after: $after) { pageInfo { hasNextPage endCursor } edges { node { position } } } }`,
+          { after },
+        );
+        positions.push(...page.auditTrail.edges.map((e) => e.node.position));
+        if (!page.auditTrail.pageInfo.hasNextPage) return positions.sort();
+        after = page.auditTrail.pageInfo.endCursor;
+      }
+    };
+    const types: Record<string, string> = {
+      masterplan: 'MASTERPLAN',
+      actor: 'ACTOR',
+      measure: 'MEASURE',
+      commitment: 'COMMITMENT',
+      proposal: 'PROPOSAL',
+      dialogue: 'DIALOGUE',
+      working_group: 'WORKING_GROUP',
+      joint_declaration: 'JOINT_DECLARATION',
+    };
+    for (const [entity, positions] of expected) {
+      const [kind, id] = [
+        entity.slice(0, entity.indexOf(':')),
+        entity.slice(entity.indexOf(':') + 1),
+      ];
+      expect({
+        entity,
+        positions: await trail(`{ entityType: ${types[kind]}, entityId: ${JSON.stringify(id)} }`),
+      }).toEqual({ entity, positions: [...positions].sort() });
+    }
+    expect(await trail('{ masterplanId: "aachen-2020" }')).toEqual(
+      [...expected.get('masterplan:aachen-2020')!].sort(),
+    );
+  });
+});
