@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import { ConfigurationError, EVENT_STORE, type EventStore } from '@ml/event-store';
-import { ReactionRunner } from '@ml/masterplan';
+import { ReactionRunner, isDomainEventType } from '@ml/masterplan';
 import { CliModule } from './cli.module.js';
-import { rebuildProjections } from './rebuild-projections.js';
+import { RebuildFailed, rebuildProjections } from './rebuild-projections.js';
 import { seedAachenDemo } from './seed/aachen-demo.js';
 import { printToken } from './token.js';
 
@@ -28,14 +28,21 @@ async function seedDemo(): Promise<void> {
     const store = app.get<EventStore>(EVENT_STORE);
     const byType = new Map<string, number>();
     let total = 0;
+    let bookkeeping = 0;
     for await (const event of store.readAll()) {
+      if (!isDomainEventType(event.type)) {
+        bookkeeping++;
+        continue;
+      }
       total++;
       byType.set(event.type, (byType.get(event.type) ?? 0) + 1);
     }
     console.log(
       `Aachen demo: ${report.commands} commands, ${report.repeated} of them repeats of an earlier run.`,
     );
-    console.log(`The store now holds ${total} events:`);
+    console.log(
+      `The store now holds ${total} domain events (and ${bookkeeping} records of reserved ids and used idempotency keys):`,
+    );
     for (const [type, count] of [...byType].sort((a, b) => b[1] - a[1]))
       console.log(`  ${String(count).padStart(4)}  ${type}`);
   } finally {
@@ -56,9 +63,11 @@ main().catch((error: unknown) => {
   console.error(
     error instanceof ConfigurationError
       ? `Cannot start: ${error.message}`
-      : error instanceof Error && !process.env.DEBUG
+      : error instanceof RebuildFailed
         ? error.message
-        : error,
+        : error instanceof Error && !process.env.DEBUG
+          ? error.message
+          : error,
   );
   process.exit(1);
 });

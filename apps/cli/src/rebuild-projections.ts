@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { eventStoreConfigFromEnv, openEventStore } from '@ml/event-store';
-import { ReadStore, rebuildReadModels } from '@ml/masterplan';
+import { EventNotApplied, ReadStore, rebuildReadModels } from '@ml/masterplan';
 
 /**
  * Rebuilds this instance's read models from position zero into a new file, then puts it in
@@ -11,10 +11,13 @@ export async function rebuildProjections(): Promise<void> {
   const store = openEventStore(config);
   const live = ReadStore.fileIn(config.dataDir);
   const fresh = `${live}.rebuild`;
+  let target: ReadStore | undefined;
+  let done = false;
   try {
     let total = 0;
     for await (const _ of store.readAll()) total++;
-    const target = new ReadStore(fresh);
+    removeFiles(fresh);
+    target = new ReadStore(fresh);
     if (existsSync(live)) {
       const old = new ReadStore(live);
       const reactions = old.checkpoint('reactions');
@@ -31,16 +34,44 @@ export async function rebuildProjections(): Promise<void> {
         `\r[${bar}] ${applied}/${total} events  ${Math.round(applied / Math.max(seconds, 0.001))} events/s   `,
       );
     };
-    const applied = await rebuildReadModels(store, target, progress);
+    let applied: number;
+    try {
+      applied = await rebuildReadModels(store, target, progress);
+    } catch (error) {
+      process.stderr.write('\n');
+      if (error instanceof EventNotApplied)
+        throw new RebuildFailed(
+          `Rebuild stopped: ${error.message}. The read models in ${live} were left as they were; see docs/operations.md`,
+        );
+      throw error;
+    }
     progress(applied);
     target.close();
     ReadStore.replace(fresh, live);
+    done = true;
     const seconds = (Date.now() - started) / 1000;
     process.stderr.write('\n');
     console.log(
       `Rebuilt the read models from ${applied} events in ${seconds.toFixed(2)} s (${Math.round(applied / Math.max(seconds, 0.001))} events/s): ${live}`,
     );
   } finally {
+    // A rebuild that did not finish leaves nothing behind.
+    if (!done) {
+      target?.close();
+      removeFiles(fresh);
+    }
     await store.close();
   }
+}
+
+/** A rebuild that cannot complete; its message is the whole story (no stack needed). */
+export class RebuildFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RebuildFailed';
+  }
+}
+
+function removeFiles(file: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true });
 }

@@ -1,7 +1,12 @@
 import { Module } from '@nestjs/common';
+import { MasterplanModule } from '@ml/masterplan';
 import { HealthController } from './health.controller.js';
 import { HealthResolver } from './health.resolver.js';
 import { HealthService } from './health.service.js';
 
-@Module({ controllers: [HealthController], providers: [HealthService, HealthResolver] })
+@Module({
+  imports: [MasterplanModule],
+  controllers: [HealthController],
+  providers: [HealthService, HealthResolver],
+})
 export class HealthModule {}

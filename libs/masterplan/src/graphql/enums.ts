@@ -143,3 +143,25 @@ registerEnumType(EventTypeValue, {
     Object.entries(EVENT_TYPE_DESCRIPTIONS).map(([type, description]) => [type, { description }]),
   ),
 });
+
+export enum FollowerStateValue {
+  RUNNING = 'running',
+  RETRYING = 'retrying',
+  FAILED = 'failed',
+  STOPPED = 'stopped',
+  OFF = 'off',
+}
+registerEnumType(FollowerStateValue, {
+  name: 'ProjectionState',
+  description: 'Where a read model (or the reactions) stands with the log.',
+  valuesMap: {
+    RUNNING: { description: 'Catching up or live.' },
+    RETRYING: { description: 'The event store cannot be read; retrying with growing pauses.' },
+    FAILED: {
+      description:
+        'Stopped on an event it cannot apply; queries show the state before it. The server is not ready (/health/ready answers 503).',
+    },
+    STOPPED: { description: 'Shut down with the server.' },
+    OFF: { description: 'Not run on this instance (e.g. MASTERPLAN_REACTIONS=off).' },
+  },
+});

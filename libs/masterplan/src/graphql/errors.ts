@@ -1,4 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { FollowerFailed } from '../shared/log-follower.js';
 import type { Rejection, RejectionCode } from '../shared/rejection.js';
 
 const CODES: Record<RejectionCode, string> = {
@@ -20,6 +21,24 @@ export function rejectionError(rejection: Rejection): GraphQLError {
       ...(rejection.details ?? {}),
     },
   });
+}
+
+/** The read models stopped on an event they cannot apply (see docs/operations.md). */
+export function readModelsStopped(
+  failed: FollowerFailed,
+  what: string,
+  extensions: Record<string, unknown> = {},
+): GraphQLError {
+  return new GraphQLError(
+    `${what}, but this server's read models stopped at position ${failed.failure.position} on an event they cannot apply, so queries here do not show anything after it; an operator has been told (projectionStatus shows the error)`,
+    {
+      extensions: {
+        code: 'READ_MODEL_STOPPED',
+        stoppedAt: failed.failure.position,
+        ...extensions,
+      },
+    },
+  );
 }
 
 /** GraphQL's words for a value of the wrong type or shape, in the document or a variable. */

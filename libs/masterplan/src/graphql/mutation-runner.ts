@@ -8,9 +8,10 @@ import { ReadView } from '../read-store/read-view.js';
 import { commandMetadata, newEntityId, type CommandMetadata } from '../shared/command-metadata.js';
 import type { CommandOutcome } from '../shared/command-executor.js';
 import type { DomainCommand } from '../shared/domain-command.js';
+import { FollowerFailed } from '../shared/log-follower.js';
 import { isRejection } from '../shared/rejection.js';
 import { requireUser, type GqlContext } from './context.js';
-import { rejectionError } from './errors.js';
+import { readModelsStopped, rejectionError } from './errors.js';
 
 /** The options every mutation input carries. */
 @InputType({ isAbstract: true })
@@ -66,23 +67,19 @@ export class MutationRunner {
   }
 
   private async readYourWrites(outcome: CommandOutcome): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), READ_YOUR_WRITES_MS);
-    });
-    const reached = await Promise.race([this.projector.reached(outcome.position), timeout]).finally(
-      () => clearTimeout(timer),
-    );
-    if (reached === 'timeout') {
+    const stored = `The change was stored (position ${outcome.position}, version ${outcome.version})`;
+    const where = { position: outcome.position, version: outcome.version };
+    let reached: 'reached' | 'late';
+    try {
+      reached = await this.projector.waitFor(outcome.position, READ_YOUR_WRITES_MS);
+    } catch (error) {
+      if (error instanceof FollowerFailed) throw readModelsStopped(error, stored, where);
+      throw error;
+    }
+    if (reached === 'late') {
       throw new GraphQLError(
-        `The change was stored (position ${outcome.position}, version ${outcome.version}) but the read models did not show it within ${READ_YOUR_WRITES_MS} ms; queries may not show it yet. Do not repeat it without an idempotency key.`,
-        {
-          extensions: {
-            code: 'READ_MODEL_LAGGING',
-            position: outcome.position,
-            version: outcome.version,
-          },
-        },
+        `${stored} but the read models did not show it within ${READ_YOUR_WRITES_MS} ms; queries may not show it yet. Do not repeat it without an idempotency key.`,
+        { extensions: { code: 'READ_MODEL_LAGGING', ...where } },
       );
     }
   }

@@ -13,7 +13,7 @@ import {
   type RecordedEvent,
 } from '@ml/event-store';
 import { ReadStore } from '../read-store/read-store.js';
-import { LogFollower } from '../shared/log-follower.js';
+import { EventNotApplied, LogFollower } from '../shared/log-follower.js';
 import { toStoredEvent, type StoredEvent } from '../shared/stored-event.js';
 import { prepareReadModels, project } from './projections.js';
 
@@ -48,6 +48,19 @@ export class Projector
     return this.stop();
   }
 
+  /**
+   * Waits until the read models include `position`, at most `ms`: 'late' if they did not,
+   * FollowerFailed (thrown) if they stopped on an event before it.
+   */
+  async waitFor(position: LogStart, ms: number): Promise<'reached' | 'late'> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
+    const reached = this.reached(position).then(() => 'reached' as const);
+    // Still observed when the wait ended first: a later failure must not go unhandled.
+    reached.catch(() => undefined);
+    return Promise.race([reached, late]).finally(() => clearTimeout(timer));
+  }
+
   protected checkpoint(): LogStart {
     return this.readStore.checkpoint(READ_MODELS_CHECKPOINT);
   }
@@ -60,10 +73,14 @@ export class Projector
       const applied = this.readStore.checkpoint(READ_MODELS_CHECKPOINT);
       for (const recorded of batch) {
         if (comparePositions(recorded.position, applied) <= 0) continue;
-        const event = toStoredEvent(recorded);
-        if (event) {
-          project(this.readStore, event);
-          events.push(event);
+        try {
+          const event = toStoredEvent(recorded);
+          if (event) {
+            project(this.readStore, event);
+            events.push(event);
+          }
+        } catch (error) {
+          throw new EventNotApplied(recorded, error);
         }
       }
       const last = batch[batch.length - 1]!.position;

@@ -1,6 +1,7 @@
-import type { EventStore, Position } from '@ml/event-store';
+import type { EventStore, RecordedEvent } from '@ml/event-store';
 import type { ReadStore } from '../read-store/read-store.js';
-import { toStoredEvent, type StoredEvent } from '../shared/stored-event.js';
+import { EventNotApplied } from '../shared/log-follower.js';
+import { toStoredEvent } from '../shared/stored-event.js';
 import { READ_MODELS_CHECKPOINT } from './projector.js';
 import { createReadModelIndexes, prepareReadModels, project } from './projections.js';
 
@@ -22,12 +23,19 @@ export async function rebuildReadModels(
   const journal = target.db.pragma('journal_mode', { simple: true }) as string;
   target.db.pragma('journal_mode = OFF');
   target.db.pragma('synchronous = OFF');
-  let batch: Array<{ event: StoredEvent | undefined; position: Position }> = [];
+  let batch: RecordedEvent[] = [];
   let applied = 0;
   const flush = () => {
     if (batch.length === 0) return;
     target.transaction(() => {
-      for (const { event } of batch) if (event) project(target, event);
+      for (const recorded of batch) {
+        try {
+          const event = toStoredEvent(recorded);
+          if (event) project(target, event);
+        } catch (error) {
+          throw new EventNotApplied(recorded, error);
+        }
+      }
       target.saveCheckpoint(READ_MODELS_CHECKPOINT, batch[batch.length - 1]!.position);
     });
     applied += batch.length;
@@ -35,7 +43,7 @@ export async function rebuildReadModels(
     onProgress?.(applied);
   };
   for await (const recorded of store.readAll()) {
-    batch.push({ event: toStoredEvent(recorded), position: recorded.position });
+    batch.push(recorded);
     if (batch.length >= BATCH) flush();
   }
   flush();

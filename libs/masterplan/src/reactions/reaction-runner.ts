@@ -14,11 +14,13 @@ import {
   type RecordedEvent,
 } from '@ml/event-store';
 import { ReadStore } from '../read-store/read-store.js';
-import { LogFollower } from '../shared/log-follower.js';
+import { EventNotApplied, LogFollower } from '../shared/log-follower.js';
 import { DomainEventStored, toStoredEvent } from '../shared/stored-event.js';
 import { REACTIONS, type Reaction } from './reaction.js';
 
 const CHECKPOINT = 'reactions';
+/** Tries of a reaction that throws, over about three seconds, before the reactions stop on it. */
+const REACTION_ATTEMPTS = 6;
 
 /**
  * Feeds reactions and Nest's EventBus from the store's log, never from command handlers:
@@ -69,7 +71,7 @@ export class ReactionRunner
       // saved after each event a reaction handled, and otherwise once per batch.
       if (reactions.length > 0 && !this.passed(recorded.position)) {
         for (const reaction of reactions)
-          await this.withRetries(reaction, () => reaction.react(event!, this.commands));
+          await this.withRetries(reaction, recorded, () => reaction.react(event!, this.commands));
         this.moveCheckpoint(recorded.position);
       }
       if (event) this.events.publish(new DomainEventStored(event));
@@ -85,16 +87,25 @@ export class ReactionRunner
     if (!this.passed(position)) this.readStore.saveCheckpoint(CHECKPOINT, position);
   }
 
-  /** A failing reaction is retried with growing pauses; the log does not move past it. */
-  private async withRetries(reaction: Reaction, attempt: () => Promise<void>): Promise<void> {
-    for (let pause = 100; ; pause = Math.min(pause * 2, 5000)) {
+  /**
+   * A failing reaction is retried with growing pauses (a refusal is not a failure: the
+   * reaction logs it); one that keeps failing stops the reactions at its event, visibly.
+   */
+  private async withRetries(
+    reaction: Reaction,
+    recorded: RecordedEvent,
+    attempt: () => Promise<void>,
+  ): Promise<void> {
+    for (let tries = 1, pause = 100; ; tries++, pause *= 2) {
       try {
         return await attempt();
       } catch (error) {
-        this.logger.error(
-          `Reaction ${reaction.name} failed, retrying in ${pause} ms: ${(error as Error).message}`,
+        if (tries >= REACTION_ATTEMPTS || this.isStopping)
+          throw new EventNotApplied(recorded, error, true);
+        this.logger.warn(
+          `Reaction ${reaction.name} failed on ${recorded.type} ${recorded.id}, retrying in ${pause} ms: ${(error as Error).message}`,
         );
-        await new Promise((resolve) => setTimeout(resolve, pause));
+        if (!(await this.pause(pause))) throw new EventNotApplied(recorded, error, true);
       }
     }
   }

@@ -8,6 +8,8 @@ import {
 } from '@ml/event-store';
 import { GraphQLError } from 'graphql';
 import { badInput } from '../graphql/context.js';
+import { readModelsStopped } from '../graphql/errors.js';
+import { FollowerFailed } from '../shared/log-follower.js';
 import { Projector } from '../projections/projector.js';
 import { ReadStore } from './read-store.js';
 import { ReadView } from './read-view.js';
@@ -112,14 +114,15 @@ export class TimeTravel {
   }
 
   private async caughtUp(position: LogStart): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>(
-      (resolve) => (timer = setTimeout(() => resolve('late'), CATCH_UP_MS)),
-    );
-    const outcome = await Promise.race([this.projector.reached(position), late]).finally(() =>
-      clearTimeout(timer),
-    );
-    if (outcome === 'late') {
+    let reached: 'reached' | 'late';
+    try {
+      reached = await this.projector.waitFor(position, CATCH_UP_MS);
+    } catch (error) {
+      if (error instanceof FollowerFailed)
+        throw readModelsStopped(error, `Position ${position} is in the log`);
+      throw error;
+    }
+    if (reached === 'late') {
       throw new GraphQLError(
         `The read models have not reached position ${position} yet; try again shortly`,
         { extensions: { code: 'READ_MODEL_LAGGING', position } },
