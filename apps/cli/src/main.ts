@@ -6,6 +6,7 @@ import { ReactionRunner, isDomainEventType } from '@ml/masterplan';
 import { CliModule } from './cli.module.js';
 import { RebuildFailed, rebuildProjections } from './rebuild-projections.js';
 import { seedAachenDemo } from './seed/aachen-demo.js';
+import { showEvent } from './show-event.js';
 import { printToken } from './token.js';
 
 const USAGE = `Usage: node dist/apps/cli/src/main.js <verb>
@@ -15,6 +16,8 @@ Verbs:
   token --user <id> [--role administrator] [--ttl 12h]
                         print a bearer token signed with this server's key (in DATA_DIR)
   rebuild-projections   rebuild the read models from position zero (stop the server first)
+  show-event <position | event id>
+                        print one stored event as JSON (e.g. the one a read model stopped on)
 `;
 
 async function seedDemo(): Promise<void> {
@@ -55,6 +58,7 @@ async function main(): Promise<void> {
   if (verb === 'seed-demo') return seedDemo();
   if (verb === 'token') return printToken(process.argv.slice(3));
   if (verb === 'rebuild-projections') return rebuildProjections();
+  if (verb === 'show-event') return showEvent(process.argv.slice(3));
   process.stderr.write(USAGE);
   process.exit(verb ? 2 : 0);
 }
