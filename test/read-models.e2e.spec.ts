@@ -8,14 +8,12 @@ import {
   ReactionRunner,
   ReadStore,
   TimeTravel,
-  prepareReadModels,
-  project,
   rebuildReadModels,
   toStoredEvent,
-  type ReadView,
   type StoredEvent,
 } from '@ml/masterplan';
 import { seedAachenDemo } from '../apps/cli/src/seed/aachen-demo.js';
+import { dump, folded, shown } from '../libs/masterplan/test/read-model-views.js';
 import { dataOf, startApp, type RunningApp } from './support/app.js';
 
 const FULL_MASTERPLAN = `{ masterplan(id: "aachen-2020") {
@@ -28,58 +26,6 @@ const FULL_MASTERPLAN = `{ masterplan(id: "aachen-2020") {
   jointDeclarations { text roadmap { title } signatures { signedOn actor { name } } }
   dialogues { title participants { name } }
   commitments { statement actor { name } } } }`;
-
-/** Every row of every read-model table, in a stable order (checkpoint times left out). */
-function dump(store: ReadStore): Record<string, unknown[]> {
-  const tables = store.db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-    .pluck()
-    .all() as string[];
-  return Object.fromEntries(
-    tables.map((t) => [
-      t,
-      store.db
-        .prepare(`SELECT * FROM "${t}"`)
-        .all()
-        .map((r) => JSON.stringify({ ...(r as object), updated_at: undefined }))
-        .sort(),
-    ]),
-  );
-}
-
-/** The rows a view shows (every read model but the audit trail), without their validity. */
-function shown(view: ReadView): Record<string, string[]> {
-  const tables = view.store.db
-    .prepare(
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'audit%' AND name <> 'checkpoints' ORDER BY name",
-    )
-    .pluck()
-    .all() as string[];
-  return Object.fromEntries(
-    tables.map((t) => [
-      t,
-      view.store.db
-        .prepare(`SELECT * FROM "${t}" WHERE valid_from <= @at AND valid_to > @at`)
-        .all({ at: view.at })
-        .map((r) =>
-          JSON.stringify({ ...(r as object), valid_from: undefined, valid_to: undefined }),
-        )
-        .sort(),
-    ]),
-  );
-}
-
-/** The read models folded from scratch out of the given events: what a past view must equal. */
-function folded(events: StoredEvent[]): Record<string, string[]> {
-  const scratch = ReadStore.scratch();
-  try {
-    prepareReadModels(scratch);
-    scratch.transaction(() => events.forEach((e) => project(scratch, e)));
-    return shown({ store: scratch, at: '}' } as ReadView);
-  } finally {
-    scratch.close();
-  }
-}
 
 describe('the read models', () => {
   let dir: string;
@@ -186,7 +132,7 @@ describe('the read models', () => {
     for (let i = 0; i < events.length; i += 3) {
       const view = await timeTravel.atPosition(events[i]!.position);
       expect(view.store).toBe(readStore);
-      expect(shown(view)).toEqual(folded(events.slice(0, i + 1)));
+      expect(shown(view.store, view.at)).toEqual(folded(events.slice(0, i + 1)));
     }
   });
 
@@ -207,10 +153,12 @@ describe('the read models', () => {
         const prefix = firstLater === -1 ? events : events.slice(0, firstLater);
         const view = await timeTravel.atTime(t);
         expect(view.asOf).toBe(prefix.at(-1)?.position ?? '');
-        expect(shown(view)).toEqual(folded(prefix));
+        expect(shown(view.store, view.at)).toEqual(folded(prefix));
         // The position it reports reproduces it exactly.
         if (view.asOf)
-          expect(shown(await timeTravel.atPosition(view.asOf as Position))).toEqual(shown(view));
+          expect(
+            shown((await timeTravel.atPosition(view.asOf as Position)).store, view.asOf),
+          ).toEqual(shown(view.store, view.at));
       }
     }
   });

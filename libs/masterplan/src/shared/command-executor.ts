@@ -230,6 +230,9 @@ export class CommandExecutor {
         const claims = decision
           .flatMap((event) => idsCreatedBy(event as unknown as MasterplanDomainEvent))
           .filter((c) => !held.some((h) => h.claim.kind === c.kind && h.claim.id === c.id));
+        // A taken id refuses the command before anything is written.
+        const taken = claims.length > 0 ? await this.ids.refusal(claims, holder) : undefined;
+        if (taken) return taken;
         // Reserving the ids and recording the key are independent appends: issued together,
         // they share one commit on the embedded engine.
         const [reserved, recorded] = await Promise.all([

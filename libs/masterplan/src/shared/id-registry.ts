@@ -111,6 +111,31 @@ export class IdRegistry {
   ) {}
 
   /**
+   * Why one of the claimed ids cannot be had, if one cannot, without writing anything: a
+   * command checks before it appends, so a refused command leaves no trace (a race lost
+   * between this check and the reservation is undone by a release).
+   */
+  async refusal(claims: IdClaim[], holder: string): Promise<Rejection | undefined> {
+    const standings = await Promise.all(claims.map((claim) => this.standing(claim, holder)));
+    for (const [i, standing] of standings.entries()) {
+      if (standing.kind === 'taken') return takenRejection(claims[i]!, standing.by);
+      if (standing.kind === 'in-progress') return undefined; // reserve() waits for it
+    }
+    return undefined;
+  }
+
+  private async standing(claim: IdClaim, holder: string): Promise<Standing> {
+    const own = claim.holder ?? holder;
+    const last = await lastEventOf(this.store, reservationStream(claim));
+    const reservedBy = last?.type === RESERVED ? (last.data as ReservationData) : undefined;
+    const created =
+      reservedBy !== undefined &&
+      reservedBy.holder !== own &&
+      (await this.createdIn(reservedBy.home, claim));
+    return standingOf(last, own, created, this.clock());
+  }
+
+  /**
    * Reserves the claimed ids for `by.holder` (a claim may name its own holder), all or none:
    * the reservations made are returned, or the reason one could not be had.
    */
@@ -135,13 +160,7 @@ export class IdRegistry {
     let waited = 0;
     let lostRaces = 0;
     for (;;) {
-      const last = await lastEventOf(this.store, stream);
-      const reservedBy = last?.type === RESERVED ? (last.data as ReservationData) : undefined;
-      const created =
-        reservedBy !== undefined &&
-        reservedBy.holder !== holder &&
-        (await this.createdIn(reservedBy.home, claim));
-      const standing = standingOf(last, holder, created, this.clock());
+      const standing = await this.standing(claim, holder);
       switch (standing.kind) {
         case 'ours':
           return undefined;
