@@ -1,5 +1,5 @@
 import { AbstractGraphQLDriver, type GqlModuleOptions } from '@nestjs/graphql';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import {
   GraphQLError,
   getOperationAST,
@@ -44,6 +44,15 @@ const REQUEST_ERRORS: Record<string, string> = {
   'Invalid operationName': 'The "operationName" must be a string',
   'Invalid extensions': 'The "extensions" must be a JSON object',
   'Unparsable URL': 'The URL cannot be read',
+};
+
+/** Fastify's refusals of a body, as a person would want them. */
+const BODY_ERRORS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'The body is not valid JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'The body is empty; send {"query": "…"}',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE:
+    'Send GraphQL as application/json (POST) or in the URL (GET); this media type is not understood',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is too large',
 };
 
 const CACHE_ENTRIES = 1000;
@@ -183,7 +192,28 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         });
       },
     });
-    app.route({ method: ['GET', 'POST'], url: path, handler });
+    app.route({
+      method: ['GET', 'POST'],
+      url: path,
+      handler,
+      // A body Fastify cannot take (not JSON, too large, another media type) is still
+      // answered the GraphQL way: a client error with a code, not the framework's shape.
+      errorHandler: (error: FastifyError, _request, reply) => {
+        const status = error.statusCode ?? 500;
+        if (status >= 500) throw error;
+        void reply
+          .status(status)
+          .type('application/json; charset=utf-8')
+          .send({
+            errors: [
+              {
+                message: BODY_ERRORS[error.code] ?? error.message,
+                extensions: { code: 'BAD_REQUEST' },
+              },
+            ],
+          });
+      },
+    });
 
     this.sockets = new WebSocketServer({
       server: this.httpAdapterHost.httpAdapter.getHttpServer() as Server,
