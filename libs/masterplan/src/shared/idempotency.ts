@@ -34,7 +34,7 @@ export function keyReused(key: string, first: { commandName: string; stream: str
   return reject(
     'IDEMPOTENCY_KEY_REUSED',
     'IDEMPOTENCY_KEY_REUSED',
-    `The idempotency key '${key}' was already used for ${first.commandName} on '${first.stream}' with other input; a key stands for one intention, use a new key for a new one`,
+    `The idempotency key '${key}' was already used for ${first.commandName} on '${first.stream}'; a key stands for one intention (one command, on one thing, with one input), so use a new key for a new one`,
     { firstCommand: first.commandName },
   );
 }
