@@ -204,7 +204,12 @@ export class CommandExecutor {
           const first = loaded.earlier.get(scope);
           if (first) {
             settled = true;
-            if (first.intent !== undefined && first.intent !== intent)
+            // Events stored before intentions were recorded name at least their command.
+            const same =
+              first.intent !== undefined
+                ? first.intent === intent
+                : first.commandName === command.commandName;
+            if (!same)
               return keyReused(meta.idempotencyKey!, {
                 commandName: first.commandName,
                 stream: streamId,
