@@ -78,7 +78,8 @@ export class Masterplan extends FromView {
   }
   @Field(() => String, {
     nullable: true,
-    description: 'For a view of the past (asOf): the log position it shows.',
+    description:
+      'For a view of the past (asOf or asOfPosition): the log position it shows; asking for it again gives the same answer.',
   })
   asOfPosition?: string | null;
 }
@@ -153,7 +154,8 @@ export class Measure extends FromView {
   }
   @Field(() => String, {
     nullable: true,
-    description: 'For a view of the past (asOf): the log position it shows.',
+    description:
+      'For a view of the past (asOf or asOfPosition): the log position it shows; asking for it again gives the same answer.',
   })
   asOfPosition?: string | null;
 }

@@ -110,12 +110,17 @@ export class MasterplansResolver {
 
   @Query(() => Masterplan, {
     description:
-      'A masterplan now, or as it stood at a past moment: `asOf` (a time: what had occurred by then) or `asOfPosition` (a log position: what the log held then). The read models keep every version of every row with the log positions it was valid between, so the past is exact for any moment and costs what the present costs.',
+      'A masterplan now, or as it stood at a past moment: `asOfPosition` (a log position: what the log held then) or `asOf` (a time: the last log position up to which everything had occurred by then), not both. The answer names the position it shows (`asOfPosition`), and asking for that position gives exactly the same answer, versions and histories included.',
   })
   async masterplan(
     @Context() ctx: GqlContext,
     @Args('id', { type: () => ID }) id: string,
-    @Args('asOf', { type: () => DateTime, nullable: true }) asOf?: Date,
+    @Args('asOf', {
+      type: () => DateTime,
+      nullable: true,
+      description: 'A past time; it is shown as the log position it resolves to.',
+    })
+    asOf?: Date,
     @Args('asOfPosition', {
       nullable: true,
       description: 'A log position as this server gives them: an audit entry’s, a payload’s.',

@@ -94,12 +94,17 @@ export class MeasuresResolver {
 
   @Query(() => Measure, {
     description:
-      'A measure now, or at a past moment (`asOf` time or `asOfPosition`), read from the versioned read models.',
+      'A measure now, or at a past moment: `asOfPosition` (a log position) or `asOf` (a time, shown as the log position it resolves to), not both; as for `masterplan`.',
   })
   async measure(
     @Context() ctx: GqlContext,
     @Args('id', { type: () => ID }) id: string,
-    @Args('asOf', { type: () => DateTime, nullable: true }) asOf?: Date,
+    @Args('asOf', {
+      type: () => DateTime,
+      nullable: true,
+      description: 'A past time; it is shown as the log position it resolves to.',
+    })
+    asOf?: Date,
     @Args('asOfPosition', {
       nullable: true,
       description: 'A log position as this server gives them: an audit entry’s, a payload’s.',
