@@ -477,8 +477,15 @@ describe('errors every client can rely on', () => {
       (await running.gql(query, variables, admin)).errors?.[0]?.extensions?.code;
     expect(await code('{ actors { id ')).toBe('GRAPHQL_PARSE_FAILED');
     expect(await code('{ actors { nope } }')).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(await code('query($k: ActorKind!) { actors { id } }', { k: 'CLUB' })).toBe(
-      'BAD_USER_INPUT',
+    expect(
+      await code(
+        'mutation($k: ActorKind!) { registerActor(input: { name: "Club", kind: $k }) { version } }',
+        { k: 'CLUB' },
+      ),
+    ).toBe('BAD_USER_INPUT');
+    // A variable the document declares but never uses is the document's fault.
+    expect(await code('query($k: ActorKind!) { actors { id } }', { k: 'CHAMBER' })).toBe(
+      'GRAPHQL_VALIDATION_FAILED',
     );
     expect(await code('{ measure(id: "nope") { id } }')).toBe('NOT_FOUND');
     expect(

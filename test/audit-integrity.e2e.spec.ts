@@ -408,6 +408,116 @@ describe('the audit never stops and never leaves anything out', () => {
         { t: ['CommitmentWithdrawnX'] },
       ),
     ).toBe('BAD_USER_INPUT');
+    // An explicit null for an argument that has a default, a variable the document lacks,
+    // an input field left out, positions and cursors of another shape.
+    expect(
+      await codeOf(`query($n: Int) { auditTrail(first: $n) { edges { cursor } } }`, { n: null }),
+    ).toBe('BAD_USER_INPUT');
+    expect(await codeOf(`{ measure(id: $x) { title } }`)).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(await codeOf(`mutation { registerActor(input: {}) { version } }`)).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect(
+      await codeOf(`{ measure(id: "m-08", asOfPosition: "000000000000044/") { title } }`),
+    ).toBe('BAD_USER_INPUT');
+    expect(await codeOf(`{ commitments(after: "MDAw") { edges { cursor } } }`)).toBe(
+      'BAD_USER_INPUT',
+    );
+    // Empty ids and keys are refused, and an empty id matches nothing.
+    expect(
+      await codeOf(
+        `mutation { registerActor(input: { actorId: "", name: "Nobody", kind: CHAMBER }) { version } }`,
+      ),
+    ).toBe('BAD_USER_INPUT');
+    expect(
+      await codeOf(
+        `mutation { registerActor(input: { actorId: "x-1", name: "X", kind: CHAMBER, idempotencyKey: " " }) { version } }`,
+      ),
+    ).toBe('BAD_USER_INPUT');
+    const emptyId = await api.ok(
+      `{ auditTrail(filter: { entityType: COMMITMENT, entityId: "" }) { edges { cursor } } }`,
+      {},
+      admin,
+    );
+    expect(emptyId.auditTrail.edges).toEqual([]);
+    expect(
+      await codeOf(
+        `mutation { scheduleMilestone(input: { masterplanId: "aachen-2020", title: "t", dueDate: "2020-02-30" }) { version } }`,
+      ),
+    ).toBe('BAD_USER_INPUT');
+    // A masterplan that never existed is not said to have been missing "yet".
+    const never = await api.refused(
+      `{ masterplan(id: "nope", asOf: "2014-01-01T00:00:00Z") { title } }`,
+    );
+    expect(never).toMatchObject({
+      message: "There is no masterplan 'nope'",
+      extensions: { code: 'NOT_FOUND' },
+    });
+    // Refusals graphql-http makes by itself carry a code too.
+    for (const [init, status] of [
+      [{ method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' }, 405],
+      [{ method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' }, 415],
+      [
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'text/html' },
+          body: '{"query":"{ health { status } }"}',
+        },
+        406,
+      ],
+    ] as const) {
+      const response = await fetch(`${server.url}/graphql`, init);
+      expect({ method: init.method, status: response.status }).toEqual({
+        method: init.method,
+        status,
+      });
+      expect(await response.json()).toMatchObject({
+        errors: [{ extensions: { code: 'BAD_REQUEST' } }],
+      });
+    }
+    const mutationOverGet = await fetch(
+      `${server.url}/graphql?query=${encodeURIComponent('mutation { registerActor(input: { actorId: "g", name: "G", kind: CHAMBER }) { version } }')}`,
+    );
+    expect(mutationOverGet.status).toBe(405);
+    expect(await mutationOverGet.json()).toMatchObject({
+      errors: [{ extensions: { code: 'BAD_REQUEST' } }],
+    });
+    // Over WebSocket: a document that does not parse is refused for that operation alone,
+    // and filters are checked as for queries.
+    const socket = createClient({
+      url: `${server.url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${admin}` },
+    });
+    try {
+      const outcome = (query: string) =>
+        new Promise<unknown>((resolve) =>
+          socket.subscribe(
+            { query },
+            { next: (m) => resolve(m.errors), error: resolve, complete: () => undefined },
+          ),
+        );
+      const alive = outcome(`subscription { masterplanChanged(id: "aachen-2020") { position } }`);
+      expect(
+        await outcome(`subscription { masterplanChanged(id: "aachen-2020") { position `),
+      ).toEqual([expect.objectContaining({ extensions: { code: 'GRAPHQL_PARSE_FAILED' } })]);
+      for (const [filter, code] of [
+        ['{ entityId: "m-08" }', 'BAD_USER_INPUT'],
+        ['{ masterplanId: "nope" }', 'NOT_FOUND'],
+      ])
+        expect(
+          await outcome(`subscription { auditEvents(filter: ${filter}) { position } }`),
+        ).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code }) })]);
+      // The first subscription on the socket still hears of changes.
+      await api.ok(
+        `mutation { scheduleMilestone(input: { masterplanId: "aachen-2020", title: "Still here", dueDate: "2015-01-01" }) { version } }`,
+        {},
+        admin,
+      );
+      expect(await alive).toBeUndefined();
+    } finally {
+      await socket.dispose();
+    }
     // A masterplan that does not exist cannot be followed: said at once, not waited on forever.
     const follow = subscribe(
       server.url,
@@ -431,6 +541,7 @@ describe('an event the read models cannot apply', () => {
     ensureBuilt();
     const dir = mkdtempSync(join(tmpdir(), 'ml-stopped-'));
     const server = await startServer({ DATA_DIR: dir });
+    let badPosition = '';
     try {
       const api = client(server);
       const key = await loadOrCreateSigningKey(dir);
@@ -452,6 +563,7 @@ describe('an event the read models cannot apply', () => {
         },
       ]);
       await store.close();
+      badPosition = bad.position;
 
       let status: Record<string, Json> = {};
       const poll = async () =>
@@ -482,11 +594,19 @@ describe('an event the read models cannot apply', () => {
         code: 'READ_MODEL_STOPPED',
         stoppedAt: bad.position,
       });
-      // Logged once, with what an operator needs.
+      // A past time after everything applied cannot be shown whole: said so, not guessed.
+      const past = await api.refused(
+        `{ masterplan(id: "mp", asOf: "2099-01-01T00:00:00Z") { title } }`,
+      );
+      expect(past.extensions).toMatchObject({ code: 'READ_MODEL_STOPPED' });
+      // Logged once, on one line, with what an operator needs.
       await new Promise((resolve) => setTimeout(resolve, 500));
-      const stops = server.output().match(/read-models stopped/g) ?? [];
+      const stops = server
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('read-models stopped'));
       expect(stops).toHaveLength(1);
-      expect(server.output()).toContain(bad.position);
+      expect(stops[0]).toContain(`"position":"${bad.position}"`);
     } finally {
       // No retry of the stopped read models holds the shutdown up.
       server.child.kill('SIGTERM');
@@ -502,6 +622,22 @@ describe('an event the read models cannot apply', () => {
       expect(rebuild.stderr).not.toMatch(/\n\s+at /);
       expect(readdirSync(dir).filter((f) => f.includes('.rebuild'))).toEqual([]);
       expect(existsSync(join(dir, 'read-models.sqlite'))).toBe(true);
+      // The event, as stored, for the operator.
+      const shown = spawnSync(process.execPath, [cli, 'show-event', badPosition], {
+        env: { ...process.env, DATA_DIR: dir },
+        encoding: 'utf8',
+      });
+      expect(JSON.parse(shown.stdout)).toMatchObject({
+        type: 'ThemeFieldDefined',
+        position: badPosition,
+      });
+      // A DATA_DIR that is not the server's is said to be so, not rebuilt as an empty log.
+      const elsewhere = spawnSync(process.execPath, [cli, 'rebuild-projections'], {
+        env: { ...process.env, DATA_DIR: join(dir, 'typo') },
+        encoding: 'utf8',
+      });
+      expect(elsewhere.status).toBe(1);
+      expect(elsewhere.stderr).toContain('holds no event store');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,5 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
-import { eventStoreConfigFromEnv, openEventStore } from '@ml/event-store';
+import { openEventStore } from '@ml/event-store';
+import { existingEventStoreConfig } from './existing-store.js';
 import { EventNotApplied, ReadStore, rebuildReadModels } from '@ml/masterplan';
 
 /**
@@ -7,7 +8,7 @@ import { EventNotApplied, ReadStore, rebuildReadModels } from '@ml/masterplan';
  * place of the old one, keeping the reactions' checkpoint. Run it while the server is stopped.
  */
 export async function rebuildProjections(): Promise<void> {
-  const config = eventStoreConfigFromEnv();
+  const config = existingEventStoreConfig();
   const store = openEventStore(config);
   const live = ReadStore.fileIn(config.dataDir);
   const fresh = `${live}.rebuild`;

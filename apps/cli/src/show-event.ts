@@ -1,10 +1,10 @@
 import {
-  eventStoreConfigFromEnv,
   openEventStore,
   type EventStore,
   type Position,
   type RecordedEvent,
 } from '@ml/event-store';
+import { existingEventStoreConfig } from './existing-store.js';
 
 /**
  * Prints one stored event as JSON, found by its log position (as projectionStatus and the
@@ -13,14 +13,22 @@ import {
 export async function showEvent(args: string[]): Promise<void> {
   const wanted = args[0];
   if (!wanted) throw new Error('Name the event: show-event <position | event id>');
-  const store = openEventStore(eventStoreConfigFromEnv());
+  const store = openEventStore(existingEventStoreConfig());
   try {
     const event = (await atPosition(store, wanted)) ?? (await byId(store, wanted));
-    if (!event) throw new Error(`No event has the position or id '${wanted}'`);
+    if (!event)
+      throw new Error(
+        `No event has the position or id '${wanted}' (positions are written as projectionStatus and the audit trail give them, e.g. ${await examplePosition(store)})`,
+      );
     console.log(JSON.stringify(event, null, 2));
   } finally {
     await store.close();
   }
+}
+
+async function examplePosition(store: EventStore): Promise<string> {
+  const head = await store.headPosition();
+  return head === 'start' || head === 'end' ? 'none yet: the log is empty' : head;
 }
 
 /** Positions are read from the one before (reads start after a position). */

@@ -159,3 +159,14 @@ export function comparePositions(a: LogStart, b: LogStart): number {
   if (byRank !== 0 || rank(a) !== 1) return byRank;
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * Whether `candidate` has the shape of the positions of the store `known` comes from (its
+ * digits and separators in the same places). A string of another shape would still compare,
+ * as another moment, so positions from clients are checked with this first.
+ */
+export function hasPositionShape(candidate: string, known: Position): boolean {
+  return (
+    /^[0-9]/.test(candidate) && candidate.replace(/[0-9]/g, '0') === known.replace(/[0-9]/g, '0')
+  );
+}

@@ -37,13 +37,30 @@ const REQUEST_ERRORS: Record<string, string> = {
     'The request has no GraphQL query: send it as the "query" URL parameter (GET) or as the "query" member of a JSON body (POST)',
   'Invalid query': 'The "query" must be a string holding a GraphQL document',
   'Missing body': 'A POST needs a JSON body such as {"query": "{ health { status } }"}',
-  'Unparsable JSON body': 'The body is not valid JSON',
+  'Unparsable JSON body':
+    'The body must be a JSON object such as {"query": "{ health { status } }"}',
   'JSON body must be an object':
     'The JSON body must be an object such as {"query": "{ health { status } }"}, not an array or a single value',
   'Invalid variables': 'The "variables" must be a JSON object',
   'Invalid operationName': 'The "operationName" must be a string',
   'Invalid extensions': 'The "extensions" must be a JSON object',
   'Unparsable URL': 'The URL cannot be read',
+};
+
+/** graphql-http's words for a request it can read but not run. */
+const OPERATION_ERRORS: Record<string, string> = {
+  'Unable to detect operation AST':
+    'The document has no operation to run: with several operations, name one in "operationName"; a name given must be one of them',
+  'Subscriptions are not supported':
+    'Subscriptions are served over WebSocket on this same path (graphql-transport-ws protocol, e.g. the graphql-ws client), not over HTTP',
+  'Cannot perform mutations over GET': 'Mutations are sent with POST, not GET',
+};
+
+/** What a refusal graphql-http answers without a body means, by status. */
+const STATUS_ERRORS: Record<number, string> = {
+  405: 'Use GET or POST on /graphql, and POST for mutations',
+  406: 'The answer can be application/graphql-response+json or application/json; the Accept header allows neither',
+  415: 'Send the request as JSON (content-type: application/json) with POST, or with GET and the query in the URL',
 };
 
 /** Fastify's refusals of a body, as a person would want them. */
@@ -181,7 +198,11 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
           return new GraphQLError(REQUEST_ERRORS[error.message] ?? error.message, {
             extensions: { code: 'BAD_REQUEST' },
           });
-        const original = error;
+        const original = OPERATION_ERRORS[error.message]
+          ? new GraphQLError(OPERATION_ERRORS[error.message]!, {
+              ...(error.nodes ? { nodes: error.nodes } : {}),
+            })
+          : error;
         const formatted = options.formatError(original);
         return new GraphQLError(formatted.message, {
           ...(original.nodes ? { nodes: original.nodes } : {}),
@@ -196,6 +217,27 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
       method: ['GET', 'POST'],
       url: path,
       handler,
+      // Refusals graphql-http answers by itself (a wrong method, media type or Accept) get
+      // the same shape as every other error: a message and a code.
+      onSend: async (_request, reply, payload) => {
+        if (reply.statusCode < 400 || reply.statusCode >= 500) return payload;
+        const text = typeof payload === 'string' ? payload : '';
+        let body: { errors?: Array<{ message: string; extensions?: object }> } | undefined;
+        try {
+          body = text ? JSON.parse(text) : undefined;
+        } catch {
+          body = undefined;
+        }
+        if (body?.errors?.every((e) => e.extensions && 'code' in e.extensions)) return payload;
+        const message =
+          body?.errors?.[0]?.message ?? STATUS_ERRORS[reply.statusCode] ?? 'Bad request';
+        void reply.header('content-type', 'application/json; charset=utf-8');
+        return JSON.stringify({
+          errors: [
+            { message: OPERATION_ERRORS[message] ?? message, extensions: { code: 'BAD_REQUEST' } },
+          ],
+        });
+      },
       // A body Fastify cannot take (not JSON, too large, another media type) is still
       // answered the GraphQL way: a client error with a code, not the framework's shape.
       errorHandler: (error: FastifyError, _request, reply) => {
@@ -215,6 +257,17 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
       },
     });
 
+    // Other methods on the path: said plainly, with what is allowed.
+    app.route({
+      method: ['PUT', 'PATCH', 'DELETE'],
+      url: path,
+      handler: (_request, reply) =>
+        reply
+          .status(405)
+          .header('allow', 'GET, POST')
+          .send({ errors: [{ message: STATUS_ERRORS[405], extensions: { code: 'BAD_REQUEST' } }] }),
+    });
+
     this.sockets = new WebSocketServer({
       server: this.httpAdapterHost.httpAdapter.getHttpServer() as Server,
       path,
@@ -229,6 +282,24 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
           } catch {
             return false;
           }
+        },
+        // A document that does not parse or validate is refused for that one operation,
+        // as an error message; left to graphql-ws, it would close the whole socket (4500).
+        onSubscribe: (_ctx, _id, payload) => {
+          let document: DocumentNode;
+          try {
+            document = parse(payload.query);
+          } catch (error) {
+            return [error as GraphQLError];
+          }
+          const errors = validate(schema, document);
+          if (errors.length > 0) return errors;
+          return {
+            schema,
+            document,
+            ...(payload.operationName ? { operationName: payload.operationName } : {}),
+            ...(payload.variables ? { variableValues: payload.variables } : {}),
+          };
         },
         context: (ctx) => options.socketContext(ctx.connectionParams),
         onNext: (_ctx, _id, _payload, _args, result) =>

@@ -39,11 +39,11 @@ export function auditPage(
   const where: string[] = [];
   const params: unknown[] = [];
   let from = 'audit_entries e';
-  if (criteria.entityType && criteria.entityId) {
+  if (criteria.entityType != null && criteria.entityId != null) {
     from +=
       ' JOIN audit_entities x ON x.position = e.position AND x.entity_type = ? AND x.entity_id = ?';
     params.push(criteria.entityType, criteria.entityId);
-  } else if (criteria.entityType) {
+  } else if (criteria.entityType != null) {
     where.push('e.entity_type = ?');
     params.push(criteria.entityType);
   }
@@ -57,7 +57,8 @@ export function auditPage(
   equal('user_id', criteria.userId);
   equal('masterplan_id', criteria.masterplanId);
   equal('correlation_id', criteria.correlationId);
-  if (criteria.eventTypes?.length) {
+  // An empty list of types matches no entry, as `IN ()` would.
+  if (criteria.eventTypes != null) {
     where.push('e.event_type IN (SELECT value FROM json_each(?))');
     params.push(JSON.stringify(criteria.eventTypes));
   }
@@ -95,13 +96,13 @@ export function matchesCriteria(
   if (criteria.userId != null && row.user_id !== criteria.userId) return false;
   if (criteria.masterplanId != null && row.masterplan_id !== criteria.masterplanId) return false;
   if (criteria.correlationId != null && row.correlation_id !== criteria.correlationId) return false;
-  if (criteria.eventTypes?.length && !criteria.eventTypes.includes(row.event_type)) return false;
+  if (criteria.eventTypes != null && !criteria.eventTypes.includes(row.event_type)) return false;
   if (criteria.occurredFrom && row.occurred_at < criteria.occurredFrom.toISOString()) return false;
   if (criteria.occurredBefore && row.occurred_at >= criteria.occurredBefore.toISOString())
     return false;
-  if (criteria.entityType && criteria.entityId) {
+  if (criteria.entityType != null && criteria.entityId != null) {
     return entities.some((e) => e.type === criteria.entityType && e.id === criteria.entityId);
   }
-  if (criteria.entityType && row.entity_type !== criteria.entityType) return false;
+  if (criteria.entityType != null && row.entity_type !== criteria.entityType) return false;
   return true;
 }

@@ -13,7 +13,13 @@ import {
   Subscription,
 } from '@nestjs/graphql';
 import { DateTime } from '../graphql/date-time.scalar.js';
-import { badInput, positionAfter, requireUser, type GqlContext } from '../graphql/context.js';
+import {
+  badInput,
+  notFoundError,
+  positionAfter,
+  requireUser,
+  type GqlContext,
+} from '../graphql/context.js';
 import { EventTypeValue } from '../graphql/enums.js';
 import { toActor, toAuditEntry } from '../graphql/mappers.js';
 import { Actor, AuditEntry, AuditEntryConnection } from '../graphql/models.js';
@@ -63,7 +69,8 @@ export class AuditFilter {
   @Field({ nullable: true }) masterplanId?: string;
   @Field(() => [EventTypeValue], {
     nullable: true,
-    description: 'Event types, e.g. [CommitmentDeclared, CommitmentWithdrawn].',
+    description:
+      'Event types, e.g. [CommitmentDeclared, CommitmentWithdrawn]; an empty list matches nothing.',
   })
   eventTypes?: string[];
   @Field(() => DateTime, {
@@ -88,6 +95,15 @@ export class PageArgs {
   @Field(() => AuditOrder, { defaultValue: AuditOrder.OLDEST_FIRST }) order!: AuditOrder;
 }
 
+/** What a filter must say to mean something: an entity id is an id of some kind of entity. */
+function checkCriteria(criteria: AuditCriteria): void {
+  if (criteria.entityId != null && criteria.entityType == null)
+    throw badInput(
+      'entityId needs entityType: ids are unique among entities of one kind, not across kinds',
+      'entityType',
+    );
+}
+
 /** A page of the audit trail as a connection; the audit names people, so it needs a token. */
 export function auditConnection(
   ctx: GqlContext,
@@ -98,13 +114,12 @@ export function auditConnection(
   requireUser(ctx, 'read the audit trail');
   if (!Number.isInteger(page.first) || page.first < 1 || page.first > 500)
     throw badInput('first must be between 1 and 500', 'first');
-  if (criteria.entityId && !criteria.entityType)
-    throw badInput('entityId needs entityType', 'entityType');
+  checkCriteria(criteria);
   const result = auditPage(view.store, criteria, {
     first: page.first,
     ...(view.asOf !== undefined ? { upToPosition: view.asOf } : {}),
     newestFirst: page.order === AuditOrder.NEWEST_FIRST,
-    ...(page.after != null ? { afterPosition: positionAfter(page.after) } : {}),
+    ...(page.after != null ? { afterPosition: positionAfter(page.after, view.lastApplied) } : {}),
   });
   const edges = result.rows.map((row) => ({
     cursor: encodeCursor(row.position),
@@ -140,11 +155,18 @@ export class AuditResolver {
       'Each new audit entry matching the filter, live, once the read models show it. Needs a token (connection_init payload { authorization: "Bearer …" }).',
     resolve: (entry: AuditEntry) => entry,
   })
-  auditEvents(
+  async auditEvents(
     @Context() ctx: GqlContext,
     @Args('filter', { type: () => AuditFilter, nullable: true }) filter?: AuditFilter,
-  ): AsyncIterableIterator<AuditEntry> {
+  ): Promise<AsyncIterableIterator<AuditEntry>> {
     requireUser(ctx, 'follow the audit trail');
+    checkCriteria(filter ?? {});
+    // Following a masterplan that does not exist would wait forever for nothing.
+    if (
+      filter?.masterplanId != null &&
+      !(await new ReadView(this.readStore).masterplan.load(filter.masterplanId))
+    )
+      throw notFoundError('masterplan', filter.masterplanId);
     const queue: PushQueue<AuditEntry> = new PushQueue(() => unsubscribe());
     // A fresh view per entry: a long-lived subscription must not keep (or serve) stale names.
     const unsubscribe = this.feed.subscribe(({ row, entities }) => {

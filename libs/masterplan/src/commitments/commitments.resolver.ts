@@ -115,7 +115,7 @@ export class CommitmentsResolver {
       where.push(filter.wholeMasterplan ? 'measure_id IS NULL' : 'measure_id IS NOT NULL');
     if (after != null) {
       where.push('position > ?');
-      params.push(positionAfter(after));
+      params.push(positionAfter(after, ctx.view.lastApplied));
     }
     const rows = ctx.view.store.all<CommitmentRow>(
       `SELECT * FROM commitments WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`,

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { hasPositionShape, type LogStart } from '@ml/event-store';
 import { decodeCursor } from '../audit/audit-trail.js';
 import type { ReadView } from '../read-store/read-view.js';
 import type { User } from '../shared/decider.js';
@@ -37,10 +38,16 @@ export function badInput(message: string, field?: string): GraphQLError {
   });
 }
 
-/** The position an `after` cursor stands for; a cursor we did not give out is bad input. */
-export function positionAfter(cursor: string): string {
+/**
+ * The position an `after` cursor stands for; a cursor we did not give out (not one of this
+ * log's positions, `known` being one) is bad input.
+ */
+export function positionAfter(cursor: string, known: LogStart): string {
   const position = decodeCursor(cursor);
-  if (position === undefined)
+  const ours =
+    position !== undefined &&
+    (known === 'start' || known === 'end' || hasPositionShape(position, known));
+  if (!ours)
     throw badInput(
       `after: '${cursor.slice(0, 100)}' is not a cursor of this list; pass the endCursor of the page before`,
       'after',

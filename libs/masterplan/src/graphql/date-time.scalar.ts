@@ -1,4 +1,5 @@
 import { GraphQLScalarType, Kind, print, type ValueNode } from 'graphql';
+import { isRealDate } from '../shared/validation.js';
 
 const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/i;
@@ -6,14 +7,11 @@ const RFC3339 =
 /** The instant a date-time string names, or undefined when it names none (`2013-02-30`, `24:00`). */
 export function parseDateTime(text: string): Date | undefined {
   const parts = RFC3339.exec(text);
-  if (!parts) return undefined;
-  const [year, month, day, hour, minute, second] = parts.slice(1, 7).map((p) => Number(p ?? 0));
-  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  if (!parts || !isRealDate(text)) return undefined;
+  const [hour, minute, second] = parts.slice(4, 7).map((p) => Number(p ?? 0));
   const offsetOk = parts[8] === undefined || (Number(parts[8]) < 24 && Number(parts[9]) < 60);
-  if (month! < 1 || month! > 12 || day! < 1 || day! > daysInMonth) return undefined;
   if (hour! > 23 || minute! > 59 || second! > 59 || !offsetOk) return undefined;
-  const date = new Date(text);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  return new Date(text);
 }
 
 /** A plain error: GraphQL wraps it with the argument or variable and its location. */

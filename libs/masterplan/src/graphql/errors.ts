@@ -41,9 +41,12 @@ export function readModelsStopped(
   );
 }
 
-/** GraphQL's words for a value of the wrong type or shape, in the document or a variable. */
+/**
+ * GraphQL's words for a value that is wrong, missing or of the wrong type, in the document
+ * or a variable (a document that asks for something the schema lacks is another matter).
+ */
 const BAD_VALUE =
-  /Variable "\$|got invalid value|Expected value of type|Expected type|does not exist in "\w+" enum|cannot represent/;
+  /got invalid value|of required type .* was not provided|of non-null type .* must not be null|Expected value of type|Expected type|does not exist in "\w+" enum|cannot represent/;
 
 /**
  * The last word on every error: ours keep their code; GraphQL's own (syntax, validation,
@@ -62,10 +65,16 @@ export function formatError(error: GraphQLError): GraphQLFormattedError {
         : 'GRAPHQL_VALIDATION_FAILED';
     return { ...formatted, extensions: { ...formatted.extensions, code } };
   }
-  if (error.originalError instanceof GraphQLError && error.originalError.extensions.code) {
+  // A GraphQLError raised while executing is ours (with its code) or GraphQL's own about an
+  // argument's value (an explicit null for a non-null argument): the client's either way.
+  if (error.originalError instanceof GraphQLError) {
     return {
       ...formatted,
-      extensions: { ...formatted.extensions, ...error.originalError.extensions },
+      extensions: {
+        ...formatted.extensions,
+        code: 'BAD_USER_INPUT',
+        ...error.originalError.extensions,
+      },
     };
   }
   console.error(error.originalError ?? error);

@@ -127,7 +127,10 @@ export class MasterplansResolver {
     })
     asOfPosition?: string,
   ): Promise<Masterplan> {
-    return load.masterplan(await this.timeTravel.viewFor(ctx.view, asOf, asOfPosition), id);
+    // Nothing is deleted, so a masterplan unknown now never existed: said as such.
+    const now = await load.masterplan(ctx.view, id);
+    const view = await this.timeTravel.viewFor(ctx.view, asOf, asOfPosition);
+    return view === ctx.view ? now : load.masterplan(view, id);
   }
 
   @Query(() => [Masterplan], { description: 'All masterplans.' })

@@ -198,7 +198,7 @@ export class ProposalsResolver {
 
   @Mutation(() => ProposalPayload, {
     description:
-      'Accept a submitted proposal; it becomes a measure of the given kind. Administrators only.',
+      'Accept a submitted proposal; it becomes a measure of the given kind, whose id is taken from this moment. The measure itself is defined by the system right after (a reaction), so `proposal.measure` in this payload may still be null. Administrators only.',
   })
   async acceptProposal(
     @Context() ctx: GqlContext,

@@ -1,4 +1,6 @@
 import DataLoader from 'dataloader';
+import type { LogStart } from '@ml/event-store';
+import { READ_MODELS_CHECKPOINT } from '../projections/projector.js';
 import type { ReadStore } from './read-store.js';
 import { NOW, validAt } from './temporal.js';
 import type {
@@ -29,6 +31,11 @@ export class ReadView {
     /** Set for a view of the past: the last log position it includes. */
     readonly asOf?: string,
   ) {}
+
+  /** The last log position the read models have applied (the shape every position has). */
+  get lastApplied(): LogStart {
+    return this.store.checkpoint(READ_MODELS_CHECKPOINT);
+  }
 
   /** The log position whose rows this view shows: `asOf`, or NOW for the live read models. */
   get at(): string {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   EVENT_STORE,
   comparePositions,
+  hasPositionShape,
   type EventStore,
   type LogStart,
   type Position,
@@ -66,7 +67,23 @@ export class TimeTravel {
   async atTime(time: Date): Promise<ReadView> {
     const upTo = this.projector.processed;
     await this.caughtUp(upTo);
-    return new ReadView(this.live, this.positionAt(time.toISOString()));
+    const at = this.positionAt(time.toISOString());
+    // Stopped on an event: a time after everything applied may lack what came after it.
+    const failed = this.projector.failed;
+    if (failed && at !== '' && at === this.lastAudited())
+      throw readModelsStopped(
+        new FollowerFailed(this.projector.name, failed),
+        `The log holds events after ${at} that may have occurred by ${time.toISOString()}`,
+      );
+    return new ReadView(this.live, at);
+  }
+
+  private lastAudited(): string {
+    return (
+      this.live.get<{ position: string }>(
+        'SELECT position FROM audit_entries ORDER BY seq DESC LIMIT 1',
+      )?.position ?? ''
+    );
   }
 
   /** A client's position: of this log's shape, and not beyond its end. */
@@ -75,9 +92,7 @@ export class TimeTravel {
     // Positions compare as strings, so one of another width (`42` for `0000000000000042`)
     // would silently mean another moment.
     const known = this.projector.processed === 'start' ? head : this.projector.processed;
-    const shaped =
-      /^[0-9/]+$/.test(position) && (known === 'start' || position.length === known.length);
-    if (!shaped)
+    if (known !== 'start' && known !== 'end' && !hasPositionShape(position, known))
       throw badInput(
         `asOfPosition '${position}' is not a log position of this server; take one from an audit entry or a mutation's payload`,
         'asOfPosition',

@@ -12,7 +12,7 @@ import { idsCreatedBy, type MasterplanDomainEvent } from './event-catalogue.js';
 import { IdRegistry, type HeldReservation } from './id-registry.js';
 import { IdempotencyKeys, intentOf, keyReused } from './idempotency.js';
 import { newId, uuidFrom } from './ids.js';
-import { isRejection, reject, type Rejection } from './rejection.js';
+import { invalid, isRejection, reject, type Rejection } from './rejection.js';
 import { upcast } from './upcasters.js';
 
 /** What a command changed. `version` is the entity's stream revision after it. */
@@ -235,6 +235,12 @@ export class CommandExecutor {
         const claims = decision
           .flatMap((event) => idsCreatedBy(event as unknown as MasterplanDomainEvent))
           .filter((c) => !held.some((h) => h.claim.kind === c.kind && h.claim.id === c.id));
+        const blank = claims.find((c) => c.id.trim() === '' || c.id !== c.id.trim());
+        if (blank)
+          return invalid(
+            'INVALID_ID',
+            `An id must not be empty or begin or end with spaces, not '${blank.id}'; leave it out to have one made`,
+          );
         // A taken id refuses the command before anything is written.
         const taken = claims.length > 0 ? await this.ids.refusal(claims, holder) : undefined;
         if (taken) return taken;

@@ -96,11 +96,11 @@ export function standingOf(
 export function takenRejection(claim: IdClaim, by: ReservationData): Rejection {
   const [reason, noun] = EXISTS[claim.kind];
   const where = by.holder.startsWith('proposal:')
-    ? `it is reserved for the measure that proposal '${by.holder.slice('proposal:'.length)}' becomes`
+    ? `it belongs to the measure of the accepted proposal '${by.holder.slice('proposal:'.length)}'`
     : `it is used in '${by.home}'`;
   return alreadyExists(
     reason,
-    `${noun} with id '${claim.id}' already exists (${where}); ids are unique across the masterplan ledger, choose another one`,
+    `${noun} with id '${claim.id}' already exists (${where}); ids are unique across the whole ledger, choose another one`,
   );
 }
 

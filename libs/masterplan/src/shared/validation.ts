@@ -14,9 +14,21 @@ export function requireText(
   return undefined;
 }
 
+const DATE = /^(\d{4})-(\d{2})-(\d{2})(T.+)?$/;
+
+/** A date (2013-11-20) or date and time that names a real day: no 30 February, no month 13. */
+export function isRealDate(value: string): boolean {
+  const parts = DATE.exec(value);
+  if (!parts) return false;
+  const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return false;
+  return !Number.isNaN(Date.parse(value));
+}
+
 export function requireDate(value: string | undefined, field: string): Rejection | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value))) {
+  if (typeof value !== 'string' || !isRealDate(value)) {
     return invalid(
       'INVALID_DATE',
       `${field} must be an ISO 8601 date such as 2013-11-20, not '${value}'`,
