@@ -5,6 +5,7 @@ import type { EventStoreConfig } from '@ml/event-store';
 import { createApp } from '../../apps/api/src/bootstrap.js';
 import { loadOrCreateSigningKey } from '../../apps/api/src/auth/signing-key.js';
 import { issueToken } from '../../apps/api/src/auth/tokens.js';
+import { DEFAULT_LIMITS, type Limits } from '../../apps/api/src/graphql/limits.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T;
@@ -16,7 +17,7 @@ export interface RunningApp {
   app: NestFastifyApplication;
   url: string;
   wsUrl: string;
-  token(userId: string, options?: { administrator?: boolean }): Promise<string>;
+  token(userId: string, options?: { administrator?: boolean; ttl?: string }): Promise<string>;
   gql<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
@@ -25,7 +26,7 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-export async function startApp(dataDir: string): Promise<RunningApp> {
+export async function startApp(dataDir: string, limits: Partial<Limits> = {}): Promise<RunningApp> {
   process.env.LOG_LEVEL = 'silent';
   const eventStore: EventStoreConfig = {
     engine: 'sqlite',
@@ -33,7 +34,12 @@ export async function startApp(dataDir: string): Promise<RunningApp> {
     file: join(dataDir, 'events.sqlite'),
     durability: 'FULL',
   };
-  const app = await createApp({ eventStore });
+  // Tests send many requests from one address, as fast as they can: rates are not theirs to
+  // test here (the limits suite does), so they are off unless a test names them.
+  const app = await createApp({
+    eventStore,
+    limits: { ...DEFAULT_LIMITS, requestsPerMinute: 0, mutationsPerMinute: 0, ...limits },
+  });
   await app.listen(0, '127.0.0.1');
   const url = `${await app.getUrl()}/graphql`.replace('[::1]', '127.0.0.1');
   const key = await loadOrCreateSigningKey(dataDir);
@@ -42,7 +48,11 @@ export async function startApp(dataDir: string): Promise<RunningApp> {
     url,
     wsUrl: url.replace(/^http/, 'ws'),
     token: (userId, options = {}) =>
-      issueToken(key, { userId, roles: options.administrator ? ['administrator'] : [] }),
+      issueToken(
+        key,
+        { userId, roles: options.administrator ? ['administrator'] : [] },
+        options.ttl ?? '12h',
+      ),
     async gql(query, variables, token) {
       const response = await fetch(url, {
         method: 'POST',

@@ -8,11 +8,15 @@ import { TokenVerifier } from './auth/tokens.js';
 import { GraphQLHttpDriver, type GraphQLHttpOptions } from './graphql/graphql-http.driver.js';
 import { GraphQLErrorsPassThrough } from './graphql/graphql-errors.filter.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
+import { limitsFromEnv, type Limits } from './graphql/limits.js';
+import { SecurityLog } from './security/security-log.js';
 import { HealthModule } from './health/health.module.js';
 
 export interface AppOptions {
   /** The engine to use; read from the environment when absent. */
   eventStore?: EventStoreConfig;
+  /** What one request may ask; from the environment when absent. */
+  limits?: Limits;
 }
 
 @Module({})
@@ -28,7 +32,14 @@ export class AppModule {
           driver: GraphQLHttpDriver,
           imports: [AuthModule, MasterplanModule],
           inject: [TokenVerifier, ReadStore, Projector],
-          useFactory: graphqlOptions,
+          useFactory: (verifier: TokenVerifier, readStore: ReadStore, projector: Projector) =>
+            graphqlOptions(
+              verifier,
+              readStore,
+              projector,
+              options.limits ?? limitsFromEnv(),
+              new SecurityLog(),
+            ),
         }),
         MasterplanGraphqlModule,
         HealthModule,

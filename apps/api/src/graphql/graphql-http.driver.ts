@@ -1,28 +1,61 @@
+import rateLimit from '@fastify/rate-limit';
 import { AbstractGraphQLDriver, type GqlModuleOptions } from '@nestjs/graphql';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import {
   GraphQLError,
+  execute,
   getOperationAST,
   parse,
+  specifiedRules,
   validate,
   type DocumentNode,
+  type ExecutionArgs,
   type ExecutionResult,
   type GraphQLFormattedError,
+  type GraphQLSchema,
 } from 'graphql';
 import { createHandler } from 'graphql-http/lib/use/fastify';
+import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type { Server } from 'node:http';
-import { WebSocketServer } from 'ws';
+import type { IncomingMessage, Server } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { correlationIdOf, requestScope, type SecurityLog } from '../security/security-log.js';
+import {
+  costError,
+  costOf,
+  limitError,
+  nesting,
+  readsSchema,
+  shapeRules,
+  type Limits,
+} from './limits.js';
+import { Lru } from './lru.js';
+import {
+  BODY_ERRORS,
+  OPERATION_ERRORS,
+  REQUEST_ERRORS,
+  STATUS_ERRORS,
+  errorBody,
+} from './request-errors.js';
+
+/** What the driver needs of a request's context: who asks, and until when it may read. */
+export interface CallerContext {
+  user: { userId: string; isAdministrator: boolean } | null;
+  /** Epoch milliseconds after which the read models refuse further reads for it. */
+  deadline?: number;
+}
 
 export interface GraphQLHttpOptions extends GqlModuleOptions {
-  /** The context of one HTTP request, from its headers. */
-  httpContext(request: FastifyRequest): Promise<object>;
+  limits: Limits;
+  security: SecurityLog;
+  /** The context of one HTTP request, from its headers; throws UNAUTHENTICATED for a bad token. */
+  httpContext(request: FastifyRequest, correlationId: string): Promise<CallerContext>;
   /** The context of one WebSocket operation, from the connection's init payload. */
-  socketContext(connectionParams: Record<string, unknown> | undefined): Promise<object>;
+  socketContext(connectionParams: Record<string, unknown> | undefined): Promise<CallerContext>;
   /** Every error a client sees passes here. */
   formatError(error: GraphQLError): GraphQLFormattedError;
-  /** Thrown from `onConnect` to refuse a WebSocket connection (e.g. a bad token). */
-  authenticateSocket?(connectionParams: Record<string, unknown> | undefined): Promise<void>;
+  /** Refuses a WebSocket connection whose init payload has a bad token (throws with why). */
+  authenticateSocket(connectionParams: Record<string, unknown> | undefined): Promise<void>;
   /**
    * Query results are cached per caller and per `version()` of the read models (their log
    * position): a new event makes every entry stale, so a cached answer is never older than
@@ -31,76 +64,20 @@ export interface GraphQLHttpOptions extends GqlModuleOptions {
   responseCache?: { version(): string; bypass(query: string): boolean };
 }
 
-/** graphql-http's words for a request it cannot read, as a person would want them. */
-const REQUEST_ERRORS: Record<string, string> = {
-  'Missing query':
-    'The request has no GraphQL query: send it as the "query" URL parameter (GET) or as the "query" member of a JSON body (POST)',
-  'Invalid query': 'The "query" must be a string holding a GraphQL document',
-  'Missing body': 'A POST needs a JSON body such as {"query": "{ health { status } }"}',
-  'Unparsable JSON body':
-    'The body must be a JSON object such as {"query": "{ health { status } }"}',
-  'JSON body must be an object':
-    'The JSON body must be an object such as {"query": "{ health { status } }"}, not an array or a single value',
-  'Invalid variables': 'The "variables" must be a JSON object',
-  'Invalid operationName': 'The "operationName" must be a string',
-  'Invalid extensions': 'The "extensions" must be a JSON object',
-  'Unparsable URL': 'The URL cannot be read',
-};
-
-/** graphql-http's words for a request it can read but not run. */
-const OPERATION_ERRORS: Record<string, string> = {
-  'Unable to detect operation AST':
-    'The document has no operation to run: with several operations, name one in "operationName"; a name given must be one of them',
-  'Subscriptions are not supported':
-    'Subscriptions are served over WebSocket on this same path (graphql-transport-ws protocol, e.g. the graphql-ws client), not over HTTP',
-  'Cannot perform mutations over GET': 'Mutations are sent with POST, not GET',
-};
-
-/** What a refusal graphql-http answers without a body means, by status. */
-const STATUS_ERRORS: Record<number, string> = {
-  405: 'Use GET or POST on /graphql, and POST for mutations',
-  406: 'The answer can be application/graphql-response+json or application/json; the Accept header allows neither',
-  415: 'Send the request as JSON (content-type: application/json) with POST, or with GET and the query in the URL',
-};
-
-/** Fastify's refusals of a body, as a person would want them. */
-const BODY_ERRORS: Record<string, string> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: 'The body is not valid JSON',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'The body is empty; send {"query": "…"}',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE:
-    'Send GraphQL as application/json (POST) or in the URL (GET); this media type is not understood',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is too large',
-};
-
-const CACHE_ENTRIES = 1000;
+const CACHED_DOCUMENTS = 1000;
+const DOCUMENT_BYTES = 8 * 1024 * 1024;
 const CACHED_RESPONSES = 200;
-
-/** A small LRU map: the most recently used entries are kept. */
-class Lru<K, V> {
-  private readonly entries = new Map<K, V>();
-  constructor(private readonly limit: number) {}
-  get(key: K): V | undefined {
-    const value = this.entries.get(key);
-    if (value !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, value);
-    }
-    return value;
-  }
-  clear(): void {
-    this.entries.clear();
-  }
-  set(key: K, value: V): void {
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
-  }
-}
+const RESPONSE_BYTES = 32 * 1024 * 1024;
+/** How deep variables may nest: input types here are at most a few levels deep. */
+const VARIABLES_DEPTH = 16;
+/** A WebSocket close reason may be 123 bytes long. */
+const closeReason = (text: string) => Buffer.from(text).subarray(0, 120).toString();
 
 /**
  * Serves the schema Nest builds from our resolvers with the reference implementations of
  * both protocols: GraphQL over HTTP (`graphql-http`, GET and POST on the same path) and
- * subscriptions over WebSocket (`graphql-ws`, the graphql-transport-ws subprotocol).
+ * subscriptions over WebSocket (`graphql-ws`, the graphql-transport-ws subprotocol). Every
+ * request is held to the limits before anything runs or is cached (docs/security.md).
  */
 export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions> {
   private sockets?: WebSocketServer;
@@ -109,38 +86,69 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
   async start(options: GraphQLHttpOptions): Promise<void> {
     const schema = options.schema!;
     const path = options.path ?? '/graphql';
+    const { limits, security } = options;
     const app = this.httpAdapterHost.httpAdapter.getInstance<FastifyInstance>();
-    const format = (errors: readonly GraphQLError[]) => errors.map((e) => options.formatError(e));
-
-    // Parsing and validating the same document again is wasted work: both are remembered.
-    const documents = new Lru<string, DocumentNode>(CACHE_ENTRIES);
-    // The rules are graphql-http's fixed set (passed as a new array each call), so the
-    // document alone decides the outcome.
+    const documents = new Lru<string, DocumentNode>(CACHED_DOCUMENTS, DOCUMENT_BYTES);
+    const rules = [...specifiedRules, ...shapeRules(limits)];
+    // The rules are fixed, so the document alone decides the outcome: remembered by document.
     const validated = new WeakMap<DocumentNode, readonly GraphQLError[]>();
+    const parseLimited = (text: string): DocumentNode => {
+      let document = documents.get(text);
+      if (!document) documents.set(text, (document = parseWithin(limits, text)), text.length);
+      return document;
+    };
+    const validateLimited = (document: DocumentNode): readonly GraphQLError[] => {
+      let errors = validated.get(document);
+      if (!errors) validated.set(document, (errors = validate(schema, document, rules)));
+      return errors;
+    };
+    // "Did you mean …" tells a stranger the schema's names: kept only with introspection on.
+    const suggestions = limits.introspection === 'on';
+    const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
+      errors.map((e) => {
+        const formatted = options.formatError(e);
+        const message = suggestions
+          ? formatted.message
+          : formatted.message.replace(/ ?Did you mean [^?]*\?$/, '');
+        security.error(formatted.extensions?.code, message, limitFields(formatted));
+        return { ...formatted, message };
+      });
+
     // Answers of the read models' current position only: after a new event no key can
     // match an older entry again, so those go at once instead of holding memory.
-    const responses = new Lru<string, ExecutionResult>(CACHED_RESPONSES);
+    const responses = new Lru<string, ExecutionResult>(CACHED_RESPONSES, RESPONSE_BYTES);
     let cachedAt: string | undefined;
     const cacheKeys = new WeakMap<object, string>();
+    const contexts = new WeakMap<object, CallerContext>();
+    const mutations = new FixedWindow(limits.mutationsPerMinute, 60_000);
 
-    const handler = createHandler<{ contextValue: object }>({
+    const handler = createHandler<Record<string, unknown>>({
       schema,
-      parse: (source) => {
-        const text = typeof source === 'string' ? source : source.body;
-        let document = documents.get(text);
-        if (!document) documents.set(text, (document = parse(source)));
-        return document;
-      },
-      validate: (validationSchema, document, rules) => {
-        let errors = validated.get(document);
-        if (!errors)
-          validated.set(document, (errors = validate(validationSchema, document, rules)));
-        return errors;
-      },
-      onSubscribe: (req, params) => {
+      parse: (source) => parseLimited(typeof source === 'string' ? source : source.body),
+      validate: (_schema, document) => validateLimited(document),
+      onSubscribe: async (req, params) => {
+        if (params.variables && nesting(params.variables, VARIABLES_DEPTH) > VARIABLES_DEPTH)
+          return [
+            limitError(
+              'variablesDepth',
+              VARIABLES_DEPTH,
+              `The variables nest more than ${VARIABLES_DEPTH} levels deep`,
+            ),
+          ];
+        // The token first: nothing is answered, not even from the cache, before it is verified.
+        let context: CallerContext;
+        try {
+          context = await options.httpContext(req.raw, requestScope.getStore()!.correlationId);
+        } catch (error) {
+          if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED')
+            return unauthorized(format([error]));
+          throw error;
+        }
+        contexts.set(req, context);
+        const scope = requestScope.getStore();
+        if (scope && context.user) scope.userId = context.user.userId;
         const cache = options.responseCache;
         if (!cache || cache.bypass(params.query)) return undefined;
-        const headers = req.headers as unknown as Record<string, string | undefined>;
         const version = cache.version();
         if (version !== cachedAt) {
           responses.clear();
@@ -148,7 +156,7 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         }
         const key = [
           version,
-          headers.authorization ?? '',
+          context.user ? `${context.user.userId}\u0000${context.user.isAdministrator}` : '',
           params.operationName ?? '',
           params.query,
           JSON.stringify(params.variables ?? {}),
@@ -158,37 +166,31 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         cacheKeys.set(req, key);
         return undefined;
       },
+      context: (req) => contexts.get(req)! as unknown as Record<string, unknown>,
+      execute: (args) => {
+        const refused = refusal(schema, limits, args, mutations);
+        return refused ? { errors: [refused] } : execute(args);
+      },
       onOperation: (req, args, result) => {
+        const text = JSON.stringify(result);
+        if (text.length > limits.answerBytes)
+          return {
+            errors: [
+              limitError(
+                'answerBytes',
+                limits.answerBytes,
+                `The answer would be ${text.length} bytes; at most ${limits.answerBytes} are sent. Page with first/after or ask for fewer fields`,
+              ),
+            ],
+          };
         const key = cacheKeys.get(req);
         if (
           key &&
           !result.errors &&
           getOperationAST(args.document, args.operationName)?.operation === 'query'
         )
-          responses.set(key, result);
+          responses.set(key, result, text.length);
         return undefined;
-      },
-      context: async (req) => {
-        try {
-          return (await options.httpContext(req.raw)) as never;
-        } catch (error) {
-          // A bad token fails the whole request with 401, before anything is executed.
-          if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED') {
-            const body = JSON.stringify({ errors: format([error]) });
-            return [
-              body,
-              {
-                status: 401,
-                statusText: 'Unauthorized',
-                headers: {
-                  'content-type': 'application/json; charset=utf-8',
-                  'www-authenticate': 'Bearer',
-                },
-              },
-            ];
-          }
-          throw error;
-        }
       },
       // Every error, GraphQL's own (syntax, validation, variables) too, leaves with a stable code.
       formatError: (error) => {
@@ -203,20 +205,46 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
               ...(error.nodes ? { nodes: error.nodes } : {}),
             })
           : error;
-        const formatted = options.formatError(original);
-        return new GraphQLError(formatted.message, {
+        const [formatted] = format([original]);
+        return new GraphQLError(formatted!.message, {
           ...(original.nodes ? { nodes: original.nodes } : {}),
           ...(original.source ? { source: original.source } : {}),
           ...(original.positions ? { positions: original.positions } : {}),
-          ...(formatted.path ? { path: formatted.path } : {}),
-          extensions: formatted.extensions ?? {},
+          ...(formatted!.path ? { path: formatted!.path } : {}),
+          extensions: formatted!.extensions ?? {},
         });
       },
     });
+
+    // Per client address, on this path only (health checks are not held back).
+    await app.register(rateLimit, { global: false });
     app.route({
       method: ['GET', 'POST'],
       url: path,
-      handler,
+      bodyLimit: limits.bodyBytes,
+      ...(limits.requestsPerMinute > 0
+        ? {
+            config: {
+              rateLimit: {
+                max: limits.requestsPerMinute,
+                timeWindow: 60_000,
+                errorResponseBuilder: (_request: unknown, context: { after: string }) => ({
+                  statusCode: 429,
+                  code: 'RATE_LIMITED',
+                  message: `Too many requests from this address (at most ${limits.requestsPerMinute} a minute); try again in ${context.after}`,
+                }),
+              },
+            },
+          }
+        : {}),
+      handler: (request, reply) =>
+        requestScope.run(
+          {
+            correlationId: correlationIdOf(request.headers['x-correlation-id']),
+            address: request.ip,
+          },
+          () => handler.call(app, request, reply),
+        ),
       // Refusals graphql-http answers by itself (a wrong method, media type or Accept) get
       // the same shape as every other error: a message and a code.
       onSend: async (_request, reply, payload) => {
@@ -232,28 +260,30 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         const message =
           body?.errors?.[0]?.message ?? STATUS_ERRORS[reply.statusCode] ?? 'Bad request';
         void reply.header('content-type', 'application/json; charset=utf-8');
-        return JSON.stringify({
-          errors: [
-            { message: OPERATION_ERRORS[message] ?? message, extensions: { code: 'BAD_REQUEST' } },
-          ],
-        });
+        return errorBody(OPERATION_ERRORS[message] ?? message, { code: 'BAD_REQUEST' });
       },
-      // A body Fastify cannot take (not JSON, too large, another media type) is still
-      // answered the GraphQL way: a client error with a code, not the framework's shape.
-      errorHandler: (error: FastifyError, _request, reply) => {
+      // A body Fastify cannot take (not JSON, too large, another media type), and a client
+      // over its rate, are still answered the GraphQL way: a client error with a code.
+      errorHandler: (error: FastifyError, request, reply) => {
         const status = error.statusCode ?? 500;
         if (status >= 500) throw error;
+        const [code, message, extra] =
+          status === 429
+            ? ['RATE_LIMITED', error.message, { limit: 'requestsPerMinute' }]
+            : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+              ? [
+                  'LIMIT_EXCEEDED',
+                  `The request body is larger than ${limits.bodyBytes} bytes`,
+                  { limit: 'bodyBytes', max: limits.bodyBytes },
+                ]
+              : ['BAD_REQUEST', BODY_ERRORS[error.code] ?? error.message, {}];
+        requestScope.run({ correlationId: correlationIdOf(undefined), address: request.ip }, () =>
+          security.error(code, message, extra),
+        );
         void reply
           .status(status)
           .type('application/json; charset=utf-8')
-          .send({
-            errors: [
-              {
-                message: BODY_ERRORS[error.code] ?? error.message,
-                extensions: { code: 'BAD_REQUEST' },
-              },
-            ],
-          });
+          .send(errorBody(message, { code, ...extra }));
       },
     });
 
@@ -265,43 +295,107 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         reply
           .status(405)
           .header('allow', 'GET, POST')
-          .send({ errors: [{ message: STATUS_ERRORS[405], extensions: { code: 'BAD_REQUEST' } }] }),
+          .type('application/json; charset=utf-8')
+          .send(errorBody(STATUS_ERRORS[405]!, { code: 'BAD_REQUEST' })),
     });
 
+    this.startSockets(options, path, schema, parseLimited, validateLimited, format, mutations);
+  }
+
+  private startSockets(
+    options: GraphQLHttpOptions,
+    path: string,
+    schema: GraphQLSchema,
+    parseLimited: (text: string) => DocumentNode,
+    validateLimited: (document: DocumentNode) => readonly GraphQLError[],
+    format: (errors: readonly GraphQLError[]) => GraphQLFormattedError[],
+    mutations: FixedWindow,
+  ): void {
+    const { limits, security } = options;
+    const perAddress = new Map<string, number>();
+    const addressOf = (request: IncomingMessage) => request.socket.remoteAddress ?? 'unknown';
     this.sockets = new WebSocketServer({
       server: this.httpAdapterHost.httpAdapter.getHttpServer() as Server,
       path,
+      maxPayload: limits.bodyBytes,
+      // Too many connections from one address are refused at the upgrade.
+      verifyClient: (info, done) => {
+        const address = addressOf(info.req);
+        if ((perAddress.get(address) ?? 0) >= limits.socketsPerAddress) {
+          requestScope.run({ correlationId: correlationIdOf(undefined), address }, () =>
+            security.refused('RATE_LIMITED', 'too many WebSocket connections', {
+              limit: 'socketsPerAddress',
+              max: limits.socketsPerAddress,
+            }),
+          );
+          return done(false, 429, 'Too many WebSocket connections from this address');
+        }
+        done(true);
+      },
     });
-    const disposable = useServer(
+    this.sockets.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+      const address = addressOf(request);
+      perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
+      socket.once('close', () => {
+        const left = (perAddress.get(address) ?? 1) - 1;
+        if (left > 0) perAddress.set(address, left);
+        else perAddress.delete(address);
+      });
+    });
+    const disposable = useServer<
+      Record<string, unknown> | undefined,
+      { socket: WebSocket; request: IncomingMessage }
+    >(
       {
         schema,
+        // The token is checked at connection_init; a bad one closes the socket saying why.
         onConnect: async (ctx) => {
           try {
-            await options.authenticateSocket?.(ctx.connectionParams);
+            await options.authenticateSocket(ctx.connectionParams);
             return true;
-          } catch {
+          } catch (error) {
+            const message = (error as Error).message;
+            requestScope.run(
+              { correlationId: correlationIdOf(undefined), address: addressOf(ctx.extra.request) },
+              () => security.refused('UNAUTHENTICATED', message),
+            );
+            ctx.extra.socket.close(CloseCode.Unauthorized, closeReason(message));
             return false;
           }
         },
-        // A document that does not parse or validate is refused for that one operation,
-        // as an error message; left to graphql-ws, it would close the whole socket (4500).
-        onSubscribe: (_ctx, _id, payload) => {
+        // Each operation is held to the same limits as over HTTP. A document that does not
+        // parse or validate is refused for that one operation, as an error message; left to
+        // graphql-ws, it would close the whole socket (4500).
+        onSubscribe: async (ctx, _id, payload) => {
+          // graphql-ws has counted this operation in already.
+          if (Object.keys(ctx.subscriptions).length > limits.subscriptionsPerSocket)
+            return [
+              limitError(
+                'subscriptionsPerSocket',
+                limits.subscriptionsPerSocket,
+                `At most ${limits.subscriptionsPerSocket} operations may be open at once on one connection; complete one first`,
+              ),
+            ];
+          if (payload.variables && nesting(payload.variables, VARIABLES_DEPTH) > VARIABLES_DEPTH)
+            return [limitError('variablesDepth', VARIABLES_DEPTH, `The variables nest too deeply`)];
           let document: DocumentNode;
           try {
-            document = parse(payload.query);
+            document = parseLimited(payload.query);
           } catch (error) {
             return [error as GraphQLError];
           }
-          const errors = validate(schema, document);
+          const errors = validateLimited(document);
           if (errors.length > 0) return errors;
-          return {
+          const args: ExecutionArgs = {
             schema,
             document,
+            contextValue: await options.socketContext(ctx.connectionParams),
             ...(payload.operationName ? { operationName: payload.operationName } : {}),
             ...(payload.variables ? { variableValues: payload.variables } : {}),
           };
+          const refused = refusal(schema, limits, args, mutations);
+          return refused ? [refused] : args;
         },
-        context: (ctx) => options.socketContext(ctx.connectionParams),
         onNext: (_ctx, _id, _payload, _args, result) =>
           result.errors ? { ...result, errors: format(result.errors) as never } : undefined,
         onError: (_ctx, _id, _payload, errors) => format(errors) as never,
@@ -316,5 +410,117 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
     await new Promise<void>((resolve) =>
       this.sockets ? this.sockets.close(() => resolve()) : resolve(),
     );
+  }
+}
+
+/** Parses within the token limit; a document too long or too deep is a client's mistake. */
+function parseWithin(limits: Limits, text: string): DocumentNode {
+  try {
+    return parse(text, { maxTokens: limits.tokens });
+  } catch (error) {
+    if (error instanceof GraphQLError && /tokens\. Parsing aborted/.test(error.message))
+      throw limitError(
+        'tokens',
+        limits.tokens,
+        `The document has more than ${limits.tokens} tokens; send a shorter one`,
+      );
+    if (error instanceof RangeError)
+      throw limitError('depth', limits.depth, 'The document nests too deeply to be read');
+    throw error;
+  }
+}
+
+/** Why an operation may not run (before it runs), if it may not. */
+function refusal(
+  schema: GraphQLSchema,
+  limits: Limits,
+  args: ExecutionArgs,
+  mutations: FixedWindow,
+): GraphQLError | undefined {
+  const context = args.contextValue as CallerContext;
+  if (
+    readsSchema(args.document) &&
+    (limits.introspection === 'off' || (limits.introspection === 'authenticated' && !context.user))
+  )
+    return new GraphQLError(
+      limits.introspection === 'off'
+        ? 'This server does not answer questions about its schema (GRAPHQL_INTROSPECTION=off); the schema is published as schema.graphql'
+        : 'Reading the schema needs a token (GRAPHQL_INTROSPECTION=authenticated); the schema is published as schema.graphql',
+      { extensions: { code: 'FORBIDDEN', reason: 'INTROSPECTION_DISABLED' } },
+    );
+  let cost = 0;
+  try {
+    cost = costOf(
+      schema,
+      args.document,
+      args.variableValues ?? undefined,
+      args.operationName ?? undefined,
+    );
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    // The estimate itself gave up (too many nodes): far beyond any limit. Other errors are
+    // about the variables, which execution reports as the client's mistake.
+    if (/maximum allowed number of nodes/.test(error.message))
+      return costError(limits, Number.POSITIVE_INFINITY);
+  }
+  if (cost > limits.cost) return costError(limits, cost);
+  const operation = getOperationAST(args.document, args.operationName)?.operation;
+  if (operation === 'mutation' && context.user) {
+    const retryAfter = mutations.take(context.user.userId);
+    if (retryAfter !== undefined)
+      return new GraphQLError(
+        `Too many mutations by user '${context.user.userId}' (at most ${limits.mutationsPerMinute} a minute); try again in ${Math.ceil(retryAfter / 1000)} s`,
+        {
+          extensions: {
+            code: 'RATE_LIMITED',
+            limit: 'mutationsPerMinute',
+            max: limits.mutationsPerMinute,
+            retryAfterSeconds: Math.ceil(retryAfter / 1000),
+          },
+        },
+      );
+  }
+  context.deadline = Date.now() + limits.executionMs;
+  return undefined;
+}
+
+/** The 401 answer of a request with a bad token. */
+function unauthorized(
+  errors: GraphQLFormattedError[],
+): [string, { status: number; statusText: string; headers: Record<string, string> }] {
+  return [
+    JSON.stringify({ errors }),
+    {
+      status: 401,
+      statusText: 'Unauthorized',
+      headers: { 'content-type': 'application/json; charset=utf-8', 'www-authenticate': 'Bearer' },
+    },
+  ];
+}
+
+const limitFields = (error: GraphQLFormattedError): Record<string, unknown> => {
+  const { limit, max } = (error.extensions ?? {}) as { limit?: unknown; max?: unknown };
+  return limit === undefined ? {} : { limit, max };
+};
+
+/** Counts per key in fixed windows: `take` answers how long to wait when the key is over. */
+class FixedWindow {
+  private readonly counts = new Map<string, { start: number; count: number }>();
+
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+  ) {}
+
+  take(key: string, now = Date.now()): number | undefined {
+    if (this.max <= 0) return undefined;
+    let window = this.counts.get(key);
+    if (!window || now - window.start >= this.windowMs) {
+      if (this.counts.size > 100_000) this.counts.clear();
+      this.counts.set(key, (window = { start: now, count: 0 }));
+    }
+    if (window.count >= this.max) return window.start + this.windowMs - now;
+    window.count++;
+    return undefined;
   }
 }

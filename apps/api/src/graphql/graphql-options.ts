@@ -11,7 +11,9 @@ import {
   type User,
 } from '@ml/masterplan';
 import { InvalidToken, TokenVerifier } from '../auth/tokens.js';
+import type { SecurityLog } from '../security/security-log.js';
 import type { GraphQLHttpOptions } from './graphql-http.driver.js';
+import type { Limits } from './limits.js';
 
 /** Who the caller is, from `Authorization: Bearer <token>`; no header: a public reader. */
 async function authenticate(verifier: TokenVerifier, authorization: unknown): Promise<User | null> {
@@ -30,13 +32,19 @@ async function authenticate(verifier: TokenVerifier, authorization: unknown): Pr
   }
 }
 
-const correlationIdOf = (value: unknown) =>
-  typeof value === 'string' && /^[\w.:-]{1,100}$/.test(value) ? value : randomUUID();
+/** A request's context; its view reads within the request's deadline (`ctx` is its budget). */
+function contextFor(user: User | null, readStore: ReadStore, correlationId: string): GqlContext {
+  const ctx = { user, correlationId } as GqlContext;
+  ctx.view = new ReadView(readStore, undefined, ctx);
+  return ctx;
+}
 
 export function graphqlOptions(
   verifier: TokenVerifier,
   readStore: ReadStore,
   projector: Projector,
+  limits: Limits,
+  security: SecurityLog,
 ): GraphQLHttpOptions {
   return {
     path: '/graphql',
@@ -44,19 +52,21 @@ export function graphqlOptions(
     sortSchema: true,
     // One strict DateTime for every date, declared or implied by a `Date` property.
     buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTime }] },
-    async httpContext(request: FastifyRequest): Promise<GqlContext> {
-      return {
-        user: await authenticate(verifier, request.headers.authorization),
-        view: new ReadView(readStore),
-        correlationId: correlationIdOf(request.headers['x-correlation-id']),
-      };
+    limits,
+    security,
+    async httpContext(request: FastifyRequest, correlationId: string): Promise<GqlContext> {
+      return contextFor(
+        await authenticate(verifier, request.headers.authorization),
+        readStore,
+        correlationId,
+      );
     },
     async socketContext(params): Promise<GqlContext> {
-      return {
-        user: await authenticate(verifier, params?.authorization ?? params?.Authorization),
-        view: new ReadView(readStore),
-        correlationId: randomUUID(),
-      };
+      return contextFor(
+        await authenticate(verifier, params?.authorization ?? params?.Authorization),
+        readStore,
+        randomUUID(),
+      );
     },
     async authenticateSocket(params) {
       await authenticate(verifier, params?.authorization ?? params?.Authorization);

@@ -10,6 +10,8 @@ export interface GqlContext {
   view: ReadView;
   /** One per request (or per subscription operation); recorded on every event it causes. */
   correlationId: string;
+  /** Epoch ms after which reads are refused (set once the request's limits were checked). */
+  deadline?: number;
 }
 
 export function requireUser(ctx: GqlContext, action = 'do this'): User {

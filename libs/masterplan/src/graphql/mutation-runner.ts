@@ -68,7 +68,7 @@ export class MutationRunner {
     const result = await this.commands.execute(command);
     if (isRejection(result)) throw rejectionError(result);
     await this.readYourWrites(result);
-    ctx.view = new ReadView(this.readStore);
+    ctx.view = new ReadView(this.readStore, undefined, ctx.view.budget);
     return result;
   }
 

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { GraphQLError } from 'graphql';
 import type { LogStart } from '@ml/event-store';
 import { READ_MODELS_CHECKPOINT } from '../projections/projector.js';
 import type { ReadStore } from './read-store.js';
@@ -30,7 +31,21 @@ export class ReadView {
     readonly store: ReadStore,
     /** Set for a view of the past: the last log position it includes. */
     readonly asOf?: string,
+    /**
+     * The request this view reads for: after its `deadline` (epoch ms, set once its limits
+     * were checked) every further read is refused, so one request cannot hold the server.
+     */
+    readonly budget: { deadline?: number } = {},
   ) {}
+
+  private read<T>(sql: string, ...params: unknown[]): T[] {
+    if (this.budget.deadline !== undefined && Date.now() > this.budget.deadline)
+      throw new GraphQLError(
+        'The query took too long and was stopped; ask for less at once (fewer or smaller lists)',
+        { extensions: { code: 'LIMIT_EXCEEDED', limit: 'executionMs' } },
+      );
+    return this.store.all<T>(sql, ...params);
+  }
 
   /** The last log position the read models have applied (the shape every position has). */
   get lastApplied(): LogStart {
@@ -44,7 +59,7 @@ export class ReadView {
 
   private byKey<Row>(sql: string, key: keyof Row) {
     return new DataLoader<string, Row | undefined>(async (keys) => {
-      const rows = this.store.all<Row>(sql, JSON.stringify(keys), { at: this.at });
+      const rows = this.read<Row>(sql, JSON.stringify(keys), { at: this.at });
       const found = new Map(rows.map((row) => [row[key] as string, row]));
       return keys.map((k) => found.get(k));
     });
@@ -53,7 +68,7 @@ export class ReadView {
   private groupedBy<Row>(sql: string, key: keyof Row) {
     return new DataLoader<string, Row[]>(async (keys) => {
       const groups = new Map<string, Row[]>(keys.map((k) => [k, []]));
-      for (const row of this.store.all<Row>(sql, JSON.stringify(keys), { at: this.at }))
+      for (const row of this.read<Row>(sql, JSON.stringify(keys), { at: this.at }))
         groups.get(row[key] as string)?.push(row);
       return keys.map((k) => groups.get(k)!);
     });
@@ -162,7 +177,7 @@ export class ReadView {
    * are versioned only by what they show, not by every event of their stream.
    */
   private readonly streamVersion = new DataLoader<string, number>(async (streams) => {
-    const rows = this.store.all<{ stream_id: string; revision: number }>(
+    const rows = this.read<{ stream_id: string; revision: number }>(
       `SELECT a.stream_id, a.revision FROM json_each(?) AS s JOIN audit_entries AS a
          ON a.position = (SELECT max(position) FROM audit_entries WHERE stream_id = s.value AND position <= @at)`,
       JSON.stringify(streams),
@@ -177,13 +192,13 @@ export class ReadView {
   }
 
   allActors(): ActorRow[] {
-    return this.store.all<ActorRow>(`SELECT * FROM actors WHERE ${validAt()} ORDER BY name`, {
+    return this.read<ActorRow>(`SELECT * FROM actors WHERE ${validAt()} ORDER BY name`, {
       at: this.at,
     });
   }
 
   allMasterplans(): MasterplanRow[] {
-    return this.store.all<MasterplanRow>(
+    return this.read<MasterplanRow>(
       `SELECT * FROM masterplans WHERE ${validAt()} ORDER BY initiated_at`,
       { at: this.at },
     );

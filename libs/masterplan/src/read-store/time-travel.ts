@@ -51,20 +51,21 @@ export class TimeTravel {
         'Give asOf (a time) or asOfPosition (a log position), not both: each names a moment by itself',
         'asOfPosition',
       );
-    if (asOfPosition != null) return this.atPosition(await this.checkedPosition(asOfPosition));
-    if (asOf != null) return this.atTime(asOf);
+    if (asOfPosition != null)
+      return this.atPosition(await this.checkedPosition(asOfPosition), live.budget);
+    if (asOf != null) return this.atTime(asOf, live.budget);
     return live;
   }
 
   /** The read models as the log stood at `position`. */
-  async atPosition(position: Position | 'start'): Promise<ReadView> {
+  async atPosition(position: Position | 'start', budget?: ReadView['budget']): Promise<ReadView> {
     await this.caughtUp(position);
     // Nothing in the log yet ('start'): a bound before every position.
-    return new ReadView(this.live, position === 'start' ? '' : position);
+    return new ReadView(this.live, position === 'start' ? '' : position, budget);
   }
 
   /** The read models as they stood once every event recorded so far had occurred by `time`. */
-  async atTime(time: Date): Promise<ReadView> {
+  async atTime(time: Date, budget?: ReadView['budget']): Promise<ReadView> {
     const upTo = this.projector.processed;
     await this.caughtUp(upTo);
     const at = this.positionAt(time.toISOString());
@@ -75,7 +76,7 @@ export class TimeTravel {
         new FollowerFailed(this.projector.name, failed),
         `The log holds events after ${at} that may have occurred by ${time.toISOString()}`,
       );
-    return new ReadView(this.live, at);
+    return new ReadView(this.live, at, budget);
   }
 
   private lastAudited(): string {

@@ -1,0 +1,44 @@
+import { ConfigurationError } from '@ml/event-store';
+import { DEFAULT_LIMITS, limitsFromEnv, nesting, trustProxyFromEnv } from './limits.js';
+
+describe('limits from the environment', () => {
+  it('has defaults, and takes whole numbers', () => {
+    expect(limitsFromEnv({})).toEqual(DEFAULT_LIMITS);
+    expect(limitsFromEnv({ LIMIT_QUERY_DEPTH: '8', LIMIT_REQUESTS_PER_MINUTE: '0' })).toMatchObject(
+      {
+        depth: 8,
+        requestsPerMinute: 0,
+      },
+    );
+  });
+
+  it.each([
+    ['LIMIT_QUERY_DEPTH', 'deep'],
+    ['LIMIT_QUERY_DEPTH', '0'],
+    ['LIMIT_QUERY_COST', '1.5'],
+    ['LIMIT_BODY_BYTES', '-1'],
+    ['GRAPHQL_INTROSPECTION', 'sometimes'],
+  ])('refuses %s=%s with one line naming it', (variable, value) => {
+    expect(() => limitsFromEnv({ [variable]: value })).toThrow(ConfigurationError);
+    expect(() => limitsFromEnv({ [variable]: value })).toThrow(variable);
+  });
+
+  it('reads TRUST_PROXY as off, on, hops or addresses', () => {
+    expect(trustProxyFromEnv({})).toBe(false);
+    expect(trustProxyFromEnv({ TRUST_PROXY: 'on' })).toBe(true);
+    const hops = trustProxyFromEnv({ TRUST_PROXY: '1' }) as (a: string, hop: number) => boolean;
+    expect([hops('x', 0), hops('x', 1)]).toEqual([true, false]);
+    expect(trustProxyFromEnv({ TRUST_PROXY: '10.0.0.1, 10.0.0.2' })).toEqual([
+      '10.0.0.1',
+      '10.0.0.2',
+    ]);
+    expect(() => trustProxyFromEnv({ TRUST_PROXY: 'everyone' })).toThrow('TRUST_PROXY');
+  });
+
+  it('measures how deep a value nests, stopping past the limit', () => {
+    expect(nesting({ a: [1, { b: 2 }] }, 10)).toBe(3);
+    let deep: unknown = 1;
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    expect(nesting(deep, 16)).toBe(17);
+  });
+});

@@ -1,0 +1,291 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { EVENT_STORE, type EventStore } from '@ml/event-store';
+import type { Limits } from '../apps/api/src/graphql/limits.js';
+import { dataOf, startApp, type GraphQLResponse } from './support/app.js';
+
+/**
+ * No request can take the server down: each limit refuses what goes beyond it before
+ * anything runs, with LIMIT_EXCEEDED (or RATE_LIMITED) naming the limit, and the server
+ * goes on answering. Real HTTP and WebSocket against the started app.
+ */
+const MASTERPLAN = `mutation { initiateMasterplan(input: { masterplanId: "mp", title: "Plan", region: "Aachen",
+  motion: { reference: "m", title: "m", filedBy: "f", filedOn: "2012-11-20" },
+  resolution: { reference: "r", body: "b", decidedOn: "2013-03-12" } }) { version } }`;
+
+async function started(limits: Partial<Limits> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'ml-limits-'));
+  const running = await startApp(dir, limits);
+  const admin = await running.token('admin', { administrator: true });
+  return {
+    running,
+    admin,
+    post: (body: string, headers: Record<string, string> = {}) =>
+      fetch(running.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      }),
+    close: async () => {
+      await running.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const limitOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions;
+
+describe('limits before execution', () => {
+  let app: Awaited<ReturnType<typeof started>>;
+  beforeAll(async () => {
+    app = await started();
+    dataOf(await app.running.gql(MASTERPLAN, {}, app.admin));
+  });
+  afterAll(() => app.close());
+
+  const stillServing = async () =>
+    expect(dataOf(await app.running.gql('{ health { status } }'))).toEqual({
+      health: { status: 'ok' },
+    });
+
+  it('refuses the nesting bomb users found (15 pairs deep), and keeps serving', async () => {
+    const bomb = `{ masterplan(id: "mp") { ${'measures { masterplan { '.repeat(15)} id ${'} } '.repeat(15)} } }`;
+    expect(limitOf(await app.running.gql(bomb))).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'depth',
+      max: 12,
+    });
+    await stillServing();
+  });
+
+  it('refuses a query whose answer could multiply beyond the cost limit, even when shallow enough', async () => {
+    const fanOut = `{ actors { commitments { measure { commitments { actor { commitments { measure { commitments { id } } } } } } } } }`;
+    const answer = await app.running.gql(fanOut);
+    expect(limitOf(answer)).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'cost', max: 20_000 });
+    expect(answer.errors![0]!.message).toMatch(/could return about \d+ objects/);
+    // A paged connection costs by its page size.
+    const admin = app.admin;
+    expect(
+      limitOf(
+        await app.running.gql(
+          `{ masterplan(id: "mp") { measures { commitments { history(first: 500) { edges { node { position } } } } } } }`,
+          {},
+          admin,
+        ),
+      ),
+    ).toMatchObject({ limit: 'cost' });
+    expect(
+      (
+        await app.running.gql(
+          `{ masterplan(id: "mp") { measures { commitments { history(first: 5) { edges { node { position } } } } } } }`,
+          {},
+          admin,
+        )
+      ).errors,
+    ).toBeUndefined();
+  });
+
+  it('refuses too many aliases, directives and tokens', async () => {
+    const aliases = `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: health { status }`).join(' ')} }`;
+    expect(limitOf(await app.running.gql(aliases))).toMatchObject({ limit: 'aliases', max: 30 });
+    const directives = `{ ${'health @include(if: true) { status } '.repeat(51)} }`;
+    expect(limitOf(await app.running.gql(directives))).toMatchObject({
+      limit: 'directives',
+      max: 50,
+    });
+    const tokens = `{ health { ${'status '.repeat(6000)} } }`;
+    expect(limitOf(await app.running.gql(tokens))).toMatchObject({ limit: 'tokens', max: 5000 });
+    await stillServing();
+  });
+
+  it('refuses a 5,000-deep document, deeply nested variables and a body too large, as client errors', async () => {
+    const deep = await app.post(
+      JSON.stringify({ query: `{${'a{'.repeat(5000)}b${'}'.repeat(5001)}` }),
+    );
+    expect(deep.status).toBeLessThan(500);
+    expect(limitOf((await deep.json()) as GraphQLResponse)).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+    });
+    let nested: unknown = 'x';
+    for (let i = 0; i < 100; i++) nested = { a: nested };
+    const variables = await app.post(
+      JSON.stringify({
+        query: 'query($x: String) { health { status } }',
+        variables: { x: nested },
+      }),
+    );
+    expect(limitOf((await variables.json()) as GraphQLResponse)).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'variablesDepth',
+    });
+    const huge = await app.post(
+      JSON.stringify({ query: `{ health { status } } # ${'x'.repeat(600 * 1024)}` }),
+    );
+    expect(huge.status).toBe(413);
+    expect(limitOf((await huge.json()) as GraphQLResponse)).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      limit: 'bodyBytes',
+    });
+    await stillServing();
+  });
+
+  it('reads the schema only with a token, and tells strangers no names they did not ask for', async () => {
+    const introspection = '{ __schema { queryType { name } } }';
+    expect(limitOf(await app.running.gql(introspection))).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'INTROSPECTION_DISABLED',
+    });
+    expect(dataOf(await app.running.gql(introspection, {}, app.admin))).toEqual({
+      __schema: { queryType: { name: 'Query' } },
+    });
+    const typo = await app.running.gql('{ masterplan(id: "mp") { titel } }');
+    expect(typo.errors![0]!.message).toBe('Cannot query field "titel" on type "Masterplan".');
+  });
+
+  it('never answers from the cache before the token is verified', async () => {
+    const expiring = await app.running.token('admin', { administrator: true, ttl: '1s' });
+    const query = '{ auditTrail(first: 1) { edges { node { position } } } }';
+    expect((await app.running.gql(query, {}, expiring)).errors).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const again = await fetch(app.running.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${expiring}` },
+      body: JSON.stringify({ query }),
+    });
+    expect(again.status).toBe(401);
+    expect(limitOf((await again.json()) as GraphQLResponse)).toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
+  });
+});
+
+describe('limits set low, to see them bite', () => {
+  it('bounds the size of an answer', async () => {
+    const app = await started({ answerBytes: 60 });
+    try {
+      dataOf(await app.running.gql(MASTERPLAN, {}, app.admin));
+      expect(
+        limitOf(await app.running.gql('{ masterplans { id title region motion { title } } }')),
+      ).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'answerBytes', max: 60 });
+      expect((await app.running.gql('{ health { status } }')).errors).toBeUndefined();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('limits requests per address, with Retry-After, and leaves the health checks alone', async () => {
+    const app = await started({ requestsPerMinute: 3 });
+    try {
+      for (let i = 0; i < 3; i++)
+        expect((await app.post('{"query":"{ health { status } }"}')).status).toBe(200);
+      const limited = await app.post('{"query":"{ health { status } }"}');
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(limitOf((await limited.json()) as GraphQLResponse)).toMatchObject({
+        code: 'RATE_LIMITED',
+      });
+      const live = await fetch(app.running.url.replace('/graphql', '/health/live'));
+      expect(live.status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('limits mutations per user, and a refused one appends nothing', async () => {
+    const app = await started({ mutationsPerMinute: 2 });
+    try {
+      const store = app.running.app.get<EventStore>(EVENT_STORE);
+      const define = (id: string) =>
+        app.running.gql(
+          `mutation { registerActor(input: { actorId: "${id}", name: "Actor ${id}", kind: CHAMBER }) { version } }`,
+          {},
+          app.admin,
+        );
+      dataOf(await define('a1'));
+      dataOf(await define('a2'));
+      const head = await store.headPosition();
+      expect(limitOf(await define('a3'))).toMatchObject({
+        code: 'RATE_LIMITED',
+        limit: 'mutationsPerMinute',
+      });
+      expect(await store.headPosition()).toBe(head);
+      // Other users are not held back by this one.
+      const other = await app.running.token('admin.two', { administrator: true });
+      expect(
+        (
+          await app.running.gql(
+            `mutation { registerActor(input: { actorId: "a4", name: "Actor a4", kind: CHAMBER }) { version } }`,
+            {},
+            other,
+          )
+        ).errors,
+      ).toBeUndefined();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('limits WebSocket connections per address and subscriptions per connection, and says why a token is refused', async () => {
+    const app = await started({ socketsPerAddress: 2, subscriptionsPerSocket: 2 });
+    const clients: Array<ReturnType<typeof createClient>> = [];
+    const connect = (token?: string) => {
+      const closed: Array<{ code: number; reason: string }> = [];
+      const client = createClient({
+        url: app.running.wsUrl,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        lazy: false,
+        ...(token !== undefined ? { connectionParams: { authorization: `Bearer ${token}` } } : {}),
+        on: { closed: (event) => closed.push(event as { code: number; reason: string }) },
+        onNonLazyError: () => undefined,
+      });
+      clients.push(client);
+      return { client, closed };
+    };
+    const outcome = (client: ReturnType<typeof createClient>, query: string) =>
+      new Promise<unknown>((resolve) => {
+        client.subscribe(
+          { query },
+          {
+            next: (m) => m.errors && resolve(m.errors),
+            error: resolve,
+            complete: () => resolve('complete'),
+          },
+        );
+        setTimeout(() => resolve('open'), 500);
+      });
+    try {
+      dataOf(await app.running.gql(MASTERPLAN, {}, app.admin));
+      const first = connect();
+      connect();
+      const follow = `subscription { masterplanChanged(id: "mp") { position } }`;
+      expect(await outcome(first.client, follow)).toBe('open');
+      expect(await outcome(first.client, follow)).toBe('open');
+      expect(await outcome(first.client, follow)).toEqual([
+        expect.objectContaining({
+          extensions: expect.objectContaining({
+            code: 'LIMIT_EXCEEDED',
+            limit: 'subscriptionsPerSocket',
+          }),
+        }),
+      ]);
+      // A third connection from this address is refused at the upgrade.
+      const third = connect();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(third.closed.length).toBe(1);
+      // A bad token at connection_init closes with 4401 and the reason.
+      for (const client of clients.splice(0)) await client.dispose();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const refused = connect('not-a-token');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(refused.closed[0]).toMatchObject({ code: 4401 });
+      expect(refused.closed[0]!.reason).toContain('token');
+    } finally {
+      for (const client of clients) await client.dispose();
+      await app.close();
+    }
+  });
+});
