@@ -9,6 +9,7 @@ import {
   type CryptoKey,
 } from 'jose';
 import type { User } from '@ml/masterplan';
+import { Lru } from '../lru.js';
 import { LOCAL_ISSUER, type SigningKey } from './signing-key.js';
 
 export const ADMINISTRATOR_ROLE = 'administrator';
@@ -61,15 +62,20 @@ export class TokenVerifier {
     return new TokenVerifier(local, external, key);
   }
 
-  /** Verified tokens until they expire: a signature check per request costs more than the request. */
-  private readonly verified = new Map<string, { user: User; expiresAt: number }>();
+  /**
+   * Verified tokens until they expire: a signature check per request costs more than the
+   * request. Bounded by the bytes of the tokens, not only their number.
+   */
+  private readonly verified = new Lru<string, { user: User; expiresAt: number }>(
+    10_000,
+    8 * 1024 * 1024,
+  );
 
   async verify(token: string): Promise<User> {
     const known = this.verified.get(token);
     if (known && known.expiresAt > Date.now()) return known.user;
     const { user, expiresAt } = await this.check(token);
-    if (this.verified.size >= 10_000) this.verified.clear();
-    this.verified.set(token, { user, expiresAt });
+    this.verified.set(token, { user, expiresAt }, token.length);
     return user;
   }
 
@@ -77,10 +83,27 @@ export class TokenVerifier {
     try {
       const issuer = decodeIssuer(token);
       if (issuer === LOCAL_ISSUER || !this.externalKey) {
-        const { payload } = await jwtVerify(token, this.local.publicKey, { issuer: LOCAL_ISSUER });
+        const { payload } = await jwtVerify(token, this.local.publicKey, {
+          issuer: LOCAL_ISSUER,
+          algorithms: ['ES256'],
+        });
         return { user: userOf(payload, 'roles'), expiresAt: expiryOf(payload) };
       }
       const { payload } = await jwtVerify(token, this.externalKey as CryptoKey, {
+        // Asymmetric algorithms only: a token "signed" with the public key as an HMAC secret
+        // (alg confusion) or not signed at all (alg none) is refused.
+        algorithms: [
+          'RS256',
+          'RS384',
+          'RS512',
+          'PS256',
+          'PS384',
+          'PS512',
+          'ES256',
+          'ES384',
+          'ES512',
+          'EdDSA',
+        ],
         ...(this.external?.issuer ? { issuer: this.external.issuer } : {}),
         ...(this.external?.audience ? { audience: this.external.audience } : {}),
       });

@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { loadOrCreateSigningKey } from './signing-key.js';
 import { externalProviderFromEnv, InvalidToken, issueToken, TokenVerifier } from './tokens.js';
 
@@ -40,6 +41,50 @@ describe('bearer tokens', () => {
     rmSync(otherDir, { recursive: true, force: true });
     await expect(verifier.verify(stranger)).rejects.toBeInstanceOf(InvalidToken);
     await expect(verifier.verify('not-a-jwt')).rejects.toBeInstanceOf(InvalidToken);
+  });
+
+  it('keeps its key readable by the owner only', async () => {
+    await loadOrCreateSigningKey(dir);
+    expect(statSync(join(dir, 'jwt-signing-key.json')).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses forged tokens: none, HS256 with the public key, an embedded key, a foreign issuer, not yet valid', async () => {
+    const key = await loadOrCreateSigningKey(dir);
+    const verifier = await TokenVerifier.create(key);
+    const claims = { roles: ['administrator'] };
+    const unsigned = new UnsecuredJWT(claims)
+      .setIssuer('masterplan-ledger')
+      .setSubject('mallory')
+      .setExpirationTime('5m')
+      .encode();
+    // HMAC "signed" with the public key, as alg confusion attacks do.
+    const publicJwk = JSON.stringify(await exportJWK(key.publicKey));
+    const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+    const body = Buffer.from(
+      JSON.stringify({
+        ...claims,
+        sub: 'mallory',
+        iss: 'masterplan-ledger',
+        exp: Math.floor(Date.now() / 1000) + 300,
+      }),
+    ).toString('base64url');
+    const confused = `${header}.${body}.${createHmac('sha256', publicJwk).update(`${header}.${body}`).digest('base64url')}`;
+    // A token carrying its own (attacker's) key in the header.
+    const attacker = await generateKeyPair('ES256');
+    const embedded = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', jwk: await exportJWK(attacker.publicKey) })
+      .setIssuer('masterplan-ledger')
+      .setSubject('mallory')
+      .setExpirationTime('5m')
+      .sign(attacker.privateKey);
+    const sign = (build: (jwt: SignJWT) => SignJWT) =>
+      build(new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: key.kid }).setSubject('u'))
+        .setExpirationTime('5m')
+        .sign(key.privateKey);
+    const foreignIssuer = await sign((jwt) => jwt.setIssuer('someone-else'));
+    const notYet = await sign((jwt) => jwt.setIssuer('masterplan-ledger').setNotBefore('10m'));
+    for (const token of [unsigned, confused, embedded, foreignIssuer, notYet])
+      await expect(verifier.verify(token)).rejects.toBeInstanceOf(InvalidToken);
   });
 
   it('accepts tokens of an external identity provider with a configured public key, issuer, audience and roles claim', async () => {

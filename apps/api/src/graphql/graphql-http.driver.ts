@@ -29,7 +29,7 @@ import {
   shapeRules,
   type Limits,
 } from './limits.js';
-import { Lru } from './lru.js';
+import { Lru } from '../lru.js';
 import {
   BODY_ERRORS,
   OPERATION_ERRORS,

@@ -1,7 +1,7 @@
 import type { DecisionContext, Decision } from '../shared/decider.js';
 import { notFound, ruleViolated, alreadyExists } from '../shared/rejection.js';
 import { mustBeAdministrator } from '../shared/rules.js';
-import { firstRejection, requireOneOf, requireText } from '../shared/validation.js';
+import { firstRejection, requireOneOf, requireText, requireUserId } from '../shared/validation.js';
 import { ACTOR_KINDS, type ActorEvent, type ActorKind, type ActorState } from './actor.js';
 
 export type ActorCommand =
@@ -23,6 +23,7 @@ export function decideActor(
       const refused = firstRejection(
         mustBeAdministrator(ctx.user, 'register actors'),
         requireText(data.name, 'name', 200),
+        data.shortName !== undefined ? requireText(data.shortName, 'shortName', 50) : undefined,
         requireOneOf(data.kind, ACTOR_KINDS, 'kind'),
         state.exists
           ? alreadyExists(
@@ -42,6 +43,7 @@ export function decideActor(
           ? undefined
           : notFound('ACTOR_NOT_FOUND', `There is no actor '${data.actorId}'`),
         requireText(data.userId, 'userId', 200),
+        requireUserId(data.userId),
         requireText(data.name, 'name', 200),
         state.representatives.includes(data.userId)
           ? ruleViolated(

@@ -3,7 +3,7 @@ import type { MasterplanState } from '../masterplans/masterplan.js';
 import type { Decision, DecisionContext } from '../shared/decider.js';
 import { invalid, notFound, ruleViolated, alreadyExists } from '../shared/rejection.js';
 import { mustBeAdministrator, mustRepresent } from '../shared/rules.js';
-import { firstRejection, requireDate, requireText } from '../shared/validation.js';
+import { firstRejection, requireAtMost, requireDate, requireText } from '../shared/validation.js';
 import type {
   JointDeclarationEvent,
   JointDeclarationState,
@@ -58,6 +58,7 @@ export function decideJointDeclaration(
         data.roadmap.length === 0
           ? invalid('REQUIRED', 'The roadmap needs at least one step')
           : undefined,
+        requireAtMost(data.roadmap, 'roadmap', 100),
         ...data.roadmap.flatMap((step, i) => [
           requireText(step.title, `roadmap[${i}].title`, 300),
           requireDate(step.dueDate, `roadmap[${i}].dueDate`),

@@ -3,7 +3,7 @@ import type { MasterplanState } from '../masterplans/masterplan.js';
 import type { Decision, DecisionContext } from '../shared/decider.js';
 import { invalid, notFound, ruleViolated, alreadyExists } from '../shared/rejection.js';
 import { mustBeAdministrator } from '../shared/rules.js';
-import { firstRejection, requireDate, requireText } from '../shared/validation.js';
+import { firstRejection, requireAtMost, requireDate, requireText } from '../shared/validation.js';
 import type { DialogueEvent, DialogueState } from './dialogue.js';
 
 export type DialogueCommand =
@@ -69,6 +69,7 @@ export function decideDialogue(
         data.participantActorIds.length === 0
           ? invalid('REQUIRED', 'A dialogue is held with at least one participating actor')
           : undefined,
+        requireAtMost(data.participantActorIds, 'participantActorIds', 500),
         unknown.length > 0
           ? notFound(
               'ACTOR_NOT_FOUND',

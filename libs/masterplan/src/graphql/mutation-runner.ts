@@ -10,7 +10,7 @@ import type { CommandOutcome } from '../shared/command-executor.js';
 import type { DomainCommand } from '../shared/domain-command.js';
 import { FollowerFailed } from '../shared/log-follower.js';
 import { isRejection } from '../shared/rejection.js';
-import { badInput, requireUser, type GqlContext } from './context.js';
+import { requireUser, type GqlContext } from './context.js';
 import { readModelsStopped, rejectionError } from './errors.js';
 
 /** The options every mutation input carries. */
@@ -47,11 +47,6 @@ export class MutationRunner {
 
   metadata(ctx: GqlContext, input: MutationInput, action: string): CommandMetadata {
     const user = requireUser(ctx, action);
-    if (input.idempotencyKey != null && input.idempotencyKey.trim() === '')
-      throw badInput(
-        'idempotencyKey must not be empty; leave it out, or send a unique string',
-        'idempotencyKey',
-      );
     return commandMetadata(user, {
       correlationId: ctx.correlationId,
       ...(input.expectedVersion != null ? { expectedVersion: input.expectedVersion } : {}),

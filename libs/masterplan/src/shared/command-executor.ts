@@ -14,6 +14,7 @@ import { IdempotencyKeys, intentOf, keyReused } from './idempotency.js';
 import { newId, uuidFrom } from './ids.js';
 import { invalid, isRejection, reject, type Rejection } from './rejection.js';
 import { upcast } from './upcasters.js';
+import { KEY_SHAPE, requireId } from './validation.js';
 
 /** What a command changed. `version` is the entity's stream revision after it. */
 export interface CommandOutcome {
@@ -194,6 +195,11 @@ export class CommandExecutor {
     let keyExpected: ExpectedRevision = 'no_stream';
     let settled = false;
     this.stats.commands++;
+    if (meta.idempotencyKey !== undefined && !KEY_SHAPE.test(meta.idempotencyKey))
+      return invalid(
+        'INVALID_IDEMPOTENCY_KEY',
+        `An idempotency key is 1 to 200 letters, digits, '.', '_', ':' or '-' (a UUID, say), not '${meta.idempotencyKey.slice(0, 120)}'`,
+      );
     await this.ready();
     try {
       for (let attempt = 1; ; attempt++) {
@@ -235,12 +241,8 @@ export class CommandExecutor {
         const claims = decision
           .flatMap((event) => idsCreatedBy(event as unknown as MasterplanDomainEvent))
           .filter((c) => !held.some((h) => h.claim.kind === c.kind && h.claim.id === c.id));
-        const blank = claims.find((c) => c.id.trim() === '' || c.id !== c.id.trim());
-        if (blank)
-          return invalid(
-            'INVALID_ID',
-            `An id must not be empty or begin or end with spaces, not '${blank.id}'; leave it out to have one made`,
-          );
+        const misshapen = claims.map((c) => requireId(c.id, `A ${c.kind} id`)).find(Boolean);
+        if (misshapen) return misshapen;
         // A taken id refuses the command before anything is written.
         const taken = claims.length > 0 ? await this.ids.refusal(claims, holder) : undefined;
         if (taken) return taken;

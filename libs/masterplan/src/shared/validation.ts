@@ -51,3 +51,43 @@ export function requireOneOf<T extends string>(
 export function firstRejection(...checks: Array<Rejection | undefined>): Rejection | undefined {
   return checks.find((c) => c !== undefined);
 }
+
+/** A list of at most `max` items. */
+export function requireAtMost(
+  list: readonly unknown[],
+  field: string,
+  max: number,
+): Rejection | undefined {
+  return list.length > max
+    ? invalid('TOO_MANY', `${field} may hold at most ${max} items, not ${list.length}`)
+    : undefined;
+}
+
+/**
+ * What an id may look like: letters, digits and `.`, `_`, `:`, `-`, beginning with a letter
+ * or digit, at most 100 characters. Ids are kept forever in the log and appear in every
+ * answer, so they are short and plain (no spaces, control characters, slashes or quotes).
+ */
+export const ID_SHAPE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+/** An idempotency key: the same characters, at most 200. */
+export const KEY_SHAPE = /^[A-Za-z0-9._:-]{1,200}$/;
+/** A user id, as identity providers make them (an e-mail address, say): no spaces or controls. */
+const USER_ID_SHAPE = /^[A-Za-z0-9._:@+|-]{1,200}$/;
+
+export function requireId(id: string, field = 'id'): Rejection | undefined {
+  return typeof id === 'string' && ID_SHAPE.test(id)
+    ? undefined
+    : invalid(
+        'INVALID_ID',
+        `${field} must be 1 to 100 letters, digits, '.', '_', ':' or '-', beginning with a letter or digit, not '${String(id).slice(0, 120)}'; leave it out to have one made`,
+      );
+}
+
+export function requireUserId(userId: string): Rejection | undefined {
+  return typeof userId === 'string' && USER_ID_SHAPE.test(userId)
+    ? undefined
+    : invalid(
+        'INVALID_USER_ID',
+        `userId must be 1 to 200 letters, digits or '.', '_', ':', '@', '+', '|', '-', not '${String(userId).slice(0, 120)}'`,
+      );
+}
