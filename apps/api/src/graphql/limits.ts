@@ -135,6 +135,29 @@ export function trustProxyFromEnv(
   return addresses;
 }
 
+/**
+ * CORS_ORIGINS: the web origins (scheme, host and port, comma-separated) whose pages may
+ * call this API from a browser; none by default, so only pages of the same origin may.
+ */
+export function corsOriginsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  const value = env.CORS_ORIGINS?.trim();
+  if (!value) return [];
+  const origins = value.split(',').map((o) => o.trim());
+  for (const origin of origins) {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || url.origin !== origin)
+      throw new ConfigurationError(
+        `CORS_ORIGINS must list origins such as https://plan.example.org, comma-separated; '${origin}' is not one`,
+      );
+  }
+  return origins;
+}
+
 /** The error a refused request gets: which limit, how far over it, what to do. */
 export function limitError(limit: string, max: number, message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'LIMIT_EXCEEDED', limit, max } });

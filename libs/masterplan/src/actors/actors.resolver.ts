@@ -11,7 +11,9 @@ import {
   Resolver,
 } from '@nestjs/graphql';
 import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
+import { GraphQLError } from 'graphql';
 import { requireUser, type GqlContext } from '../graphql/context.js';
+import { maySeePeopleOf } from '../graphql/readers.js';
 import { ActorKindValue } from '../graphql/enums.js';
 import { load } from '../graphql/loaders.js';
 import { toActor, toAssignment, toCommitment } from '../graphql/mappers.js';
@@ -68,13 +70,19 @@ export class ActorsResolver {
   }
 
   @ResolveField(() => [Representative], {
-    description: 'The people who may act for it. Needs a token.',
+    description:
+      'The people who may act for it: for administrators and its own representatives (FORBIDDEN for others).',
   })
   async representatives(
     @Context() ctx: GqlContext,
     @Parent() actor: Actor,
   ): Promise<Representative[]> {
     requireUser(ctx, 'see representatives');
+    if (!(await maySeePeopleOf(ctx, actor.id)))
+      throw new GraphQLError(
+        `Only administrators and representatives of ${actor.name} see who represents it`,
+        { extensions: { code: 'FORBIDDEN', reason: 'OWN_ORGANISATION_ONLY' } },
+      );
     return (await actor.view.representativesOfActor.load(actor.id)).map((r) => ({
       userId: r.user_id,
       name: r.name,
@@ -107,7 +115,7 @@ export class ActorsResolver {
     @Context() ctx: GqlContext,
     @Parent() actor: Actor,
     @Args() page: PageArgs,
-  ): AuditEntryConnection {
+  ): Promise<AuditEntryConnection> {
     return auditConnection(ctx, actor.view, { entityType: 'actor', entityId: actor.id }, page);
   }
 

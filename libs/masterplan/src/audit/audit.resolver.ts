@@ -13,14 +13,9 @@ import {
   Subscription,
 } from '@nestjs/graphql';
 import { DateTime } from '../graphql/date-time.scalar.js';
-import {
-  badInput,
-  notFoundError,
-  positionAfter,
-  requireUser,
-  type GqlContext,
-} from '../graphql/context.js';
+import { badInput, notFoundError, positionAfter, type GqlContext } from '../graphql/context.js';
 import { EventTypeValue } from '../graphql/enums.js';
+import { auditRowFor, requireAuditReader } from '../graphql/readers.js';
 import { toActor, toAuditEntry } from '../graphql/mappers.js';
 import { Actor, AuditEntry, AuditEntryConnection } from '../graphql/models.js';
 import { PushQueue } from '../graphql/push-queue.js';
@@ -104,14 +99,17 @@ function checkCriteria(criteria: AuditCriteria): void {
     );
 }
 
-/** A page of the audit trail as a connection; the audit names people, so it needs a token. */
-export function auditConnection(
+/**
+ * A page of the audit trail as a connection, for administrators and representatives; the
+ * people behind each entry only for those who may see them (graphql/readers.ts).
+ */
+export async function auditConnection(
   ctx: GqlContext,
   view: ReadView,
   criteria: AuditCriteria,
   page: PageArgs,
-): AuditEntryConnection {
-  requireUser(ctx, 'read the audit trail');
+): Promise<AuditEntryConnection> {
+  await requireAuditReader(ctx, 'read the audit trail');
   if (!Number.isInteger(page.first) || page.first < 1 || page.first > 500)
     throw badInput('first must be between 1 and 500', 'first');
   checkCriteria(criteria);
@@ -121,10 +119,12 @@ export function auditConnection(
     newestFirst: page.order === AuditOrder.NEWEST_FIRST,
     ...(page.after != null ? { afterPosition: positionAfter(page.after, view.lastApplied) } : {}),
   });
-  const edges = result.rows.map((row) => ({
-    cursor: encodeCursor(row.position),
-    node: toAuditEntry(row, view),
-  }));
+  const edges = await Promise.all(
+    result.rows.map(async (row) => ({
+      cursor: encodeCursor(row.position),
+      node: toAuditEntry(await auditRowFor(ctx, row), view),
+    })),
+  );
   return {
     edges,
     pageInfo: { hasNextPage: result.hasMore, endCursor: edges.at(-1)?.cursor ?? null },
@@ -146,7 +146,7 @@ export class AuditResolver {
     @Context() ctx: GqlContext,
     @Args() page: PageArgs,
     @Args('filter', { type: () => AuditFilter, nullable: true }) filter?: AuditFilter,
-  ): AuditEntryConnection {
+  ): Promise<AuditEntryConnection> {
     return auditConnection(ctx, ctx.view, filter ?? {}, page);
   }
 
@@ -159,7 +159,7 @@ export class AuditResolver {
     @Context() ctx: GqlContext,
     @Args('filter', { type: () => AuditFilter, nullable: true }) filter?: AuditFilter,
   ): Promise<AsyncIterableIterator<AuditEntry>> {
-    requireUser(ctx, 'follow the audit trail');
+    await requireAuditReader(ctx, 'follow the audit trail');
     checkCriteria(filter ?? {});
     // Following a masterplan that does not exist would wait forever for nothing.
     if (
@@ -169,9 +169,13 @@ export class AuditResolver {
       throw notFoundError('masterplan', filter.masterplanId);
     const queue: PushQueue<AuditEntry> = new PushQueue(() => unsubscribe());
     // A fresh view per entry: a long-lived subscription must not keep (or serve) stale names.
+    // Entries are pushed in order: each waits for the one before it.
+    let pushed = Promise.resolve();
     const unsubscribe = this.feed.subscribe(({ row, entities }) => {
-      if (matchesCriteria(row, entities, filter))
-        queue.push(toAuditEntry(row, new ReadView(this.readStore)));
+      if (!matchesCriteria(row, entities, filter)) return;
+      pushed = pushed.then(async () =>
+        queue.push(toAuditEntry(await auditRowFor(ctx, row), new ReadView(this.readStore))),
+      );
     });
     return queue;
   }

@@ -18,6 +18,7 @@ import { badInput, notFoundError, positionAfter, type GqlContext } from '../grap
 import { CommitmentStatusValue } from '../graphql/enums.js';
 import { validAt } from '../read-store/temporal.js';
 import { load } from '../graphql/loaders.js';
+import { maySeePeopleOf } from '../graphql/readers.js';
 import { toCommitment } from '../graphql/mappers.js';
 import {
   Actor,
@@ -132,6 +133,18 @@ export class CommitmentsResolver {
     };
   }
 
+  @ResolveField(() => String, {
+    nullable: true,
+    description:
+      'The user who declared it for the actor: for administrators and the actor’s representatives, null for others.',
+  })
+  async declaredBy(
+    @Context() ctx: GqlContext,
+    @Parent() commitment: Commitment,
+  ): Promise<string | null> {
+    return (await maySeePeopleOf(ctx, commitment.actorId)) ? commitment.declaredBy : null;
+  }
+
   @ResolveField(() => Actor)
   actor(@Parent() commitment: Commitment): Promise<Actor> {
     return load.actor(commitment.view, commitment.actorId);
@@ -157,7 +170,7 @@ export class CommitmentsResolver {
     @Context() ctx: GqlContext,
     @Parent() commitment: Commitment,
     @Args() page: PageArgs,
-  ): AuditEntryConnection {
+  ): Promise<AuditEntryConnection> {
     return auditConnection(
       ctx,
       commitment.view,

@@ -12,6 +12,7 @@ import {
 import type { GqlContext } from '../graphql/context.js';
 import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
 import { load } from '../graphql/loaders.js';
+import { maySeePeopleOf } from '../graphql/readers.js';
 import { toSignature } from '../graphql/mappers.js';
 import { AuditEntryConnection, Actor, JointDeclaration, Signature } from '../graphql/models.js';
 import { MutationInput, MutationRunner } from '../graphql/mutation-runner.js';
@@ -64,7 +65,7 @@ export class JointDeclarationsResolver {
     @Context() ctx: GqlContext,
     @Parent() declaration: JointDeclaration,
     @Args() page: PageArgs,
-  ): AuditEntryConnection {
+  ): Promise<AuditEntryConnection> {
     return auditConnection(
       ctx,
       declaration.view,
@@ -145,5 +146,17 @@ export class SignaturesResolver {
   @ResolveField(() => Actor)
   actor(@Parent() signature: Signature): Promise<Actor> {
     return load.actor(signature.view, signature.actorId);
+  }
+
+  @ResolveField(() => String, {
+    nullable: true,
+    description:
+      'The user who signed for the actor: for administrators and the actor’s representatives, null for others.',
+  })
+  async signedBy(
+    @Context() ctx: GqlContext,
+    @Parent() signature: Signature,
+  ): Promise<string | null> {
+    return (await maySeePeopleOf(ctx, signature.actorId)) ? signature.signedBy : null;
   }
 }

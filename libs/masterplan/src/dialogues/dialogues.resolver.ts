@@ -54,7 +54,7 @@ export class DialoguesResolver {
     @Context() ctx: GqlContext,
     @Parent() dialogue: Dialogue,
     @Args() page: PageArgs,
-  ): AuditEntryConnection {
+  ): Promise<AuditEntryConnection> {
     return auditConnection(
       ctx,
       dialogue.view,

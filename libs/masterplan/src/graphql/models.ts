@@ -186,7 +186,8 @@ export class Commitment extends FromView {
   dueDate?: string | null;
   @Field(() => CommitmentStatusValue) status!: string;
   @Field(() => DateTime) declaredAt!: Date;
-  @Field({ description: 'The user who declared it for the actor.' }) declaredBy!: string;
+  /** Resolved for those who may see it (CommitmentsResolver.declaredBy). */
+  declaredBy!: string;
   @Field(() => DateTime, {
     nullable: true,
     description: 'When it was fulfilled or withdrawn.',
@@ -283,7 +284,8 @@ export class JointDeclaration extends FromView {
 export class Signature extends FromView {
   actorId!: string;
   @Field({ description: 'ISO date of signing.' }) signedOn!: string;
-  @Field({ description: 'The user who signed for the actor.' }) signedBy!: string;
+  /** Resolved for those who may see it (SignaturesResolver.signedBy). */
+  signedBy!: string;
 }
 
 @ObjectType({

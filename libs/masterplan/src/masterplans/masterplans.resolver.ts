@@ -206,7 +206,7 @@ export class MasterplansResolver {
     @Context() ctx: GqlContext,
     @Parent() plan: Masterplan,
     @Args() page: PageArgs,
-  ): AuditEntryConnection {
+  ): Promise<AuditEntryConnection> {
     return auditConnection(ctx, plan.view, { masterplanId: plan.id }, page);
   }
 

@@ -187,7 +187,7 @@ export class MeasuresResolver {
     @Context() ctx: GqlContext,
     @Parent() measure: Measure,
     @Args() page: PageArgs,
-  ): AuditEntryConnection {
+  ): Promise<AuditEntryConnection> {
     return auditConnection(
       ctx,
       measure.view,

@@ -130,7 +130,7 @@ export class ProposalsResolver {
     @Context() ctx: GqlContext,
     @Parent() proposal: Proposal,
     @Args() page: PageArgs,
-  ): AuditEntryConnection {
+  ): Promise<AuditEntryConnection> {
     return auditConnection(
       ctx,
       proposal.view,

@@ -60,7 +60,7 @@ export class WorkingGroupsResolver {
     @Context() ctx: GqlContext,
     @Parent() group: WorkingGroup,
     @Args() page: PageArgs,
-  ): AuditEntryConnection {
+  ): Promise<AuditEntryConnection> {
     return auditConnection(
       ctx,
       group.view,

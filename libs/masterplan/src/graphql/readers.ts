@@ -1,0 +1,96 @@
+import { GraphQLError } from 'graphql';
+import type { AuditRow } from '../read-store/rows.js';
+import { OPEN } from '../read-store/temporal.js';
+import type { User } from '../shared/decider.js';
+import { requireUser, type GqlContext } from './context.js';
+
+/**
+ * Who may read what beyond the published masterplan (docs/security.md): the people behind
+ * it — user ids, correlation ids, representatives — are for administrators and for the
+ * representatives of the organisation concerned; the audit trail is for administrators and
+ * representatives.
+ */
+const known = new WeakMap<GqlContext, Promise<ReadonlySet<string>>>();
+
+/** The organisations (actor ids) the caller represents now; none for a public reader. */
+export function organisationsOf(ctx: GqlContext): Promise<ReadonlySet<string>> {
+  let organisations = known.get(ctx);
+  if (!organisations) {
+    const userId = ctx.user?.userId;
+    organisations = Promise.resolve(
+      new Set(
+        userId === undefined
+          ? []
+          : ctx.view.store
+              .all<{ actor_id: string }>(
+                `SELECT actor_id FROM representatives WHERE user_id = ? AND valid_to = '${OPEN}'`,
+                userId,
+              )
+              .map((r) => r.actor_id),
+      ),
+    );
+    known.set(ctx, organisations);
+  }
+  return organisations;
+}
+
+/** Whether the caller may see the people acting for `actorId` (null: acting for nobody). */
+export async function maySeePeopleOf(ctx: GqlContext, actorId: string | null): Promise<boolean> {
+  if (ctx.user?.isAdministrator) return true;
+  return actorId !== null && (await organisationsOf(ctx)).has(actorId);
+}
+
+/** The audit trail is read by administrators and by representatives of some organisation. */
+export async function requireAuditReader(ctx: GqlContext, action: string): Promise<User> {
+  const user = requireUser(ctx, action);
+  if (!user.isAdministrator && (await organisationsOf(ctx)).size === 0)
+    throw new GraphQLError(
+      `Only administrators and representatives of an organisation may ${action}; you represent none`,
+      { extensions: { code: 'FORBIDDEN', reason: 'AUDIT_READERS_ONLY' } },
+    );
+  return user;
+}
+
+/** Event types whose data names a person (a representative). */
+const PEOPLE_IN_DATA = new Set(['RepresentativeAppointed', 'RepresentativeRevoked']);
+
+/**
+ * An audit entry as someone who may not see the people behind it reads it: no user ids or
+ * correlation ids, the person in a representative's appointment left out, and the one-line
+ * summary told without names of people.
+ */
+export function withoutPeople(row: AuditRow): AuditRow {
+  const data = JSON.parse(row.data) as Record<string, unknown>;
+  let summary = row.summary;
+  if (row.user_id) {
+    summary = summary.split(` (via user ${row.user_id})`).join('');
+    if (summary.startsWith(`Administrator ${row.user_id} `))
+      summary = `An administrator ${summary.slice(`Administrator ${row.user_id} `.length)}`;
+    else if (summary.startsWith(`User ${row.user_id} `))
+      summary = `A user ${summary.slice(`User ${row.user_id} `.length)}`;
+  }
+  if (PEOPLE_IN_DATA.has(row.event_type) && typeof data.userId === 'string') {
+    if (typeof data.name === 'string')
+      summary = summary.split(`${data.name} (user ${data.userId})`).join('a person');
+    summary = summary.split(`user ${data.userId}`).join('a user');
+    data.userId = null;
+    if ('name' in data) data.name = null;
+  }
+  return {
+    ...row,
+    user_id: null,
+    correlation_id: null,
+    causation_id: null,
+    data: JSON.stringify(data),
+    summary,
+  };
+}
+
+/** The entry as this caller may read it. */
+export async function auditRowFor(ctx: GqlContext, row: AuditRow): Promise<AuditRow> {
+  const data = JSON.parse(row.data) as { actorId?: unknown };
+  const about =
+    row.organisation_id ??
+    (PEOPLE_IN_DATA.has(row.event_type) && typeof data.actorId === 'string' ? data.actorId : null);
+  return (await maySeePeopleOf(ctx, about)) ? row : withoutPeople(row);
+}
