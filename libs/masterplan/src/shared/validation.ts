@@ -11,8 +11,17 @@ export function requireText(
     return invalid('REQUIRED', `${field} must not be empty`);
   }
   if (value.length > max) return invalid('TOO_LONG', `${field} must be at most ${max} characters`);
+  // Half of a surrogate pair names no character and cannot be kept as written (storage is
+  // UTF-8): refused, so that every text accepted is returned exactly as it was sent.
+  if (LONE_SURROGATE.test(value))
+    return invalid(
+      'INVALID_TEXT',
+      `${field} is not valid Unicode (it holds half of a surrogate pair)`,
+    );
   return undefined;
 }
+
+const LONE_SURROGATE = /\p{Cs}/u;
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})(T.+)?$/;
 

@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exitOf, startServer, type ServerProcess } from './support/server-process.js';
+
+/** The server as users run it: what browsers get, and what the security log says. */
+describe('browsers and the security log', () => {
+  let dir: string;
+  let server: ServerProcess;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ml-browsers-'));
+    server = await startServer({ DATA_DIR: dir, CORS_ORIGINS: 'https://plan.example.org' });
+  });
+  afterAll(async () => {
+    server.child.kill('SIGTERM');
+    await exitOf(server.child);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const preflight = (origin: string) =>
+    fetch(`${server.url}/graphql`, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, authorization',
+      },
+    });
+
+  it('lets pages of the allowed origins call it, and no others', async () => {
+    const allowed = await preflight('https://plan.example.org');
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://plan.example.org');
+    expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
+    const other = await preflight('https://evil.example.com');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const answer = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example.com' },
+      body: '{"query":"{ health { status } }"}',
+    });
+    expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('sends security headers with every answer', async () => {
+    for (const path of ['/graphql?query=%7B%20health%20%7B%20status%20%7D%20%7D', '/health/live']) {
+      const answer = await fetch(`${server.url}${path}`);
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(answer.headers.get('content-security-policy')).toContain("default-src 'none'");
+      expect(answer.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    }
+  });
+
+  it('logs a refused token and a refused action with the correlation id, never the token', async () => {
+    const token = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJtYWxsb3J5In0.';
+    const refused = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${token}`,
+        'x-correlation-id': 'corr-refused-token',
+      },
+      body: '{"query":"{ health { status } }"}',
+    });
+    expect(refused.status).toBe(401);
+    const forbidden = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-correlation-id': 'corr-introspection' },
+      body: '{"query":"{ __schema { types { name } } }"}',
+    });
+    expect(forbidden.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const lines = server
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('refused {'));
+    const entries = lines.map((l) =>
+      JSON.parse(l.slice(l.indexOf('refused {') + 8).replace(/\u001b\[[0-9;]*m/g, '')),
+    );
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          code: 'UNAUTHENTICATED',
+          correlationId: 'corr-refused-token',
+          address: expect.any(String),
+        }),
+        expect.objectContaining({ code: 'FORBIDDEN', correlationId: 'corr-introspection' }),
+      ]),
+    );
+    expect(server.output()).not.toContain(token);
+  });
+});
