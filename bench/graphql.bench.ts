@@ -21,6 +21,18 @@ const MASTERPLAN = `{ masterplan(id: "aachen-2020") { title status
 const AUDIT_PAGE = `{ auditTrail(first: 50, order: NEWEST_FIRST, filter: { masterplanId: "${BENCH_MASTERPLAN}", eventTypes: [CommitmentDeclared, CommitmentWithdrawn] }) {
   edges { cursor node { position eventType occurredAt userId organisationId summary data } } pageInfo { hasNextPage endCursor } } }`;
 
+/**
+ * The worst queries the hostile-input suite knows: bombs of depth, fan-out and aliases (the
+ * limits refuse them before they run) and the heaviest query they let through (every
+ * measure of the benchmark's plan with its assignments).
+ */
+const WORST_QUERIES = [
+  `{ masterplan(id: "${BENCH_MASTERPLAN}") { ${'measures { masterplan { '.repeat(15)} id ${'} } '.repeat(15)} } }`,
+  `{ actors { commitments { measure { commitments { actor { commitments { measure { commitments { id } } } } } } } } }`,
+  `{ ${Array.from({ length: 2000 }, (_, i) => `a${i}: health { status }`).join(' ')} }`,
+  `{ masterplan(id: "${BENCH_MASTERPLAN}") { themeFields { measures { id title status assignments { role actor { name } } } } } }`,
+];
+
 async function post(
   url: string,
   query: string,
@@ -122,6 +134,27 @@ export async function graphqlBenchmarks(quick: boolean): Promise<Figures> {
       const audit = await load(url, JSON.stringify({ query: AUDIT_PAGE }), seconds, {
         authorization: `Bearer ${admin}`,
       });
+
+      // Flood: 50 connections sending the worst queries the hostile-input suite knows (bombs
+      // the limits refuse, and the heaviest query they let through), while a prober asks
+      // /health/live; beside the same prober with no flood.
+      phase = 'flood';
+      const health = url.replace(/\/graphql$/, '/health/live');
+      const probe = () => autocannon({ url: health, connections: 2, duration: seconds });
+      const calm = await probe();
+      const flood = autocannon({
+        url,
+        method: 'POST',
+        connections: 50,
+        duration: seconds,
+        headers: { 'content-type': 'application/json' },
+        requests: WORST_QUERIES.map((query) => ({
+          method: 'POST',
+          body: JSON.stringify({ query }),
+        })),
+      });
+      const underFlood = await probe();
+      const flooded = await flood;
 
       // Mutations: 50 connections, each a representative of its own actor, committing to one measure after another.
       const tokens = await Promise.all(
@@ -264,6 +297,19 @@ export async function graphqlBenchmarks(quick: boolean): Promise<Figures> {
           p(trivial, 'p99'),
           '{ health } p99',
           { text: '< 20 ms', met: (f) => f.value < 20 },
+        ),
+        'graphql.flood.health.p99': figure(
+          p(underFlood, 'p99'),
+          'ms',
+          p(calm, 'p99'),
+          `/health/live p99 with no flood; flood: ${Math.round(flooded.requests.average)} worst queries/s from 50 connections`,
+          { text: '< 100 ms', met: (f) => f.value < 100 },
+        ),
+        'graphql.flood.health.p50': figure(
+          p(underFlood, 'p50'),
+          'ms',
+          p(calm, 'p50'),
+          '/health/live p50 with no flood',
         ),
         'graphql.declare-commitment.rps': figure(
           mutations.requests.average,

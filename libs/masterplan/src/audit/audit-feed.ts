@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Projector } from '../projections/projector.js';
 import { ReadStore } from '../read-store/read-store.js';
+import { ReadView } from '../read-store/read-view.js';
 import type { AuditRow } from '../read-store/rows.js';
 import type { StoredEvent } from '../shared/stored-event.js';
 import { entitiesOf, type EntityRef } from './entities.js';
@@ -8,6 +9,11 @@ import { entitiesOf, type EntityRef } from './entities.js';
 export interface LiveAuditEntry {
   row: AuditRow;
   entities: EntityRef[];
+  /**
+   * The read models right after the entry, one view shared by every subscriber: what they
+   * read of it is read once, batched, however many follow.
+   */
+  view: ReadView;
 }
 
 /**
@@ -42,9 +48,14 @@ export class AuditFeed implements OnModuleDestroy {
       JSON.stringify(events.map((e) => e.position)),
     );
     const byPosition = new Map(events.map((e) => [e.position as string, e]));
+    const view = new ReadView(this.readStore);
     for (const row of rows) {
       // The same entities the audit stored for it: a live subscriber hears what a query finds.
-      const entry = { row, entities: entitiesOf(byPosition.get(row.position)!, row.masterplan_id) };
+      const entry = {
+        row,
+        entities: entitiesOf(byPosition.get(row.position)!, row.masterplan_id),
+        view,
+      };
       for (const listener of this.listeners) listener(entry);
     }
   }

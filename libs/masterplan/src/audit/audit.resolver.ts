@@ -168,14 +168,13 @@ export class AuditResolver {
     )
       throw notFoundError('masterplan', filter.masterplanId);
     const queue: PushQueue<AuditEntry> = new PushQueue(() => unsubscribe());
-    // A fresh view per entry: a long-lived subscription must not keep (or serve) stale names.
+    // The view of each entry's moment, shared with the other subscribers: a long-lived
+    // subscription neither keeps nor serves stale names.
     // Entries are pushed in order: each waits for the one before it.
     let pushed = Promise.resolve();
-    const unsubscribe = this.feed.subscribe(({ row, entities }) => {
+    const unsubscribe = this.feed.subscribe(({ row, entities, view }) => {
       if (!matchesCriteria(row, entities, filter)) return;
-      pushed = pushed.then(async () =>
-        queue.push(toAuditEntry(await auditRowFor(ctx, row), new ReadView(this.readStore))),
-      );
+      pushed = pushed.then(async () => queue.push(toAuditEntry(await auditRowFor(ctx, row), view)));
     });
     return queue;
   }

@@ -6,7 +6,6 @@ import { notFoundError, type GqlContext } from '../graphql/context.js';
 import { toMasterplan } from '../graphql/mappers.js';
 import { Masterplan } from '../graphql/models.js';
 import { PushQueue } from '../graphql/push-queue.js';
-import { ReadView } from '../read-store/read-view.js';
 import { ReadStore } from '../read-store/read-store.js';
 import type { MasterplanRow } from '../read-store/rows.js';
 import { OPEN } from '../read-store/temporal.js';
@@ -44,18 +43,21 @@ export class MasterplanChangesResolver {
     // Following a masterplan that does not exist would wait forever for nothing.
     if (!this.currentPlan(id)) throw notFoundError('masterplan', id);
     const queue: PushQueue<MasterplanChange> = new PushQueue(() => unsubscribe());
-    const unsubscribe = this.feed.subscribe(({ row }) => {
+    // The masterplan as it stands after each change, read from the view every subscriber
+    // shares (one read for all of them); changes are pushed in order.
+    let pushed = Promise.resolve();
+    const unsubscribe = this.feed.subscribe(({ row, view }) => {
       if (row.masterplan_id !== id) return;
-      // A fresh view per change: the subscriber sees the masterplan as it stands after it.
-      const view = new ReadView(this.readStore);
-      const plan = this.currentPlan(id);
-      if (!plan) return;
-      queue.push({
-        masterplan: toMasterplan(plan, view),
-        eventType: row.event_type,
-        summary: row.summary,
-        position: row.position,
-        occurredAt: new Date(row.occurred_at),
+      pushed = pushed.then(async () => {
+        const plan = await view.masterplan.load(id);
+        if (!plan) return;
+        queue.push({
+          masterplan: toMasterplan(plan, view),
+          eventType: row.event_type,
+          summary: row.summary,
+          position: row.position,
+          occurredAt: new Date(row.occurred_at),
+        });
       });
     });
     return queue;
