@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import { AbstractGraphQLDriver, type GqlModuleOptions } from '@nestjs/graphql';
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import {
   GraphQLError,
   execute,
@@ -17,6 +17,7 @@ import {
 import { createHandler } from 'graphql-http/lib/use/fastify';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { correlationIdOf, requestScope, type SecurityLog } from '../security/security-log.js';
@@ -30,6 +31,7 @@ import {
   type Limits,
 } from './limits.js';
 import { Lru } from '../lru.js';
+import { FixedWindow, Gate, GateFull } from './turns.js';
 import {
   BODY_ERRORS,
   OPERATION_ERRORS,
@@ -48,14 +50,15 @@ export interface CallerContext {
 export interface GraphQLHttpOptions extends GqlModuleOptions {
   limits: Limits;
   security: SecurityLog;
-  /** The context of one HTTP request, from its headers; throws UNAUTHENTICATED for a bad token. */
-  httpContext(request: FastifyRequest, correlationId: string): Promise<CallerContext>;
-  /** The context of one WebSocket operation, from the connection's init payload. */
-  socketContext(connectionParams: Record<string, unknown> | undefined): Promise<CallerContext>;
+  /**
+   * Who the caller is, from an `Authorization` value (a header, or the WebSocket's
+   * connection_init payload): null without one; throws UNAUTHENTICATED for a bad token.
+   */
+  authenticate(authorization: unknown): Promise<CallerContext['user']>;
+  /** The context of one operation by that caller. */
+  contextFor(user: CallerContext['user'], correlationId: string): CallerContext;
   /** Every error a client sees passes here. */
   formatError(error: GraphQLError): GraphQLFormattedError;
-  /** Refuses a WebSocket connection whose init payload has a bad token (throws with why). */
-  authenticateSocket(connectionParams: Record<string, unknown> | undefined): Promise<void>;
   /**
    * Query results are cached per caller and per `version()` of the read models (their log
    * position): a new event makes every entry stale, so a cached answer is never older than
@@ -119,7 +122,8 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
     const responses = new Lru<string, ExecutionResult>(CACHED_RESPONSES, RESPONSE_BYTES);
     let cachedAt: string | undefined;
     const cacheKeys = new WeakMap<object, string>();
-    const contexts = new WeakMap<object, CallerContext>();
+    const callers = new WeakMap<object, CallerContext['user']>();
+    const queries = new Gate(limits.concurrentQueries, limits.queuedQueries);
     const mutations = new FixedWindow(limits.mutationsPerMinute, 60_000);
 
     const handler = createHandler<Record<string, unknown>>({
@@ -136,17 +140,20 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
             ),
           ];
         // The token first: nothing is answered, not even from the cache, before it is verified.
-        let context: CallerContext;
+        let user: CallerContext['user'];
         try {
-          context = await options.httpContext(req.raw, requestScope.getStore()!.correlationId);
+          user = await options.authenticate(
+            (req.headers as unknown as Record<string, string | undefined>).authorization,
+          );
         } catch (error) {
           if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED')
             return unauthorized(format([error]));
           throw error;
         }
-        contexts.set(req, context);
+        callers.set(req, user);
         const scope = requestScope.getStore();
-        if (scope && context.user) scope.userId = context.user.userId;
+        if (scope && user) scope.userId = user.userId;
+        const context = { user };
         const cache = options.responseCache;
         if (!cache || cache.bypass(params.query)) return undefined;
         const version = cache.version();
@@ -166,10 +173,24 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         cacheKeys.set(req, key);
         return undefined;
       },
-      context: (req) => contexts.get(req)! as unknown as Record<string, unknown>,
+      context: (req) =>
+        options.contextFor(
+          callers.get(req) ?? null,
+          requestScope.getStore()!.correlationId,
+        ) as unknown as Record<string, unknown>,
       execute: (args) => {
         const refused = refusal(schema, limits, args, mutations);
-        return refused ? { errors: [refused] } : execute(args);
+        if (refused) return { errors: [refused] };
+        // Queries take turns, a few at a time, so that no flood of them keeps the server
+        // from answering anything else (health checks, mutations) in between.
+        if (getOperationAST(args.document, args.operationName)?.operation !== 'query')
+          return execute(args);
+        return queries
+          .run(() => execute(args))
+          .catch((error: unknown) => {
+            if (error instanceof GateFull) return { errors: [busy(limits)] };
+            throw error;
+          });
       },
       onOperation: (req, args, result) => {
         const text = JSON.stringify(result);
@@ -351,7 +372,7 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         // The token is checked at connection_init; a bad one closes the socket saying why.
         onConnect: async (ctx) => {
           try {
-            await options.authenticateSocket(ctx.connectionParams);
+            await options.authenticate(authorizationOf(ctx.connectionParams));
             return true;
           } catch (error) {
             const message = (error as Error).message;
@@ -389,7 +410,10 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
           const args: ExecutionArgs = {
             schema,
             document,
-            contextValue: await options.socketContext(ctx.connectionParams),
+            contextValue: options.contextFor(
+              await options.authenticate(authorizationOf(ctx.connectionParams)),
+              randomUUID(),
+            ),
             ...(payload.operationName ? { operationName: payload.operationName } : {}),
             ...(payload.variables ? { variableValues: payload.variables } : {}),
           };
@@ -430,6 +454,22 @@ function parseWithin(limits: Limits, text: string): DocumentNode {
   }
 }
 
+const schemaReaders = new WeakMap<DocumentNode, Map<string, boolean>>();
+const costs = new WeakMap<DocumentNode, Map<string, number>>();
+
+/** A value computed once per document (and operation name). */
+function remembered<T>(
+  memory: WeakMap<DocumentNode, Map<string, T>>,
+  document: DocumentNode,
+  compute: () => T,
+  operationName = '',
+): T {
+  let byOperation = memory.get(document);
+  if (!byOperation) memory.set(document, (byOperation = new Map()));
+  if (!byOperation.has(operationName)) byOperation.set(operationName, compute());
+  return byOperation.get(operationName)!;
+}
+
 /** Why an operation may not run (before it runs), if it may not. */
 function refusal(
   schema: GraphQLSchema,
@@ -439,7 +479,7 @@ function refusal(
 ): GraphQLError | undefined {
   const context = args.contextValue as CallerContext;
   if (
-    readsSchema(args.document) &&
+    remembered(schemaReaders, args.document, () => readsSchema(args.document)) &&
     (limits.introspection === 'off' || (limits.introspection === 'authenticated' && !context.user))
   )
     return new GraphQLError(
@@ -450,12 +490,18 @@ function refusal(
     );
   let cost = 0;
   try {
-    cost = costOf(
-      schema,
-      args.document,
-      args.variableValues ?? undefined,
-      args.operationName ?? undefined,
-    );
+    const estimate = () =>
+      costOf(
+        schema,
+        args.document,
+        args.variableValues ?? undefined,
+        args.operationName ?? undefined,
+      );
+    // Without variables the document alone decides the cost: estimated once.
+    cost =
+      args.variableValues && Object.keys(args.variableValues).length > 0
+        ? estimate()
+        : remembered(costs, args.document, estimate, args.operationName ?? '');
   } catch (error) {
     if (!(error instanceof GraphQLError)) throw error;
     // The estimate itself gave up (too many nodes): far beyond any limit. Other errors are
@@ -484,6 +530,23 @@ function refusal(
   return undefined;
 }
 
+const authorizationOf = (params: Record<string, unknown> | undefined) =>
+  params?.authorization ?? params?.Authorization;
+
+function busy(limits: Limits): GraphQLError {
+  return new GraphQLError(
+    `The server is busy: more than ${limits.queuedQueries} queries are waiting; try again shortly`,
+    {
+      extensions: {
+        code: 'RATE_LIMITED',
+        limit: 'queuedQueries',
+        max: limits.queuedQueries,
+        retryAfterSeconds: 1,
+      },
+    },
+  );
+}
+
 /** The 401 answer of a request with a bad token. */
 function unauthorized(
   errors: GraphQLFormattedError[],
@@ -502,25 +565,3 @@ const limitFields = (error: GraphQLFormattedError): Record<string, unknown> => {
   const { limit, max } = (error.extensions ?? {}) as { limit?: unknown; max?: unknown };
   return limit === undefined ? {} : { limit, max };
 };
-
-/** Counts per key in fixed windows: `take` answers how long to wait when the key is over. */
-class FixedWindow {
-  private readonly counts = new Map<string, { start: number; count: number }>();
-
-  constructor(
-    private readonly max: number,
-    private readonly windowMs: number,
-  ) {}
-
-  take(key: string, now = Date.now()): number | undefined {
-    if (this.max <= 0) return undefined;
-    let window = this.counts.get(key);
-    if (!window || now - window.start >= this.windowMs) {
-      if (this.counts.size > 100_000) this.counts.clear();
-      this.counts.set(key, (window = { start: now, count: 0 }));
-    }
-    if (window.count >= this.max) return window.start + this.windowMs - now;
-    window.count++;
-    return undefined;
-  }
-}

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import {
   DateTime,
@@ -54,23 +52,8 @@ export function graphqlOptions(
     buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTime }] },
     limits,
     security,
-    async httpContext(request: FastifyRequest, correlationId: string): Promise<GqlContext> {
-      return contextFor(
-        await authenticate(verifier, request.headers.authorization),
-        readStore,
-        correlationId,
-      );
-    },
-    async socketContext(params): Promise<GqlContext> {
-      return contextFor(
-        await authenticate(verifier, params?.authorization ?? params?.Authorization),
-        readStore,
-        randomUUID(),
-      );
-    },
-    async authenticateSocket(params) {
-      await authenticate(verifier, params?.authorization ?? params?.Authorization);
-    },
+    authenticate: (authorization) => authenticate(verifier, authorization),
+    contextFor: (user, correlationId) => contextFor(user as User | null, readStore, correlationId),
     formatError,
     responseCache: {
       version: () => projector.processed,

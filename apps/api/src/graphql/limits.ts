@@ -38,6 +38,10 @@ export interface Limits {
   executionMs: number;
   /** LIMIT_REQUEST_MS: how long a client may take to send a whole request. */
   requestMs: number;
+  /** LIMIT_CONCURRENT_QUERIES: queries executed at once; the others wait their turn. */
+  concurrentQueries: number;
+  /** LIMIT_QUEUED_QUERIES: queries waiting their turn; more are refused as busy. */
+  queuedQueries: number;
   /** LIMIT_REQUESTS_PER_MINUTE: requests per client address and minute (0: no limit). */
   requestsPerMinute: number;
   /** LIMIT_MUTATIONS_PER_MINUTE: mutations per user and minute (0: no limit). */
@@ -60,6 +64,8 @@ export const DEFAULT_LIMITS: Limits = {
   answerBytes: 8 * 1024 * 1024,
   executionMs: 10_000,
   requestMs: 30_000,
+  concurrentQueries: 4,
+  queuedQueries: 500,
   requestsPerMinute: 1_200,
   mutationsPerMinute: 300,
   socketsPerAddress: 20,
@@ -77,6 +83,8 @@ const VARIABLES: Record<Exclude<keyof Limits, 'introspection'>, string> = {
   answerBytes: 'LIMIT_ANSWER_BYTES',
   executionMs: 'LIMIT_EXECUTION_MS',
   requestMs: 'LIMIT_REQUEST_MS',
+  concurrentQueries: 'LIMIT_CONCURRENT_QUERIES',
+  queuedQueries: 'LIMIT_QUEUED_QUERIES',
   requestsPerMinute: 'LIMIT_REQUESTS_PER_MINUTE',
   mutationsPerMinute: 'LIMIT_MUTATIONS_PER_MINUTE',
   socketsPerAddress: 'LIMIT_SOCKETS_PER_ADDRESS',

@@ -1,0 +1,51 @@
+/** Taking turns: how many at once, and how many in a window of time. */
+
+/** Raised when a gate's queue is full. */
+export class GateFull extends Error {}
+
+/** Runs at most `max` tasks at once; up to `maxQueued` more wait their turn, in order. */
+export class Gate {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(
+    private readonly max: number,
+    private readonly maxQueued: number,
+  ) {}
+
+  async run<T>(task: () => T | Promise<T>): Promise<T> {
+    if (this.running >= this.max) {
+      if (this.waiting.length >= this.maxQueued) throw new GateFull();
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else this.running++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}
+
+/** Counts per key in fixed windows: `take` answers how long to wait when the key is over. */
+export class FixedWindow {
+  private readonly counts = new Map<string, { start: number; count: number }>();
+
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+  ) {}
+
+  take(key: string, now = Date.now()): number | undefined {
+    if (this.max <= 0) return undefined;
+    let window = this.counts.get(key);
+    if (!window || now - window.start >= this.windowMs) {
+      if (this.counts.size > 100_000) this.counts.clear();
+      this.counts.set(key, (window = { start: now, count: 0 }));
+    }
+    if (window.count >= this.max) return window.start + this.windowMs - now;
+    window.count++;
+    return undefined;
+  }
+}
