@@ -46,8 +46,11 @@ describe('browsers and the security log', () => {
     for (const path of ['/graphql?query=%7B%20health%20%7B%20status%20%7D%20%7D', '/health/live']) {
       const answer = await fetch(`${server.url}${path}`);
       expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(answer.headers.get('content-security-policy')).toContain("default-src 'none'");
-      expect(answer.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(answer.headers.get('content-security-policy')).toBe(
+        "default-src 'none';frame-ancestors 'none'",
+      );
+      expect(answer.headers.get('x-frame-options')).toBe('DENY');
+      expect(answer.headers.get('strict-transport-security')).toContain('max-age=');
     }
   });
 

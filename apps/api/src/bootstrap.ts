@@ -1,7 +1,9 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule, type AppOptions } from './app.module.js';
-import helmet from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
+import helmet from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { corsOriginsFromEnv, limitsFromEnv, trustProxyFromEnv } from './graphql/limits.js';
 
 /** Builds the application without listening, so tests and `main` start it the same way. */
@@ -26,20 +28,53 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
 }
 
 /**
- * What browsers need to keep their users safe: security headers on every answer (helmet;
- * the API serves no pages, so its content policy allows nothing), and cross-origin access
+ * What browsers need to keep their users safe: security headers on every answer (helmet's;
+ * the API serves no pages, so its content policy allows nothing and no page may frame it),
+ * and cross-origin access
  * only for the origins in CORS_ORIGINS (none by default: same origin only). Mutations over
  * GET and text/plain or form posts are refused by the GraphQL route itself (no CSRF).
  */
 async function protectBrowsers(app: NestFastifyApplication): Promise<void> {
-  await app.register(helmet, {
-    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-  });
-  const origins = corsOriginsFromEnv();
+  // helmet decides the headers once; set as one fixed set in a synchronous hook, they cost
+  // a request little (an async onSend hook cost a third of a small request's throughput).
+  const headers = securityHeaders();
+  (app.getHttpAdapter().getInstance() as FastifyInstance).addHook(
+    'onRequest',
+    (_request, reply, done) => {
+      void reply.headers(headers);
+      done();
+    },
+  );
   app.enableCors({
-    origin: origins,
+    origin: corsOriginsFromEnv(),
     methods: ['GET', 'POST'],
     allowedHeaders: ['content-type', 'accept', 'authorization', 'x-correlation-id'],
     maxAge: 600,
   });
+}
+
+function securityHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: unknown) => (headers[name] = String(value)),
+    removeHeader: (name: string) => delete headers[name],
+  };
+  // The headers that matter for an API answering JSON (OWASP's REST advice); those for web
+  // pages (prefetching, downloads, cross-domain policies, old XSS filters) are left out.
+  helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    },
+    xFrameOptions: { action: 'deny' },
+    crossOriginOpenerPolicy: false,
+    originAgentCluster: false,
+    xDnsPrefetchControl: false,
+    xDownloadOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xXssProtection: false,
+  })({ headers: {} } as IncomingMessage, response as unknown as ServerResponse, (error) => {
+    if (error) throw error;
+  });
+  return headers;
 }

@@ -268,8 +268,9 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         ),
       // Refusals graphql-http answers by itself (a wrong method, media type or Accept) get
       // the same shape as every other error: a message and a code.
-      onSend: async (_request, reply, payload) => {
-        if (reply.statusCode < 400 || reply.statusCode >= 500) return payload;
+      // (Synchronous: an async hook here would cost every answer a promise.)
+      onSend: (_request, reply, payload, done) => {
+        if (reply.statusCode < 400 || reply.statusCode >= 500) return done(null, payload);
         const text = typeof payload === 'string' ? payload : '';
         let body: { errors?: Array<{ message: string; extensions?: object }> } | undefined;
         try {
@@ -277,11 +278,12 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         } catch {
           body = undefined;
         }
-        if (body?.errors?.every((e) => e.extensions && 'code' in e.extensions)) return payload;
+        if (body?.errors?.every((e) => e.extensions && 'code' in e.extensions))
+          return done(null, payload);
         const message =
           body?.errors?.[0]?.message ?? STATUS_ERRORS[reply.statusCode] ?? 'Bad request';
         void reply.header('content-type', 'application/json; charset=utf-8');
-        return errorBody(OPERATION_ERRORS[message] ?? message, { code: 'BAD_REQUEST' });
+        done(null, errorBody(OPERATION_ERRORS[message] ?? message, { code: 'BAD_REQUEST' }));
       },
       // A body Fastify cannot take (not JSON, too large, another media type), and a client
       // over its rate, are still answered the GraphQL way: a client error with a code.
