@@ -144,8 +144,12 @@ export async function graphqlBenchmarks(quick: boolean): Promise<Figures> {
       // the limits refuse, and the heaviest query they let through), while a prober asks
       // /health/live; beside the same prober with no flood. Against a second server on the
       // same data with every limit at its default, rates included: as it would be deployed.
-      phase = 'flood';
       const guarded = await startServer(dir, {});
+      let floodPeakMb = 0;
+      const watchGuarded = setInterval(
+        () => (floodPeakMb = Math.max(floodPeakMb, peakRssMb(guarded.child.pid!))),
+        50,
+      );
       let calm: autocannon.Result;
       let underFlood: autocannon.Result;
       let flooded: autocannon.Result;
@@ -167,6 +171,7 @@ export async function graphqlBenchmarks(quick: boolean): Promise<Figures> {
         underFlood = await probe();
         flooded = await flood;
       } finally {
+        clearInterval(watchGuarded);
         guarded.child.kill('SIGTERM');
         await new Promise((r) => guarded.child.on('exit', r));
       }
@@ -319,6 +324,12 @@ export async function graphqlBenchmarks(quick: boolean): Promise<Figures> {
           p(calm, 'p99'),
           `/health/live p99 with no flood; flood: ${Math.round(flooded.requests.average)} worst queries/s from 50 connections, ${flooded.non2xx} refused by rate`,
           { text: '< 100 ms', met: (f) => f.value < 100 },
+        ),
+        'graphql.flood.server.peak-rss': figure(
+          floodPeakMb,
+          'MB',
+          300,
+          'target, the flooded server',
         ),
         'graphql.flood.health.p50': figure(
           p(underFlood, 'p50'),
