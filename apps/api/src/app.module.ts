@@ -8,7 +8,12 @@ import { TokenVerifier } from './auth/tokens.js';
 import { GraphQLHttpDriver, type GraphQLHttpOptions } from './graphql/graphql-http.driver.js';
 import { GraphQLErrorsPassThrough } from './graphql/graphql-errors.filter.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
-import { limitsFromEnv, type Limits } from './graphql/limits.js';
+import {
+  limitsFromEnv,
+  trustProxyFromEnv,
+  type Limits,
+  type TrustProxy,
+} from './graphql/limits.js';
 import { SecurityLog } from './security/security-log.js';
 import { HealthModule } from './health/health.module.js';
 
@@ -17,6 +22,8 @@ export interface AppOptions {
   eventStore?: EventStoreConfig;
   /** What one request may ask; from the environment when absent. */
   limits?: Limits;
+  /** Which proxies to believe about client addresses; from TRUST_PROXY when absent. */
+  trust?: TrustProxy;
 }
 
 @Module({})
@@ -39,6 +46,7 @@ export class AppModule {
               projector,
               options.limits ?? limitsFromEnv(),
               new SecurityLog(),
+              options.trust ?? trustProxyFromEnv(),
             ),
         }),
         MasterplanGraphqlModule,

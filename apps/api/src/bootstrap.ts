@@ -3,19 +3,27 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { AppModule, type AppOptions } from './app.module.js';
 import type { FastifyInstance } from 'fastify';
 import helmet from 'helmet';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { corsOriginsFromEnv, limitsFromEnv, trustProxyFromEnv } from './graphql/limits.js';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import {
+  corsOriginsFromEnv,
+  limitsFromEnv,
+  trustProxyFromEnv,
+  type Limits,
+  type TrustProxy,
+} from './graphql/limits.js';
 
 /** Builds the application without listening, so tests and `main` start it the same way. */
 export async function createApp(options: AppOptions = {}): Promise<NestFastifyApplication> {
   const limits = options.limits ?? limitsFromEnv();
+  const trust = options.trust ?? trustProxyFromEnv();
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ ...options, limits }),
+    AppModule.forRoot({ ...options, limits, trust }),
     new FastifyAdapter({
       // A client has this long to send a whole request (slow senders hold no socket forever).
       requestTimeout: limits.requestMs,
       bodyLimit: limits.bodyBytes,
-      trustProxy: trustProxyFromEnv(),
+      trustProxy: trust,
     }),
     {
       abortOnError: false,
@@ -23,6 +31,7 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
     },
   );
   await protectBrowsers(app);
+  limitConnections(app.getHttpServer() as Server, limits, trust);
   app.enableShutdownHooks();
   return app;
 }
@@ -77,4 +86,29 @@ function securityHeaders(): Record<string, string> {
     if (error) throw error;
   });
   return headers;
+}
+
+/**
+ * One address may hold only so many connections open (trusted proxies, which carry many
+ * clients, excepted), and a connection must send its headers promptly: half-sent requests
+ * from one client cannot use up the server's sockets.
+ */
+function limitConnections(server: Server, limits: Limits, trust: TrustProxy): void {
+  server.headersTimeout = Math.min(10_000, limits.requestMs);
+  const open = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    if (trust(address, 0)) return;
+    const count = (open.get(address) ?? 0) + 1;
+    if (count > limits.connectionsPerAddress) {
+      socket.destroy();
+      return;
+    }
+    open.set(address, count);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left > 0) open.set(address, left);
+      else open.delete(address);
+    });
+  });
 }

@@ -66,28 +66,33 @@ export class TokenVerifier {
    * Verified tokens until they expire: a signature check per request costs more than the
    * request. Bounded by the bytes of the tokens, not only their number.
    */
-  private readonly verified = new Lru<string, { user: User; expiresAt: number }>(
+  private readonly verified = new Lru<string, { user: Verified; recheckAt: number }>(
     10_000,
     8 * 1024 * 1024,
   );
 
-  async verify(token: string): Promise<User> {
+  /** The user a token names, with when the token expires. */
+  async verify(token: string): Promise<Verified> {
     const known = this.verified.get(token);
-    if (known && known.expiresAt > Date.now()) return known.user;
-    const { user, expiresAt } = await this.check(token);
-    this.verified.set(token, { user, expiresAt }, token.length);
+    if (known && known.recheckAt > Date.now()) return known.user;
+    const user = await this.check(token);
+    // Checked again after five minutes at most, so a rotated key of the provider is seen.
+    const recheckAt = Math.min(user.expiresAt ?? Infinity, Date.now() + 5 * 60_000);
+    this.verified.set(token, { user, recheckAt }, token.length);
     return user;
   }
 
-  private async check(token: string): Promise<{ user: User; expiresAt: number }> {
+  private async check(token: string): Promise<Verified> {
     try {
       const issuer = decodeIssuer(token);
       if (issuer === LOCAL_ISSUER || !this.externalKey) {
         const { payload } = await jwtVerify(token, this.local.publicKey, {
           issuer: LOCAL_ISSUER,
           algorithms: ['ES256'],
+          // The server's own tokens always name a user and expire.
+          requiredClaims: ['sub', 'exp'],
         });
-        return { user: userOf(payload, 'roles'), expiresAt: expiryOf(payload) };
+        return verified(payload, 'roles');
       }
       const { payload } = await jwtVerify(token, this.externalKey as CryptoKey, {
         // Asymmetric algorithms only: a token "signed" with the public key as an HMAC secret
@@ -107,7 +112,7 @@ export class TokenVerifier {
         ...(this.external?.issuer ? { issuer: this.external.issuer } : {}),
         ...(this.external?.audience ? { audience: this.external.audience } : {}),
       });
-      return { user: userOf(payload, this.external!.rolesClaim), expiresAt: expiryOf(payload) };
+      return verified(payload, this.external!.rolesClaim);
     } catch (error) {
       if (error instanceof InvalidToken) throw error;
       if (error instanceof errors.JWTExpired) throw new InvalidToken('The token has expired');
@@ -141,9 +146,12 @@ function decodeIssuer(token: string): string | undefined {
 }
 
 /** When a verified token stops being accepted: its expiry, and at most five minutes from now. */
-function expiryOf(payload: JWTPayload): number {
-  const fiveMinutes = Date.now() + 5 * 60_000;
-  return typeof payload.exp === 'number' ? Math.min(payload.exp * 1000, fiveMinutes) : fiveMinutes;
+/** A user a valid token names, with when the token expires (epoch ms), if it does. */
+export type Verified = User & { expiresAt?: number };
+
+function verified(payload: JWTPayload, rolesClaim: string): Verified {
+  const user = userOf(payload, rolesClaim);
+  return typeof payload.exp === 'number' ? { ...user, expiresAt: payload.exp * 1000 } : user;
 }
 
 function userOf(payload: JWTPayload, rolesClaim: string): User {

@@ -17,14 +17,17 @@ describe('bearer tokens', () => {
     const key = await loadOrCreateSigningKey(dir);
     expect((await loadOrCreateSigningKey(dir)).kid).toBe(key.kid);
     const verifier = await TokenVerifier.create(key);
+    const inAnHour = await issueToken(key, { userId: 'u', roles: [] }, '1h');
+    const { expiresAt } = await verifier.verify(inAnHour);
+    expect(Math.abs(expiresAt! - (Date.now() + 3_600_000))).toBeLessThan(60_000);
     expect(
       await verifier.verify(
         await issueToken(key, { userId: 'fb02.wolf', roles: ['administrator'] }),
       ),
-    ).toEqual({ userId: 'fb02.wolf', isAdministrator: true });
+    ).toEqual({ userId: 'fb02.wolf', isAdministrator: true, expiresAt: expect.any(Number) });
     expect(
       await verifier.verify(await issueToken(key, { userId: 'r.schmidt', roles: [] })),
-    ).toEqual({ userId: 'r.schmidt', isAdministrator: false });
+    ).toEqual({ userId: 'r.schmidt', isAdministrator: false, expiresAt: expect.any(Number) });
   });
 
   it('refuses an expired token, a token of another key, and garbage', async () => {
@@ -82,8 +85,19 @@ describe('bearer tokens', () => {
         .setExpirationTime('5m')
         .sign(key.privateKey);
     const foreignIssuer = await sign((jwt) => jwt.setIssuer('someone-else'));
+    // Signed with the server's own key, but never expiring, or naming nobody.
+    const forever = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', kid: key.kid })
+      .setIssuer('masterplan-ledger')
+      .setSubject('mallory')
+      .sign(key.privateKey);
+    const nobody = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', kid: key.kid })
+      .setIssuer('masterplan-ledger')
+      .setExpirationTime('5m')
+      .sign(key.privateKey);
     const notYet = await sign((jwt) => jwt.setIssuer('masterplan-ledger').setNotBefore('10m'));
-    for (const token of [unsigned, confused, embedded, foreignIssuer, notYet])
+    for (const token of [unsigned, confused, embedded, foreignIssuer, notYet, forever, nobody])
       await expect(verifier.verify(token)).rejects.toBeInstanceOf(InvalidToken);
   });
 
@@ -107,10 +121,12 @@ describe('bearer tokens', () => {
     expect(await verifier.verify(await sign({ groups: ['staff', 'administrator'] }))).toEqual({
       userId: 'k.weber',
       isAdministrator: true,
+      expiresAt: expect.any(Number),
     });
     expect(await verifier.verify(await sign({ groups: 'staff' }))).toEqual({
       userId: 'k.weber',
       isAdministrator: false,
+      expiresAt: expect.any(Number),
     });
     await expect(verifier.verify(await sign({}, 'another-app'))).rejects.toThrow(/aud/);
   });

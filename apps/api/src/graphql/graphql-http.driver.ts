@@ -8,6 +8,7 @@ import {
   parse,
   specifiedRules,
   validate,
+  visit,
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
@@ -29,9 +30,11 @@ import {
   readsSchema,
   shapeRules,
   type Limits,
+  type TrustProxy,
 } from './limits.js';
 import { Lru } from '../lru.js';
 import { FixedWindow, Gate, GateFull } from './turns.js';
+import proxyaddr from 'proxy-addr';
 import {
   BODY_ERRORS,
   OPERATION_ERRORS,
@@ -40,15 +43,23 @@ import {
   errorBody,
 } from './request-errors.js';
 
-/** What the driver needs of a request's context: who asks, and until when it may read. */
+/**
+ * What the driver needs of a request's context: who asks, and what it may spend (its
+ * read views spend it: a deadline for reads, objects and bytes for the answer).
+ */
 export interface CallerContext {
-  user: { userId: string; isAdministrator: boolean } | null;
-  /** Epoch milliseconds after which the read models refuse further reads for it. */
+  user: { userId: string; isAdministrator: boolean; expiresAt?: number } | null;
   deadline?: number;
+  maxObjects?: number;
+  maxBytes?: number;
+  /** Set when the operation went over its budget while it ran. */
+  refusal?: GraphQLError;
 }
 
 export interface GraphQLHttpOptions extends GqlModuleOptions {
   limits: Limits;
+  /** Which proxies to believe about client addresses (TRUST_PROXY). */
+  trust: TrustProxy;
   security: SecurityLog;
   /**
    * Who the caller is, from an `Authorization` value (a header, or the WebSocket's
@@ -68,7 +79,9 @@ export interface GraphQLHttpOptions extends GqlModuleOptions {
 }
 
 const CACHED_DOCUMENTS = 1000;
-const DOCUMENT_BYTES = 8 * 1024 * 1024;
+const DOCUMENT_BYTES = 32 * 1024 * 1024;
+/** About what one node of a parsed document holds in memory (with its location). */
+const NODE_BYTES = 400;
 const CACHED_RESPONSES = 200;
 const RESPONSE_BYTES = 32 * 1024 * 1024;
 /** How deep variables may nest: input types here are at most a few levels deep. */
@@ -89,20 +102,30 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
   async start(options: GraphQLHttpOptions): Promise<void> {
     const schema = options.schema!;
     const path = options.path ?? '/graphql';
-    const { limits, security } = options;
+    const { limits, security, trust } = options;
     const app = this.httpAdapterHost.httpAdapter.getInstance<FastifyInstance>();
     const documents = new Lru<string, DocumentNode>(CACHED_DOCUMENTS, DOCUMENT_BYTES);
-    const rules = [...specifiedRules, ...shapeRules(limits)];
+    const shapes = shapeRules(limits);
     // The rules are fixed, so the document alone decides the outcome: remembered by document.
     const validated = new WeakMap<DocumentNode, readonly GraphQLError[]>();
     const parseLimited = (text: string): DocumentNode => {
       let document = documents.get(text);
-      if (!document) documents.set(text, (document = parseWithin(limits, text)), text.length);
+      if (!document) {
+        document = parseWithin(limits, text);
+        // A parsed document weighs far more than its text: weighed by its nodes.
+        documents.set(text, document, nodesOf(document) * NODE_BYTES);
+      }
       return document;
     };
     const validateLimited = (document: DocumentNode): readonly GraphQLError[] => {
       let errors = validated.get(document);
-      if (!errors) validated.set(document, (errors = validate(schema, document, rules)));
+      if (!errors) {
+        // The shape first, cheaply: GraphQL's own rules can cost a document's fields
+        // squared (overlapping fields), so only a document of a sane shape gets them.
+        errors = validate(schema, document, shapes);
+        if (errors.length === 0) errors = validate(schema, document, specifiedRules);
+        validated.set(document, errors);
+      }
       return errors;
     };
     // "Did you mean …" tells a stranger the schema's names: kept only with introspection on.
@@ -125,6 +148,24 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
     const callers = new WeakMap<object, CallerContext['user']>();
     const queries = new Gate(limits.concurrentQueries, limits.queuedQueries);
     const mutations = new FixedWindow(limits.mutationsPerMinute, 60_000);
+
+    // Runs an operation that passed its limits. Queries take turns, a few at a time, so
+    // that no flood of them keeps the server from answering anything else in between.
+    // An operation that went over its budget while it ran answers with that error alone.
+    const run = async (args: ExecutionArgs): Promise<ExecutionResult> => {
+      const context = args.contextValue as CallerContext;
+      const query = getOperationAST(args.document, args.operationName)?.operation === 'query';
+      let result: ExecutionResult;
+      try {
+        result = (await (query
+          ? queries.run(() => execute(args))
+          : execute(args))) as ExecutionResult;
+      } catch (error) {
+        if (error instanceof GateFull) return { errors: [busy(limits)] };
+        throw error;
+      }
+      return context.refusal ? { errors: [context.refusal] } : result;
+    };
 
     const handler = createHandler<Record<string, unknown>>({
       schema,
@@ -180,17 +221,7 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         ) as unknown as Record<string, unknown>,
       execute: (args) => {
         const refused = refusal(schema, limits, args, mutations);
-        if (refused) return { errors: [refused] };
-        // Queries take turns, a few at a time, so that no flood of them keeps the server
-        // from answering anything else (health checks, mutations) in between.
-        if (getOperationAST(args.document, args.operationName)?.operation !== 'query')
-          return execute(args);
-        return queries
-          .run(() => execute(args))
-          .catch((error: unknown) => {
-            if (error instanceof GateFull) return { errors: [busy(limits)] };
-            throw error;
-          });
+        return refused ? { errors: [refused] } : run(args);
       },
       onOperation: (req, args, result) => {
         const text = JSON.stringify(result);
@@ -249,9 +280,13 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
               rateLimit: {
                 max: limits.requestsPerMinute,
                 timeWindow: 60_000,
-                errorResponseBuilder: (_request: unknown, context: { after: string }) => ({
+                errorResponseBuilder: (
+                  _request: unknown,
+                  context: { after: string; ttl: number },
+                ) => ({
                   statusCode: 429,
                   code: 'RATE_LIMITED',
+                  retryAfterSeconds: Math.max(1, Math.ceil(context.ttl / 1000)),
                   message: `Too many requests from this address (at most ${limits.requestsPerMinute} a minute); try again in ${context.after}`,
                 }),
               },
@@ -292,7 +327,15 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         if (status >= 500) throw error;
         const [code, message, extra] =
           status === 429
-            ? ['RATE_LIMITED', error.message, { limit: 'requestsPerMinute' }]
+            ? [
+                'RATE_LIMITED',
+                error.message,
+                {
+                  limit: 'requestsPerMinute',
+                  max: limits.requestsPerMinute,
+                  retryAfterSeconds: (error as { retryAfterSeconds?: number }).retryAfterSeconds,
+                },
+              ]
             : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
               ? [
                   'LIMIT_EXCEEDED',
@@ -322,21 +365,35 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
           .send(errorBody(STATUS_ERRORS[405]!, { code: 'BAD_REQUEST' })),
     });
 
-    this.startSockets(options, path, schema, parseLimited, validateLimited, format, mutations);
+    this.startSockets(options, path, schema, {
+      parseLimited,
+      validateLimited,
+      format,
+      mutations,
+      run,
+      trust,
+    });
   }
 
   private startSockets(
     options: GraphQLHttpOptions,
     path: string,
     schema: GraphQLSchema,
-    parseLimited: (text: string) => DocumentNode,
-    validateLimited: (document: DocumentNode) => readonly GraphQLError[],
-    format: (errors: readonly GraphQLError[]) => GraphQLFormattedError[],
-    mutations: FixedWindow,
+    shared: {
+      parseLimited: (text: string) => DocumentNode;
+      validateLimited: (document: DocumentNode) => readonly GraphQLError[];
+      format: (errors: readonly GraphQLError[]) => GraphQLFormattedError[];
+      mutations: FixedWindow;
+      run: (args: ExecutionArgs) => Promise<ExecutionResult>;
+      trust: TrustProxy;
+    },
   ): void {
+    const { parseLimited, validateLimited, format, mutations, run, trust } = shared;
     const { limits, security } = options;
     const perAddress = new Map<string, number>();
-    const addressOf = (request: IncomingMessage) => request.socket.remoteAddress ?? 'unknown';
+    const operationsPerAddress = new FixedWindow(limits.requestsPerMinute, 60_000);
+    // The client's address as HTTP requests see it (behind a trusted proxy, the forwarded one).
+    const addressOf = (request: IncomingMessage) => proxyaddr(request, trust);
     this.sockets = new WebSocketServer({
       server: this.httpAdapterHost.httpAdapter.getHttpServer() as Server,
       path,
@@ -409,21 +466,50 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
           }
           const errors = validateLimited(document);
           if (errors.length > 0) return errors;
+          // Operations on sockets count against the same rate as requests, per address.
+          const address = addressOf(ctx.extra.request);
+          const wait = operationsPerAddress.take(address);
+          if (wait !== undefined)
+            return [
+              rateLimited(
+                'requestsPerMinute',
+                limits.requestsPerMinute,
+                wait,
+                `Too many requests from this address (at most ${limits.requestsPerMinute} a minute)`,
+              ),
+            ];
+          // The token again: it may have expired, or the user may have been revoked since.
+          let user: CallerContext['user'];
+          try {
+            user = await options.authenticate(authorizationOf(ctx.connectionParams));
+          } catch (error) {
+            if (error instanceof GraphQLError) return [error];
+            throw error;
+          }
           const args: ExecutionArgs = {
             schema,
             document,
-            contextValue: options.contextFor(
-              await options.authenticate(authorizationOf(ctx.connectionParams)),
-              randomUUID(),
-            ),
+            contextValue: options.contextFor(user, randomUUID()),
             ...(payload.operationName ? { operationName: payload.operationName } : {}),
             ...(payload.variables ? { variableValues: payload.variables } : {}),
           };
           const refused = refusal(schema, limits, args, mutations);
           return refused ? [refused] : args;
         },
-        onNext: (_ctx, _id, _payload, _args, result) =>
-          result.errors ? { ...result, errors: format(result.errors) as never } : undefined,
+        execute: (args: ExecutionArgs) => run(args),
+        onNext: (_ctx, _id, _payload, _args, result) => {
+          if (JSON.stringify(result).length > limits.answerBytes)
+            return {
+              errors: format([
+                limitError(
+                  'answerBytes',
+                  limits.answerBytes,
+                  `The answer would be more than ${limits.answerBytes} bytes; ask for fewer fields or items`,
+                ),
+              ]) as never,
+            };
+          return result.errors ? { ...result, errors: format(result.errors) as never } : undefined;
+        },
         onError: (_ctx, _id, _payload, errors) => format(errors) as never,
       },
       this.sockets,
@@ -437,6 +523,12 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
       this.sockets ? this.sockets.close(() => resolve()) : resolve(),
     );
   }
+}
+
+function nodesOf(document: DocumentNode): number {
+  let nodes = 0;
+  visit(document, { enter: () => void nodes++ });
+  return nodes;
 }
 
 /** Parses within the token limit; a document too long or too deep is a client's mistake. */
@@ -512,24 +604,34 @@ function refusal(
       return costError(limits, Number.POSITIVE_INFINITY);
   }
   if (cost > limits.cost) return costError(limits, cost);
-  const operation = getOperationAST(args.document, args.operationName)?.operation;
-  if (operation === 'mutation' && context.user) {
-    const retryAfter = mutations.take(context.user.userId);
+  const operation = getOperationAST(args.document, args.operationName);
+  if (operation?.operation === 'mutation' && context.user) {
+    // Each mutation counts, aliased ones in one operation too.
+    const count = operation.selectionSet.selections.length;
+    const retryAfter = mutations.take(context.user.userId, Date.now(), count);
     if (retryAfter !== undefined)
-      return new GraphQLError(
-        `Too many mutations by user '${context.user.userId}' (at most ${limits.mutationsPerMinute} a minute); try again in ${Math.ceil(retryAfter / 1000)} s`,
-        {
-          extensions: {
-            code: 'RATE_LIMITED',
-            limit: 'mutationsPerMinute',
-            max: limits.mutationsPerMinute,
-            retryAfterSeconds: Math.ceil(retryAfter / 1000),
-          },
-        },
+      return rateLimited(
+        'mutationsPerMinute',
+        limits.mutationsPerMinute,
+        retryAfter,
+        `Too many mutations by user '${context.user.userId}' (at most ${limits.mutationsPerMinute} a minute)`,
       );
   }
   context.deadline = Date.now() + limits.executionMs;
+  context.maxObjects = limits.cost;
+  // Rows hold more text than a query selects of them: what is read may be a few answers' worth.
+  context.maxBytes = TEXT_READ_PER_ANSWER_BYTE * limits.answerBytes;
   return undefined;
+}
+
+/** How much text a request may read, as a multiple of the largest answer it may send. */
+export const TEXT_READ_PER_ANSWER_BYTE = 4;
+
+function rateLimited(limit: string, max: number, waitMs: number, said: string): GraphQLError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
+  return new GraphQLError(`${said}; try again in ${retryAfterSeconds} s`, {
+    extensions: { code: 'RATE_LIMITED', limit, max, retryAfterSeconds },
+  });
 }
 
 const authorizationOf = (params: Record<string, unknown> | undefined) =>

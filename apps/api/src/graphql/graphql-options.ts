@@ -6,15 +6,17 @@ import {
   ReadStore,
   ReadView,
   type GqlContext,
-  type User,
 } from '@ml/masterplan';
-import { InvalidToken, TokenVerifier } from '../auth/tokens.js';
+import { InvalidToken, TokenVerifier, type Verified } from '../auth/tokens.js';
 import type { SecurityLog } from '../security/security-log.js';
 import type { GraphQLHttpOptions } from './graphql-http.driver.js';
-import type { Limits } from './limits.js';
+import type { Limits, TrustProxy } from './limits.js';
 
 /** Who the caller is, from `Authorization: Bearer <token>`; no header: a public reader. */
-async function authenticate(verifier: TokenVerifier, authorization: unknown): Promise<User | null> {
+async function authenticate(
+  verifier: TokenVerifier,
+  authorization: unknown,
+): Promise<Verified | null> {
   if (authorization == null || authorization === '') return null;
   const match = typeof authorization === 'string' ? /^Bearer\s+(\S+)$/i.exec(authorization) : null;
   try {
@@ -31,8 +33,16 @@ async function authenticate(verifier: TokenVerifier, authorization: unknown): Pr
 }
 
 /** A request's context; its view reads within the request's deadline (`ctx` is its budget). */
-function contextFor(user: User | null, readStore: ReadStore, correlationId: string): GqlContext {
-  const ctx = { user, correlationId } as GqlContext;
+function contextFor(
+  user: Verified | null,
+  readStore: ReadStore,
+  correlationId: string,
+): GqlContext {
+  const ctx = {
+    user: user && { userId: user.userId, isAdministrator: user.isAdministrator },
+    correlationId,
+    ...(user?.expiresAt !== undefined ? { expiresAt: user.expiresAt } : {}),
+  } as GqlContext;
   ctx.view = new ReadView(readStore, undefined, ctx);
   return ctx;
 }
@@ -43,6 +53,7 @@ export function graphqlOptions(
   projector: Projector,
   limits: Limits,
   security: SecurityLog,
+  trust: TrustProxy,
 ): GraphQLHttpOptions {
   return {
     path: '/graphql',
@@ -52,8 +63,9 @@ export function graphqlOptions(
     buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTime }] },
     limits,
     security,
+    trust,
     authenticate: (authorization) => authenticate(verifier, authorization),
-    contextFor: (user, correlationId) => contextFor(user as User | null, readStore, correlationId),
+    contextFor: (user, correlationId) => contextFor(user, readStore, correlationId),
     formatError,
     responseCache: {
       version: () => projector.processed,

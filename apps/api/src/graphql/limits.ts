@@ -2,6 +2,7 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { ConfigurationError } from '@ml/event-store';
+import proxyaddr from 'proxy-addr';
 import {
   GraphQLError,
   getNamedType,
@@ -26,6 +27,8 @@ export interface Limits {
   tokens: number;
   /** LIMIT_QUERY_DEPTH: the deepest nesting of fields. */
   depth: number;
+  /** LIMIT_QUERY_FIELDS: the most field selections in a document. */
+  fields: number;
   /** LIMIT_QUERY_ALIASES: the most aliases in an operation. */
   aliases: number;
   /** LIMIT_QUERY_DIRECTIVES: the most directives in an operation. */
@@ -46,6 +49,8 @@ export interface Limits {
   requestsPerMinute: number;
   /** LIMIT_MUTATIONS_PER_MINUTE: mutations per user and minute (0: no limit). */
   mutationsPerMinute: number;
+  /** LIMIT_CONNECTIONS_PER_ADDRESS: open connections per client address (proxies excepted). */
+  connectionsPerAddress: number;
   /** LIMIT_SOCKETS_PER_ADDRESS: open WebSocket connections per client address. */
   socketsPerAddress: number;
   /** LIMIT_SUBSCRIPTIONS_PER_SOCKET: subscriptions open at once on one WebSocket. */
@@ -58,6 +63,7 @@ export const DEFAULT_LIMITS: Limits = {
   bodyBytes: 512 * 1024,
   tokens: 5_000,
   depth: 12,
+  fields: 500,
   aliases: 30,
   directives: 50,
   cost: 20_000,
@@ -68,6 +74,7 @@ export const DEFAULT_LIMITS: Limits = {
   queuedQueries: 500,
   requestsPerMinute: 1_200,
   mutationsPerMinute: 300,
+  connectionsPerAddress: 100,
   socketsPerAddress: 20,
   subscriptionsPerSocket: 20,
   introspection: 'authenticated',
@@ -77,6 +84,7 @@ const VARIABLES: Record<Exclude<keyof Limits, 'introspection'>, string> = {
   bodyBytes: 'LIMIT_BODY_BYTES',
   tokens: 'LIMIT_QUERY_TOKENS',
   depth: 'LIMIT_QUERY_DEPTH',
+  fields: 'LIMIT_QUERY_FIELDS',
   aliases: 'LIMIT_QUERY_ALIASES',
   directives: 'LIMIT_QUERY_DIRECTIVES',
   cost: 'LIMIT_QUERY_COST',
@@ -87,6 +95,7 @@ const VARIABLES: Record<Exclude<keyof Limits, 'introspection'>, string> = {
   queuedQueries: 'LIMIT_QUEUED_QUERIES',
   requestsPerMinute: 'LIMIT_REQUESTS_PER_MINUTE',
   mutationsPerMinute: 'LIMIT_MUTATIONS_PER_MINUTE',
+  connectionsPerAddress: 'LIMIT_CONNECTIONS_PER_ADDRESS',
   socketsPerAddress: 'LIMIT_SOCKETS_PER_ADDRESS',
   subscriptionsPerSocket: 'LIMIT_SUBSCRIPTIONS_PER_SOCKET',
 };
@@ -120,27 +129,33 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Limits {
   return limits;
 }
 
+/** Whether to believe the proxy in front at hop `hop` (0: the one that connected). */
+export type TrustProxy = (address: string, hop: number) => boolean;
+
 /**
- * TRUST_PROXY: whether the client address comes from X-Forwarded-For (behind a load
- * balancer): unset/off, on (any proxy), a hop count, or a comma-separated list of proxy
- * addresses. Without it, every client behind a proxy shares the proxy's address and limits.
+ * TRUST_PROXY: behind a load balancer, which proxies to believe about the client's address
+ * (X-Forwarded-For): a number of hops (1: the one balancer in front) or the proxies'
+ * addresses (comma-separated, CIDR ranges allowed). Unset or `off`: the connecting address
+ * is the client's. There is no "trust every proxy": a client could then name its own
+ * address and slip past every limit per address.
  */
-export function trustProxyFromEnv(
-  env: NodeJS.ProcessEnv = process.env,
-): boolean | string[] | ((address: string, hop: number) => boolean) {
+export function trustProxyFromEnv(env: NodeJS.ProcessEnv = process.env): TrustProxy {
   const value = env.TRUST_PROXY?.trim();
-  if (!value || value === 'off') return false;
-  if (value === 'on') return true;
+  if (!value || value === 'off') return () => false;
   if (/^\d+$/.test(value)) {
     const hops = Number(value);
     return (_address, hop) => hop < hops;
   }
-  const addresses = value.split(',').map((a) => a.trim());
-  if (addresses.some((a) => !/^[0-9a-fA-F.:/]+$/.test(a)))
-    throw new ConfigurationError(
-      `TRUST_PROXY must be off, on, a number of hops or a list of proxy addresses, not '${value}'`,
+  const refused = () =>
+    new ConfigurationError(
+      `TRUST_PROXY must be off, a number of hops (e.g. 1) or the proxies' addresses (e.g. 10.0.0.0/8,10.1.2.3), not '${value}'`,
     );
-  return addresses;
+  if (value === 'on' || value === 'true') throw refused();
+  try {
+    return proxyaddr.compile(value.split(',').map((a) => a.trim()));
+  } catch {
+    throw refused();
+  }
 }
 
 /**
@@ -182,6 +197,7 @@ export function shapeRules(limits: Limits): ValidationRule[] {
     (context: ValidationContext | null, error: GraphQLError) =>
       context?.reportError(limitError(limit, max, say(found(error))));
   return [
+    maxFieldsRule(limits.fields),
     maxDepthRule({
       n: limits.depth,
       propagateOnRejection: false,
@@ -217,6 +233,28 @@ export function shapeRules(limits: Limits): ValidationRule[] {
       ],
     }),
   ];
+}
+
+/** Refuses a document with more than `max` field selections (fragments counted once each). */
+function maxFieldsRule(max: number): ValidationRule {
+  return (context) => {
+    let fields = 0;
+    let reported = false;
+    return {
+      Field() {
+        if (++fields > max && !reported) {
+          reported = true;
+          context.reportError(
+            limitError(
+              'fields',
+              max,
+              `The document selects more than ${max} fields; ask for less at once`,
+            ),
+          );
+        }
+      },
+    };
+  };
 }
 
 /** How many items an unpaged list is counted as, and a connection when `first` is not given. */

@@ -23,16 +23,18 @@ describe('limits from the environment', () => {
     expect(() => limitsFromEnv({ [variable]: value })).toThrow(variable);
   });
 
-  it('reads TRUST_PROXY as off, on, hops or addresses', () => {
-    expect(trustProxyFromEnv({})).toBe(false);
-    expect(trustProxyFromEnv({ TRUST_PROXY: 'on' })).toBe(true);
-    const hops = trustProxyFromEnv({ TRUST_PROXY: '1' }) as (a: string, hop: number) => boolean;
+  it('reads TRUST_PROXY as off, hops or addresses, and refuses to trust everyone', () => {
+    expect(trustProxyFromEnv({})('10.0.0.1', 0)).toBe(false);
+    const hops = trustProxyFromEnv({ TRUST_PROXY: '1' });
     expect([hops('x', 0), hops('x', 1)]).toEqual([true, false]);
-    expect(trustProxyFromEnv({ TRUST_PROXY: '10.0.0.1, 10.0.0.2' })).toEqual([
-      '10.0.0.1',
-      '10.0.0.2',
+    const listed = trustProxyFromEnv({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.2' });
+    expect([listed('10.1.2.3', 0), listed('192.168.1.2', 0), listed('8.8.8.8', 0)]).toEqual([
+      true,
+      true,
+      false,
     ]);
-    expect(() => trustProxyFromEnv({ TRUST_PROXY: 'everyone' })).toThrow('TRUST_PROXY');
+    for (const value of ['on', 'everyone', 'cafe', '1.2.3.4.5', '10.0.0.0/99'])
+      expect(() => trustProxyFromEnv({ TRUST_PROXY: value })).toThrow('TRUST_PROXY');
   });
 
   it('measures how deep a value nests, stopping past the limit', () => {

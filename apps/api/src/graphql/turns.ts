@@ -37,15 +37,16 @@ export class FixedWindow {
     private readonly windowMs: number,
   ) {}
 
-  take(key: string, now = Date.now()): number | undefined {
+  /** Takes `count` from the key's window, or answers how long to wait (taking nothing). */
+  take(key: string, now = Date.now(), count = 1): number | undefined {
     if (this.max <= 0) return undefined;
     let window = this.counts.get(key);
     if (!window || now - window.start >= this.windowMs) {
       if (this.counts.size > 100_000) this.counts.clear();
       this.counts.set(key, (window = { start: now, count: 0 }));
     }
-    if (window.count >= this.max) return window.start + this.windowMs - now;
-    window.count++;
+    if (window.count + count > this.max) return window.start + this.windowMs - now;
+    window.count += count;
     return undefined;
   }
 }

@@ -1,17 +1,20 @@
 import { GraphQLError } from 'graphql';
 import { hasPositionShape, type LogStart } from '@ml/event-store';
 import { decodeCursor } from '../audit/audit-trail.js';
-import type { ReadView } from '../read-store/read-view.js';
+import type { Budget, ReadView } from '../read-store/read-view.js';
 import type { User } from '../shared/decider.js';
 
-/** What every resolver gets: who asks (null for a public reader) and the live read view. */
-export interface GqlContext {
+/**
+ * What every resolver gets: who asks (null for a public reader) and the live read view.
+ * It is also the request's budget (deadline, objects, bytes), which its views spend.
+ */
+export interface GqlContext extends Budget {
   user: User | null;
   view: ReadView;
   /** One per request (or per subscription operation); recorded on every event it causes. */
   correlationId: string;
-  /** Epoch ms after which reads are refused (set once the request's limits were checked). */
-  deadline?: number;
+  /** When the caller's token expires (epoch ms); a subscription ends then. */
+  expiresAt?: number;
 }
 
 export function requireUser(ctx: GqlContext, action = 'do this'): User {

@@ -41,7 +41,7 @@ const date = (iso: string) => new Date(iso);
 
 export const toMasterplan = (r: MasterplanRow, view: ReadView): Masterplan =>
   Object.assign(new Masterplan(), {
-    view,
+    view: view.spend(r),
     id: r.masterplan_id,
     title: r.title,
     region: r.region,
@@ -58,7 +58,7 @@ export const toMasterplan = (r: MasterplanRow, view: ReadView): Masterplan =>
 
 export const toThemeField = (r: ThemeFieldRow, view: ReadView): ThemeField =>
   Object.assign(new ThemeField(), {
-    view,
+    view: view.spend(r),
     id: r.theme_field_id,
     masterplanId: r.masterplan_id,
     name: r.name,
@@ -67,7 +67,7 @@ export const toThemeField = (r: ThemeFieldRow, view: ReadView): ThemeField =>
 
 export const toActor = (r: ActorRow, view: ReadView): Actor =>
   Object.assign(new Actor(), {
-    view,
+    view: view.spend(r),
     id: r.actor_id,
     name: r.name,
     shortName: r.short_name,
@@ -78,7 +78,7 @@ export const toActor = (r: ActorRow, view: ReadView): Actor =>
 
 export const toMeasure = (r: MeasureRow, view: ReadView): Measure =>
   Object.assign(new Measure(), {
-    view,
+    view: view.spend(r),
     id: r.measure_id,
     masterplanId: r.masterplan_id,
     themeFieldId: r.theme_field_id,
@@ -95,7 +95,7 @@ export const toMeasure = (r: MeasureRow, view: ReadView): Measure =>
 
 export const toAssignment = (r: AssignmentRow, view: ReadView): Assignment =>
   Object.assign(new Assignment(), {
-    view,
+    view: view.spend(r),
     actorId: r.actor_id,
     measureId: r.measure_id,
     role: r.role,
@@ -104,7 +104,7 @@ export const toAssignment = (r: AssignmentRow, view: ReadView): Assignment =>
 
 export const toCommitment = (r: CommitmentRow, view: ReadView): Commitment =>
   Object.assign(new Commitment(), {
-    view,
+    view: view.spend(r),
     id: r.commitment_id,
     actorId: r.actor_id,
     masterplanId: r.masterplan_id,
@@ -121,7 +121,7 @@ export const toCommitment = (r: CommitmentRow, view: ReadView): Commitment =>
 
 export const toProposal = (r: ProposalRow, view: ReadView): Proposal =>
   Object.assign(new Proposal(), {
-    view,
+    view: view.spend(r),
     id: r.proposal_id,
     masterplanId: r.masterplan_id,
     themeFieldId: r.theme_field_id,
@@ -138,7 +138,7 @@ export const toProposal = (r: ProposalRow, view: ReadView): Proposal =>
 
 export const toWorkingGroup = (r: WorkingGroupRow, view: ReadView): WorkingGroup =>
   Object.assign(new WorkingGroup(), {
-    view,
+    view: view.spend(r),
     id: r.working_group_id,
     masterplanId: r.masterplan_id,
     themeFieldId: r.theme_field_id,
@@ -150,7 +150,7 @@ export const toWorkingGroup = (r: WorkingGroupRow, view: ReadView): WorkingGroup
 
 export const toDialogue = (r: DialogueRow, view: ReadView): Dialogue =>
   Object.assign(new Dialogue(), {
-    view,
+    view: view.spend(r),
     id: r.dialogue_id,
     participantIds: r.participants ? (JSON.parse(r.participants) as string[]) : [],
     title: r.title,
@@ -163,7 +163,7 @@ export const toDialogue = (r: DialogueRow, view: ReadView): Dialogue =>
 
 export const toJointDeclaration = (r: DeclarationRow, view: ReadView): JointDeclaration =>
   Object.assign(new JointDeclaration(), {
-    view,
+    view: view.spend(r),
     id: r.declaration_id,
     text: r.text,
     roadmap: JSON.parse(r.roadmap),
@@ -173,7 +173,7 @@ export const toJointDeclaration = (r: DeclarationRow, view: ReadView): JointDecl
 
 export const toSignature = (r: SignatureRow, view: ReadView): Signature =>
   Object.assign(new Signature(), {
-    view,
+    view: view.spend(r),
     actorId: r.actor_id,
     signedOn: r.signed_on,
     signedBy: r.signed_by,
@@ -181,7 +181,7 @@ export const toSignature = (r: SignatureRow, view: ReadView): Signature =>
 
 export const toAuditEntry = (r: AuditRow, view: ReadView): AuditEntry =>
   Object.assign(new AuditEntry(), {
-    view,
+    view: view.spend(r),
     position: r.position,
     eventId: r.event_id,
     eventType: r.event_type,

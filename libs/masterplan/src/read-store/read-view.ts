@@ -22,6 +22,18 @@ import type {
   WorkingGroupRow,
 } from './rows.js';
 
+/** What one request may spend, and has spent. */
+export interface Budget {
+  /** Epoch ms after which reads are refused. */
+  deadline?: number;
+  maxObjects?: number;
+  maxBytes?: number;
+  objects?: number;
+  bytes?: number;
+  /** Set once the request went over a limit: its answer is that error alone. */
+  refusal?: GraphQLError;
+}
+
 /**
  * The read models as one GraphQL request sees them: now, or at a past log position. Every lookup is batched (one SQL query per kind of lookup and tick,
  * whatever the number of keys), so a whole masterplan costs a bounded number of queries.
@@ -32,17 +44,54 @@ export class ReadView {
     /** Set for a view of the past: the last log position it includes. */
     readonly asOf?: string,
     /**
-     * The request this view reads for: after its `deadline` (epoch ms, set once its limits
-     * were checked) every further read is refused, so one request cannot hold the server.
+     * The request this view reads for and what it may still spend: after its `deadline`
+     * (epoch ms) every read is refused, and the objects it makes of rows (and their text)
+     * are counted against `maxObjects` and `maxBytes`, so one request cannot hold the
+     * server however long the lists turn out to be. Set once its limits were checked.
      */
-    readonly budget: { deadline?: number } = {},
+    readonly budget: Budget = {},
   ) {}
 
+  /**
+   * Counts a row made into an answer's object against the request's budget; once over it,
+   * the request is stopped (LIMIT_EXCEEDED). Returns the view, for the object to keep.
+   */
+  spend(row: object): this {
+    const budget = this.budget;
+    if (budget.refusal) throw budget.refusal;
+    if (budget.maxObjects === undefined) return this;
+    budget.objects = (budget.objects ?? 0) + 1;
+    for (const value of Object.values(row))
+      if (typeof value === 'string') budget.bytes = (budget.bytes ?? 0) + value.length;
+    if (budget.objects > budget.maxObjects)
+      this.refuse(
+        'cost',
+        budget.maxObjects,
+        `The answer holds more than ${budget.maxObjects} objects; page with first/after, ask for fewer or shorter lists, or split the query`,
+      );
+    if (budget.maxBytes !== undefined && (budget.bytes ?? 0) > budget.maxBytes)
+      this.refuse(
+        'textReadBytes',
+        budget.maxBytes,
+        `The query read more than ${budget.maxBytes} bytes of text; ask for fewer items or shorter lists`,
+      );
+    return this;
+  }
+
+  private refuse(limit: string, max: number | undefined, message: string): never {
+    this.budget.refusal ??= new GraphQLError(message, {
+      extensions: { code: 'LIMIT_EXCEEDED', limit, ...(max !== undefined ? { max } : {}) },
+    });
+    throw this.budget.refusal;
+  }
+
   private read<T>(sql: string, ...params: unknown[]): T[] {
+    if (this.budget.refusal) throw this.budget.refusal;
     if (this.budget.deadline !== undefined && Date.now() > this.budget.deadline)
-      throw new GraphQLError(
+      this.refuse(
+        'executionMs',
+        undefined,
         'The query took too long and was stopped; ask for less at once (fewer or smaller lists)',
-        { extensions: { code: 'LIMIT_EXCEEDED', limit: 'executionMs' } },
       );
     return this.store.all<T>(sql, ...params);
   }
