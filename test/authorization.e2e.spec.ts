@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from '@ml/event-store';
 import { dataOf, startApp, type GraphQLResponse, type RunningApp } from './support/app.js';
+import { follow } from './support/ws.js';
 
 /**
  * Every mutation by every role, over HTTP: allowed, or refused with UNAUTHENTICATED (no
@@ -470,5 +471,99 @@ describe('who may do what, and read what', () => {
       (await ok('administrator', TRAIL)) as { auditTrail: { edges: Array<{ node: Entry }> } }
     ).auditTrail.edges.map((e) => e.node);
     expect(all.every((e) => e.userId !== null)).toBe(true);
+  });
+  it('finds what one user or one request did only where the caller may see the people', async () => {
+    await measure('find-1');
+    const declare = (role: Role, id: string, actorId: string) =>
+      ok(role, m('declareCommitment', {}).query, {
+        input: {
+          commitmentId: id,
+          actorId,
+          masterplanId: 'mp',
+          measureId: 'find-1',
+          statement: id,
+        },
+      });
+    await declare('representative', 'find-a', 'A');
+    await declare('other representative', 'find-b', 'B');
+    type Page = {
+      auditTrail: {
+        edges: Array<{ node: { organisationId: string | null; correlationId: string | null } }>;
+      };
+    };
+    const search = async (role: Role, filter: string) =>
+      (
+        (await ok(
+          role,
+          `{ auditTrail(first: 500, filter: { ${filter} }) { edges { node { organisationId correlationId } } } }`,
+        )) as Page
+      ).auditTrail.edges.map((e) => e.node);
+    const [ofB] = await search('administrator', 'entityType: COMMITMENT, entityId: "find-b"');
+    expect(ofB!.correlationId).not.toBeNull();
+
+    expect(await search('representative', 'userId: "rep.b"')).toEqual([]);
+    expect(await search('representative', `correlationId: "${ofB!.correlationId}"`)).toEqual([]);
+    const own = await search('representative', 'userId: "rep.a"');
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.every((e) => e.organisationId === 'A')).toBe(true);
+    expect((await search('administrator', 'userId: "rep.b"')).length).toBeGreaterThan(0);
+    expect(await search('administrator', `correlationId: "${ofB!.correlationId}"`)).toHaveLength(1);
+    // What B's organisation did is still there to find, without the people behind it.
+    const ofOrganisationB = await search(
+      'representative',
+      'organisationId: "B", entityType: COMMITMENT',
+    );
+    expect(ofOrganisationB.length).toBeGreaterThan(0);
+    expect(ofOrganisationB.every((e) => e.correlationId === null)).toBe(true);
+  });
+
+  it('tells each subscriber only what they may see, and ends a revoked representative’s audit subscription', async () => {
+    await measure('live-1');
+    await admin(m('appointRepresentative', {}).query, {
+      input: { actorId: 'A', userId: 'rep.live', name: 'Live' },
+    });
+    const CHANGES = 'subscription { masterplanChanged(id: "mp") { eventType summary } }';
+    type Change = { masterplanChanged: { eventType: string; summary: string } };
+    type Entry = { auditEvents: { eventType: string; userId: string | null } };
+    const anonymous = follow<Change>(running.wsUrl, CHANGES);
+    const administrator = follow<Change>(running.wsUrl, CHANGES, tokens.administrator);
+    const live = follow<Entry>(
+      running.wsUrl,
+      'subscription { auditEvents { eventType userId } }',
+      await running.token('rep.live'),
+    );
+    const sockets = [anonymous, administrator, live];
+    try {
+      await Promise.all(sockets.map((socket) => socket.started));
+      await rep(m('declareCommitment', {}).query, {
+        input: {
+          commitmentId: 'live-a',
+          actorId: 'A',
+          masterplanId: 'mp',
+          measureId: 'live-1',
+          statement: 'a',
+        },
+      });
+      for (const socket of sockets) await socket.until(() => socket.received.length === 1);
+      expect(anonymous.received[0]!.masterplanChanged.summary).not.toContain('rep.a');
+      expect(anonymous.received[0]!.masterplanChanged.summary).toMatch(/^Actor A declared/);
+      expect(administrator.received[0]!.masterplanChanged.summary).toContain('(via user rep.a)');
+      expect(live.received[0]!.auditEvents).toEqual({
+        eventType: 'CommitmentDeclared',
+        userId: 'rep.a',
+      });
+
+      await admin(m('revokeRepresentative', {}).query, {
+        input: { actorId: 'A', userId: 'rep.live', reason: 'left' },
+      });
+      await live.until(() => live.errors.length > 0);
+      expect(live.errors[0]![0]!.extensions).toMatchObject({
+        code: 'FORBIDDEN',
+        reason: 'AUDIT_READERS_ONLY',
+      });
+      expect(live.received).toHaveLength(1);
+    } finally {
+      for (const socket of sockets) await socket.dispose();
+    }
   });
 });

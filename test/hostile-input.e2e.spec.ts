@@ -97,6 +97,18 @@ const CASES: Case[] = [
     code: 'NOT_FOUND',
   },
   {
+    name: 'an id of 100,000 characters in a query',
+    query: `{ measure(id: "${'x'.repeat(100_000)}") { id } }`,
+    code: 'NOT_FOUND',
+  },
+  {
+    name: 'an expected version below -1',
+    query:
+      'mutation { registerActor(input: { actorId: "v", name: "V", kind: CHAMBER, expectedVersion: -5 }) { version } }',
+    admin: true,
+    code: 'BAD_USER_INPUT',
+  },
+  {
     name: 'an id with a NUL, a path and a right-to-left mark',
     query:
       'mutation { registerActor(input: { actorId: "../evil\\u0000\\u202e", name: "Evil", kind: CHAMBER }) { version } }',
@@ -193,6 +205,8 @@ describe('hostile input', () => {
     const answer = (await response.json()) as GraphQLResponse;
     expect(answer.errors?.map((e) => e.extensions?.code)).toContain(c.code);
     expect(answer.errors?.map((e) => e.extensions?.code)).not.toContain('INTERNAL_SERVER_ERROR');
+    // What was sent is not echoed back whole.
+    expect(JSON.stringify(answer).length).toBeLessThan(2_000);
     expect(await store.headPosition()).toBe(head);
     expect(dataOf(await running.gql('{ health { status } }'))).toEqual({
       health: { status: 'ok' },

@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { EVENT_STORE, type EventStore } from '@ml/event-store';
 import type { Limits } from '../apps/api/src/graphql/limits.js';
 import { dataOf, startApp, type GraphQLResponse } from './support/app.js';
+import { follow, type Following } from './support/ws.js';
 
 /**
  * No request can take the server down: each limit refuses what goes beyond it before
@@ -285,6 +286,155 @@ describe('limits set low, to see them bite', () => {
       expect(refused.closed[0]!.reason).toContain('token');
     } finally {
       for (const client of clients) await client.dispose();
+      await app.close();
+    }
+  });
+});
+
+describe('limits while a query runs, and on WebSockets', () => {
+  const STAGE = `mutation { defineThemeField(input: { masterplanId: "mp", themeFieldId: "tf", name: "Field", description: "d" }) { version } }`;
+  const defineMeasure = (id: string, description = 'd') =>
+    `mutation { defineMeasure(input: { measureId: "${id}", masterplanId: "mp", themeFieldId: "tf", title: "${id}", description: "${description}", kind: STANDARD }) { version } }`;
+
+  it('stops a query whose lists turn out longer than its estimate allowed, and one that reads too much text', async () => {
+    // The estimate counts 10 per list: 1 + 10 fits under 15; 20 measures do not.
+    const app = await started({ cost: 15, answerBytes: 2_000 });
+    try {
+      dataOf(await app.running.gql(MASTERPLAN, {}, app.admin));
+      dataOf(await app.running.gql(STAGE, {}, app.admin));
+      for (let i = 0; i < 20; i++)
+        dataOf(await app.running.gql(defineMeasure(`m${i}`), {}, app.admin));
+      const query = '{ masterplan(id: "mp") { measures { id } } }';
+      expect(limitOf(await app.running.gql(query))).toMatchObject({
+        code: 'LIMIT_EXCEEDED',
+        limit: 'cost',
+        max: 15,
+      });
+      const fewer = '{ masterplan(id: "mp") { themeFields { id } } }';
+      expect(dataOf(await app.running.gql(fewer))).toEqual({
+        masterplan: { themeFields: [{ id: 'tf' }] },
+      });
+      // A few long descriptions: the answer (ids) stays small, what is read does not.
+      for (let i = 0; i < 3; i++)
+        dataOf(await app.running.gql(defineMeasure(`long${i}`, 'x'.repeat(3_000)), {}, app.admin));
+      const ids =
+        '{ measure(id: "long0") { id } measures2: measure(id: "long1") { id } m3: measure(id: "long2") { id } }';
+      expect(limitOf(await app.running.gql(ids))).toMatchObject({
+        code: 'LIMIT_EXCEEDED',
+        limit: 'textReadBytes',
+        max: 8_000,
+      });
+      expect(dataOf(await app.running.gql('{ measure(id: "long0") { id } }'))).toEqual({
+        measure: { id: 'long0' },
+      });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('refuses a document with too many fields', async () => {
+    const app = await started({ fields: 5 });
+    try {
+      expect(
+        limitOf(await app.running.gql('{ health { status problems engine state detail } }')),
+      ).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'fields', max: 5 });
+      expect((await app.running.gql('{ health { status problems } }')).errors).toBeUndefined();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('counts each aliased mutation of one operation against the user’s rate, and appends nothing when over', async () => {
+    const app = await started({ mutationsPerMinute: 3 });
+    try {
+      const store = app.running.app.get<EventStore>(EVENT_STORE);
+      const register = (id: string) =>
+        `${id}: registerActor(input: { actorId: "${id}", name: "Actor ${id}", kind: CHAMBER }) { version }`;
+      const head = await store.headPosition();
+      expect(
+        limitOf(
+          await app.running.gql(
+            `mutation { ${['a1', 'a2', 'a3', 'a4'].map(register).join(' ')} }`,
+            {},
+            app.admin,
+          ),
+        ),
+      ).toMatchObject({ code: 'RATE_LIMITED', limit: 'mutationsPerMinute', max: 3 });
+      expect(await store.headPosition()).toBe(head);
+      dataOf(
+        await app.running.gql(
+          `mutation { ${['a1', 'a2'].map(register).join(' ')} }`,
+          {},
+          app.admin,
+        ),
+      );
+      expect(
+        limitOf(
+          await app.running.gql(`mutation { ${register('a3')} ${register('a4')} }`, {}, app.admin),
+        ),
+      ).toMatchObject({ code: 'RATE_LIMITED' });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('counts WebSocket operations against the address’s request rate, refusing only the operation', async () => {
+    const app = await started({ requestsPerMinute: 2 });
+    const sockets: Following[] = [];
+    try {
+      for (let i = 0; i < 3; i++) sockets.push(follow(app.running.wsUrl, '{ health { status } }'));
+      await Promise.all(sockets.map((s) => s.until(() => s.completed || s.errors.length > 0)));
+      const refused = sockets.filter((s) => s.errors.length > 0);
+      expect(refused.length).toBe(1);
+      expect(refused[0]!.errors[0]![0]!.extensions).toMatchObject({
+        code: 'RATE_LIMITED',
+        limit: 'requestsPerMinute',
+        retryAfterSeconds: expect.any(Number),
+      });
+      expect(sockets.filter((s) => s.received.length === 1).length).toBe(2);
+      expect(sockets.every((s) => s.closed.length === 0)).toBe(true);
+    } finally {
+      for (const socket of sockets) await socket.dispose();
+      await app.close();
+    }
+  });
+
+  it('bounds what a subscription sends, and ends it when the token expires', async () => {
+    const app = await started({ answerBytes: 150 });
+    const sockets: Following[] = [];
+    try {
+      dataOf(await app.running.gql(MASTERPLAN, {}, app.admin));
+      const big = follow(
+        app.running.wsUrl,
+        `subscription { masterplanChanged(id: "mp") { summary masterplan { title region motion { title filedBy } resolution { body } themeFields { id name description } } } }`,
+      );
+      const expiring = await app.running.token('short.lived', { administrator: true, ttl: '2s' });
+      const audit = follow(
+        app.running.wsUrl,
+        'subscription { auditEvents { position } }',
+        expiring,
+      );
+      const plain = follow(
+        app.running.wsUrl,
+        'subscription { masterplanChanged(id: "mp") { position } }',
+      );
+      sockets.push(big, audit, plain);
+      await Promise.all(sockets.map((s) => s.started));
+      dataOf(await app.running.gql(STAGE, {}, app.admin));
+      await big.until(() => big.errors.length > 0);
+      expect(big.errors[0]![0]!.extensions).toMatchObject({
+        code: 'LIMIT_EXCEEDED',
+        limit: 'answerBytes',
+      });
+      await plain.until(() => plain.received.length === 1);
+      expect(audit.received.length).toBe(1);
+      await audit.until(() => audit.errors.length > 0, 4000);
+      expect(audit.errors[0]![0]!.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
+      expect(audit.errors[0]![0]!.message).toMatch(/expired/);
+      // Only that operation ended: the connection stays open.
+      expect(audit.closed).toEqual([]);
+    } finally {
+      for (const socket of sockets) await socket.dispose();
       await app.close();
     }
   });

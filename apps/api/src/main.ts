@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigurationError } from '@ml/event-store';
+import { ConfigurationError, eventStoreConfigFromEnv } from '@ml/event-store';
 import { createApp } from './bootstrap.js';
 
 async function main(): Promise<void> {
@@ -7,9 +7,16 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ConfigurationError(`PORT must be a port number, not '${process.env.PORT}'`);
   }
-  const app = await createApp();
+  const eventStore = eventStoreConfigFromEnv();
+  const app = await createApp({ eventStore });
   await app.listen(port, process.env.HOST ?? '127.0.0.1');
   console.log(`Masterplan Ledger serving GraphQL at ${await app.getUrl()}/graphql`);
+  // Said here, for the operator, and not in the public health answer.
+  console.log(
+    eventStore.engine === 'sqlite'
+      ? `Events in ${eventStore.file}; read models and keys in ${eventStore.dataDir}`
+      : `Events in EventStoreDB; read models and keys in ${eventStore.dataDir}`,
+  );
 }
 
 main().catch((error: unknown) => {

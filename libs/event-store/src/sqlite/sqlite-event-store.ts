@@ -434,7 +434,8 @@ export class SqliteEventStore implements EventStore {
       return {
         engine: 'sqlite',
         state: 'up',
-        detail: `${this.options.file} (WAL, synchronous=${this.options.durability ?? 'FULL'}, ${head} events)`,
+        // Health is public: where the data lives on disk is not (the start-up log says it).
+        detail: `WAL, synchronous=${this.options.durability ?? 'FULL'}, ${head} events`,
       };
     } catch (error) {
       return { engine: 'sqlite', state: 'down', detail: (error as Error).message };

@@ -13,6 +13,25 @@ export interface AuditCriteria {
   occurredFrom?: Date | null;
   occurredBefore?: Date | null;
   correlationId?: string | null;
+  /** Only entries concerning one of these organisations (see organisationConcerned). */
+  concerning?: readonly string[] | null;
+}
+
+/** Event types whose data names a person (a representative) of an organisation. */
+export const PEOPLE_IN_DATA: ReadonlySet<string> = new Set([
+  'RepresentativeAppointed',
+  'RepresentativeRevoked',
+]);
+
+/**
+ * The organisation an entry concerns: the one its user acted for, or, for an appointment or
+ * revocation of a representative, the organisation represented.
+ */
+export function organisationConcerned(row: AuditRow): string | null {
+  if (row.organisation_id !== null) return row.organisation_id;
+  if (!PEOPLE_IN_DATA.has(row.event_type)) return null;
+  const { actorId } = JSON.parse(row.data) as { actorId?: unknown };
+  return typeof actorId === 'string' ? actorId : null;
 }
 
 export interface AuditPage {
@@ -57,6 +76,13 @@ export function auditPage(
   equal('user_id', criteria.userId);
   equal('masterplan_id', criteria.masterplanId);
   equal('correlation_id', criteria.correlationId);
+  if (criteria.concerning != null) {
+    where.push(`(e.organisation_id IN (SELECT value FROM json_each(?))
+      OR (e.organisation_id IS NULL AND e.event_type IN (SELECT value FROM json_each(?))
+        AND json_extract(e.data, '$.actorId') IN (SELECT value FROM json_each(?))))`);
+    const concerning = JSON.stringify(criteria.concerning);
+    params.push(concerning, JSON.stringify([...PEOPLE_IN_DATA]), concerning);
+  }
   // An empty list of types matches no entry, as `IN ()` would.
   if (criteria.eventTypes != null) {
     where.push('e.event_type IN (SELECT value FROM json_each(?))');
@@ -97,6 +123,10 @@ export function matchesCriteria(
   if (criteria.masterplanId != null && row.masterplan_id !== criteria.masterplanId) return false;
   if (criteria.correlationId != null && row.correlation_id !== criteria.correlationId) return false;
   if (criteria.eventTypes != null && !criteria.eventTypes.includes(row.event_type)) return false;
+  if (criteria.concerning != null) {
+    const organisation = organisationConcerned(row);
+    if (organisation === null || !criteria.concerning.includes(organisation)) return false;
+  }
   if (criteria.occurredFrom && row.occurred_at < criteria.occurredFrom.toISOString()) return false;
   if (criteria.occurredBefore && row.occurred_at >= criteria.occurredBefore.toISOString())
     return false;

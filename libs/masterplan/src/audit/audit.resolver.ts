@@ -12,13 +12,14 @@ import {
   Resolver,
   Subscription,
 } from '@nestjs/graphql';
+import type { GraphQLError } from 'graphql';
 import { DateTime } from '../graphql/date-time.scalar.js';
 import { badInput, notFoundError, positionAfter, type GqlContext } from '../graphql/context.js';
 import { EventTypeValue } from '../graphql/enums.js';
-import { auditRowFor, requireAuditReader } from '../graphql/readers.js';
+import { auditRowFor, criteriaFor, requireAuditReader } from '../graphql/readers.js';
 import { toActor, toAuditEntry } from '../graphql/mappers.js';
 import { Actor, AuditEntry, AuditEntryConnection } from '../graphql/models.js';
-import { PushQueue } from '../graphql/push-queue.js';
+import { subscriptionQueue, type PushQueue } from '../graphql/push-queue.js';
 import { ReadView } from '../read-store/read-view.js';
 import { ReadStore } from '../read-store/read-store.js';
 import { AuditFeed } from './audit-feed.js';
@@ -53,7 +54,12 @@ registerEnumType(AuditOrder, {
 export class AuditFilter {
   @Field({ nullable: true, description: 'The actor (organisation) a user acted for.' })
   organisationId?: string;
-  @Field({ nullable: true, description: 'The user who acted.' }) userId?: string;
+  @Field({
+    nullable: true,
+    description:
+      'The user who acted. Except for administrators, only entries concerning your own organisations are found by user.',
+  })
+  userId?: string;
   @Field(() => AuditEntityTypeValue, {
     nullable: true,
     description:
@@ -78,7 +84,11 @@ export class AuditFilter {
     description: 'Entries that occurred before this time.',
   })
   occurredBefore?: Date;
-  @Field({ nullable: true, description: 'All entries caused by one request.' })
+  @Field({
+    nullable: true,
+    description:
+      'All entries caused by one request. Except for administrators, only entries concerning your own organisations are found by request.',
+  })
   correlationId?: string;
 }
 
@@ -113,7 +123,7 @@ export async function auditConnection(
   if (!Number.isInteger(page.first) || page.first < 1 || page.first > 500)
     throw badInput('first must be between 1 and 500', 'first');
   checkCriteria(criteria);
-  const result = auditPage(view.store, criteria, {
+  const result = auditPage(view.store, await criteriaFor(ctx, criteria), {
     first: page.first,
     ...(view.asOf !== undefined ? { upToPosition: view.asOf } : {}),
     newestFirst: page.order === AuditOrder.NEWEST_FIRST,
@@ -152,7 +162,7 @@ export class AuditResolver {
 
   @Subscription(() => AuditEntry, {
     description:
-      'Each new audit entry matching the filter, live, once the read models show it. Needs a token (connection_init payload { authorization: "Bearer …" }).',
+      'Each new audit entry matching the filter, live, once the read models show it. Needs a token (connection_init payload { authorization: "Bearer …" }); the subscription ends with UNAUTHENTICATED when the token expires and with FORBIDDEN when you no longer may read the audit trail.',
     resolve: (entry: AuditEntry) => entry,
   })
   async auditEvents(
@@ -167,14 +177,24 @@ export class AuditResolver {
       !(await new ReadView(this.readStore).masterplan.load(filter.masterplanId))
     )
       throw notFoundError('masterplan', filter.masterplanId);
-    const queue: PushQueue<AuditEntry> = new PushQueue(() => unsubscribe());
+    const queue: PushQueue<AuditEntry> = subscriptionQueue(ctx, () => unsubscribe());
     // The view of each entry's moment, shared with the other subscribers: a long-lived
-    // subscription neither keeps nor serves stale names.
+    // subscription neither keeps nor serves stale names, and the caller's rights are those
+    // of that moment (a representative revoked since hears no more).
     // Entries are pushed in order: each waits for the one before it.
     let pushed = Promise.resolve();
     const unsubscribe = this.feed.subscribe(({ row, entities, view }) => {
       if (!matchesCriteria(row, entities, filter)) return;
-      pushed = pushed.then(async () => queue.push(toAuditEntry(await auditRowFor(ctx, row), view)));
+      pushed = pushed.then(async () => {
+        ctx.view = view;
+        try {
+          await requireAuditReader(ctx, 'follow the audit trail');
+        } catch (error) {
+          return queue.fail(error as GraphQLError);
+        }
+        if (!matchesCriteria(row, entities, await criteriaFor(ctx, filter ?? {}))) return;
+        queue.push(toAuditEntry(await auditRowFor(ctx, row), view));
+      });
     });
     return queue;
   }

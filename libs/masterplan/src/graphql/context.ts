@@ -27,7 +27,9 @@ export function requireUser(ctx: GqlContext, action = 'do this'): User {
 }
 
 /** `asOf`: the log position of a past view, where the thing may not have existed yet. */
-export function notFoundError(what: string, id: string, asOf?: string): GraphQLError {
+export function notFoundError(what: string, given: string, asOf?: string): GraphQLError {
+  // An id is short; whatever else was sent is not echoed whole.
+  const id = given.length > 100 ? `${given.slice(0, 100)}…` : given;
   const message =
     asOf === undefined
       ? `There is no ${what} '${id}'`

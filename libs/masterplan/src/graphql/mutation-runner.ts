@@ -10,7 +10,7 @@ import type { CommandOutcome } from '../shared/command-executor.js';
 import type { DomainCommand } from '../shared/domain-command.js';
 import { FollowerFailed } from '../shared/log-follower.js';
 import { isRejection } from '../shared/rejection.js';
-import { requireUser, type GqlContext } from './context.js';
+import { badInput, requireUser, type GqlContext } from './context.js';
 import { readModelsStopped, rejectionError } from './errors.js';
 
 /** The options every mutation input carries. */
@@ -47,6 +47,11 @@ export class MutationRunner {
 
   metadata(ctx: GqlContext, input: MutationInput, action: string): CommandMetadata {
     const user = requireUser(ctx, action);
+    if (input.expectedVersion != null && input.expectedVersion < -1)
+      throw badInput(
+        `expectedVersion must be a version you read (0 or more), or -1 for "not created yet"; got ${input.expectedVersion}`,
+        'expectedVersion',
+      );
     return commandMetadata(user, {
       correlationId: ctx.correlationId,
       ...(input.expectedVersion != null ? { expectedVersion: input.expectedVersion } : {}),

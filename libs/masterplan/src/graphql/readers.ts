@@ -1,4 +1,6 @@
 import { GraphQLError } from 'graphql';
+import { organisationConcerned, PEOPLE_IN_DATA, type AuditCriteria } from '../audit/audit-trail.js';
+import type { ReadView } from '../read-store/read-view.js';
 import type { AuditRow } from '../read-store/rows.js';
 import { OPEN } from '../read-store/temporal.js';
 import type { User } from '../shared/decider.js';
@@ -10,26 +12,32 @@ import { requireUser, type GqlContext } from './context.js';
  * representatives of the organisation concerned; the audit trail is for administrators and
  * representatives.
  */
-const known = new WeakMap<GqlContext, Promise<ReadonlySet<string>>>();
+const known = new WeakMap<ReadView, Map<string, Promise<ReadonlySet<string>>>>();
 
-/** The organisations (actor ids) the caller represents now; none for a public reader. */
+/**
+ * The organisations (actor ids) the caller represents as the read models stand now; none for
+ * a public reader. Looked up once per view and user: a request reads one view, and each
+ * change a subscription pushes comes with a fresh one, so an appointment or revocation
+ * counts from the next change on.
+ */
 export function organisationsOf(ctx: GqlContext): Promise<ReadonlySet<string>> {
-  let organisations = known.get(ctx);
+  const userId = ctx.user?.userId;
+  if (userId === undefined) return Promise.resolve(new Set());
+  let byUser = known.get(ctx.view);
+  if (!byUser) known.set(ctx.view, (byUser = new Map()));
+  let organisations = byUser.get(userId);
   if (!organisations) {
-    const userId = ctx.user?.userId;
     organisations = Promise.resolve(
       new Set(
-        userId === undefined
-          ? []
-          : ctx.view.store
-              .all<{ actor_id: string }>(
-                `SELECT actor_id FROM representatives WHERE user_id = ? AND valid_to = '${OPEN}'`,
-                userId,
-              )
-              .map((r) => r.actor_id),
+        ctx.view.store
+          .all<{ actor_id: string }>(
+            `SELECT actor_id FROM representatives WHERE user_id = ? AND valid_to = '${OPEN}'`,
+            userId,
+          )
+          .map((r) => r.actor_id),
       ),
     );
-    known.set(ctx, organisations);
+    byUser.set(userId, organisations);
   }
   return organisations;
 }
@@ -50,9 +58,6 @@ export async function requireAuditReader(ctx: GqlContext, action: string): Promi
     );
   return user;
 }
-
-/** Event types whose data names a person (a representative). */
-const PEOPLE_IN_DATA = new Set(['RepresentativeAppointed', 'RepresentativeRevoked']);
 
 /**
  * An audit entry as someone who may not see the people behind it reads it: no user ids or
@@ -88,9 +93,19 @@ export function withoutPeople(row: AuditRow): AuditRow {
 
 /** The entry as this caller may read it. */
 export async function auditRowFor(ctx: GqlContext, row: AuditRow): Promise<AuditRow> {
-  const data = JSON.parse(row.data) as { actorId?: unknown };
-  const about =
-    row.organisation_id ??
-    (PEOPLE_IN_DATA.has(row.event_type) && typeof data.actorId === 'string' ? data.actorId : null);
-  return (await maySeePeopleOf(ctx, about)) ? row : withoutPeople(row);
+  return (await maySeePeopleOf(ctx, organisationConcerned(row))) ? row : withoutPeople(row);
+}
+
+/**
+ * The criteria a caller may search the audit trail by: looking for what one user or one
+ * request did would tell who did it, so someone who is not an administrator finds such
+ * entries only where they may see the people (those concerning their own organisations).
+ */
+export async function criteriaFor(
+  ctx: GqlContext,
+  criteria: AuditCriteria,
+): Promise<AuditCriteria> {
+  if (ctx.user?.isAdministrator || (criteria.userId == null && criteria.correlationId == null))
+    return criteria;
+  return { ...criteria, concerning: [...(await organisationsOf(ctx))] };
 }

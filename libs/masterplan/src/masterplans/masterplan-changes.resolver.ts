@@ -5,7 +5,8 @@ import { EventTypeValue } from '../graphql/enums.js';
 import { notFoundError, type GqlContext } from '../graphql/context.js';
 import { toMasterplan } from '../graphql/mappers.js';
 import { Masterplan } from '../graphql/models.js';
-import { PushQueue } from '../graphql/push-queue.js';
+import { subscriptionQueue, type PushQueue } from '../graphql/push-queue.js';
+import { auditRowFor } from '../graphql/readers.js';
 import { ReadStore } from '../read-store/read-store.js';
 import type { MasterplanRow } from '../read-store/rows.js';
 import { OPEN } from '../read-store/temporal.js';
@@ -33,28 +34,30 @@ export class MasterplanChangesResolver {
 
   @Subscription(() => MasterplanChange, {
     description:
-      'Every change to the masterplan (its theme fields, measures, assignments, commitments, proposals, declaration), live. Public.',
+      'Every change to the masterplan (its theme fields, measures, assignments, commitments, proposals, declaration), live. Public; the summary names the people behind a change only to those who may see them (docs/security.md). With a token, the subscription ends (UNAUTHENTICATED) when the token expires.',
     resolve: (change: MasterplanChange) => change,
   })
   masterplanChanged(
-    @Context() _ctx: GqlContext,
+    @Context() ctx: GqlContext,
     @Args('id', { type: () => ID }) id: string,
   ): AsyncIterableIterator<MasterplanChange> {
     // Following a masterplan that does not exist would wait forever for nothing.
     if (!this.currentPlan(id)) throw notFoundError('masterplan', id);
-    const queue: PushQueue<MasterplanChange> = new PushQueue(() => unsubscribe());
+    const queue: PushQueue<MasterplanChange> = subscriptionQueue(ctx, () => unsubscribe());
     // The masterplan as it stands after each change, read from the view every subscriber
-    // shares (one read for all of them); changes are pushed in order.
+    // shares (one read for all of them), with what this subscriber may see of the people
+    // behind it as of that change; changes are pushed in order.
     let pushed = Promise.resolve();
     const unsubscribe = this.feed.subscribe(({ row, view }) => {
       if (row.masterplan_id !== id) return;
       pushed = pushed.then(async () => {
         const plan = await view.masterplan.load(id);
         if (!plan) return;
+        ctx.view = view;
         queue.push({
           masterplan: toMasterplan(plan, view),
           eventType: row.event_type,
-          summary: row.summary,
+          summary: (await auditRowFor(ctx, row)).summary,
           position: row.position,
           occurredAt: new Date(row.occurred_at),
         });
