@@ -167,7 +167,24 @@ describe('limits set low, to see them bite', () => {
   it('bounds the size of an answer', async () => {
     const app = await started({ answerBytes: 60 });
     try {
-      dataOf(await app.running.gql(MASTERPLAN, {}, app.admin));
+      // A mutation is checked before it runs, never after: its answer comes whole.
+      expect(
+        dataOf(
+          await app.running.gql(
+            MASTERPLAN.replace(
+              '{ version }',
+              '{ version masterplan { title region motion { title filedBy } } }',
+            ),
+            {},
+            app.admin,
+          ),
+        ),
+      ).toEqual({
+        initiateMasterplan: {
+          version: 0,
+          masterplan: { title: 'Plan', region: 'Aachen', motion: { title: 'm', filedBy: 'f' } },
+        },
+      });
       expect(
         limitOf(await app.running.gql('{ masterplans { id title region motion { title } } }')),
       ).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'answerBytes', max: 60 });

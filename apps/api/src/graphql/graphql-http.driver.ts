@@ -225,7 +225,8 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
       },
       onOperation: (req, args, result) => {
         const text = JSON.stringify(result);
-        if (text.length > limits.answerBytes)
+        const operation = getOperationAST(args.document, args.operationName)?.operation;
+        if (text.length > limits.answerBytes && operation !== 'mutation')
           return {
             errors: [
               limitError(
@@ -236,11 +237,7 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
             ],
           };
         const key = cacheKeys.get(req);
-        if (
-          key &&
-          !result.errors &&
-          getOperationAST(args.document, args.operationName)?.operation === 'query'
-        )
+        if (key && !result.errors && operation === 'query')
           responses.set(key, result, text.length);
         return undefined;
       },
@@ -497,8 +494,11 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
           return refused ? [refused] : args;
         },
         execute: (args: ExecutionArgs) => run(args),
-        onNext: (_ctx, _id, _payload, _args, result) => {
-          if (JSON.stringify(result).length > limits.answerBytes)
+        onNext: (_ctx, _id, _payload, args, result) => {
+          if (
+            getOperationAST(args.document, args.operationName)?.operation !== 'mutation' &&
+            JSON.stringify(result).length > limits.answerBytes
+          )
             return {
               errors: format([
                 limitError(
@@ -617,6 +617,9 @@ function refusal(
         `Too many mutations by user '${context.user.userId}' (at most ${limits.mutationsPerMinute} a minute)`,
       );
   }
+  // A mutation is checked before it runs and not while: once it ran, the change is stored,
+  // and its answer (bounded by the estimate) is sent whole. A refused mutation changed nothing.
+  if (operation?.operation === 'mutation') return undefined;
   context.deadline = Date.now() + limits.executionMs;
   context.maxObjects = limits.cost;
   // Rows hold more text than a query selects of them: what is read may be a few answers' worth.
