@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import { exitOf, startServer, type ServerProcess } from './support/server-process.js';
 
 /** The server as users run it: what browsers get, and what the security log says. */
@@ -91,5 +93,40 @@ describe('browsers and the security log', () => {
       ]),
     );
     expect(server.output()).not.toContain(token);
+  });
+  it('closes a WebSocket that sends a message too large or a broken frame, logged as a refusal and never as a fault', async () => {
+    const closeOf = (send: (socket: WebSocket) => void) =>
+      new Promise<number>((resolve) => {
+        const socket = new WebSocket(
+          `${server.url.replace(/^http/, 'ws')}/graphql`,
+          'graphql-transport-ws',
+        );
+        socket.on('open', () => send(socket));
+        socket.on('close', (code) => resolve(code));
+        socket.on('error', () => undefined);
+      });
+    expect(
+      await closeOf((socket) => {
+        socket.send(JSON.stringify({ type: 'connection_init' }));
+        socket.send('x'.repeat(600 * 1024));
+      }),
+    ).toBe(1009);
+    // A frame with its reserved bits set, which no WebSocket client sends.
+    expect(
+      await closeOf((socket) =>
+        (socket as unknown as { _socket: Socket })._socket.write(
+          Buffer.from([0xf1, 0x80, 0, 0, 0, 0]),
+        ),
+      ),
+    ).toBe(1002);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(server.output()).not.toMatch(/Internal error|Please check your implementation/);
+    expect(server.output()).toMatch(
+      /refused \{"code":"LIMIT_EXCEEDED","message":"WebSocket message too large"/,
+    );
+    expect(server.output()).toMatch(
+      /refused \{"code":"BAD_REQUEST","message":"WebSocket frame refused/,
+    );
+    expect((await fetch(`${server.url}/health/ready`)).status).toBe(200);
   });
 });

@@ -237,8 +237,7 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
             ],
           };
         const key = cacheKeys.get(req);
-        if (key && !result.errors && operation === 'query')
-          responses.set(key, result, text.length);
+        if (key && !result.errors && operation === 'query') responses.set(key, result, text.length);
         return undefined;
       },
       // Every error, GraphQL's own (syntax, validation, variables) too, leaves with a stable code.
@@ -413,6 +412,7 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
     this.sockets.on('connection', (socket: WebSocket, request: IncomingMessage) => {
       const address = addressOf(request);
       perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
+      refuseFrameErrorsQuietly(socket, address, limits, security);
       socket.once('close', () => {
         const left = (perAddress.get(address) ?? 1) - 1;
         if (left > 0) perAddress.set(address, left);
@@ -523,6 +523,33 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
       this.sockets ? this.sockets.close(() => resolve()) : resolve(),
     );
   }
+}
+
+/**
+ * A frame too large, malformed or not UTF-8 is the client's mistake: ws has already closed
+ * the connection with the code that says why (1009, 1002, 1007). It goes to the security
+ * log as a refusal; left to graphql-ws, it would be logged as a fault of ours.
+ */
+function refuseFrameErrorsQuietly(
+  socket: WebSocket,
+  address: string,
+  limits: Limits,
+  security: SecurityLog,
+): void {
+  const emit = socket.emit.bind(socket);
+  socket.emit = ((event: string | symbol, ...args: unknown[]) => {
+    if (event !== 'error') return emit(event, ...args);
+    const error = args[0] as Error & { code?: string };
+    requestScope.run({ correlationId: correlationIdOf(undefined), address }, () =>
+      error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH'
+        ? security.refused('LIMIT_EXCEEDED', 'WebSocket message too large', {
+            limit: 'bodyBytes',
+            max: limits.bodyBytes,
+          })
+        : security.refused('BAD_REQUEST', `WebSocket frame refused: ${error.message}`),
+    );
+    return true;
+  }) as typeof socket.emit;
 }
 
 function nodesOf(document: DocumentNode): number {
