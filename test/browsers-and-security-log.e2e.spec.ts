@@ -4,6 +4,9 @@ import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { exitOf, startServer, type ServerProcess } from './support/server-process.js';
+import { follow } from './support/ws.js';
+import { loadOrCreateSigningKey } from '../apps/api/src/auth/signing-key.js';
+import { issueToken } from '../apps/api/src/auth/tokens.js';
 
 /** The server as users run it: what browsers get, and what the security log says. */
 describe('browsers and the security log', () => {
@@ -93,6 +96,37 @@ describe('browsers and the security log', () => {
       ]),
     );
     expect(server.output()).not.toContain(token);
+  });
+
+  it('logs a refused WebSocket operation with its address, correlation id and user', async () => {
+    const token = await issueToken(await loadOrCreateSigningKey(dir), {
+      userId: 'ws.user',
+      roles: [],
+    });
+    const socket = follow(
+      `${server.url.replace(/^http/, 'ws')}/graphql`,
+      'subscription { auditEvents { position } }',
+      token,
+    );
+    try {
+      await socket.until(() => socket.errors.length > 0);
+      expect(socket.errors[0]![0]!.extensions).toMatchObject({ code: 'FORBIDDEN' });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const line = server
+        .output()
+        .split('\n')
+        .find((l) => l.includes('refused {') && l.includes('ws.user'));
+      expect(
+        JSON.parse(line!.slice(line!.indexOf('refused {') + 8).replace(/\u001b\[[0-9;]*m/g, '')),
+      ).toMatchObject({
+        code: 'FORBIDDEN',
+        userId: 'ws.user',
+        address: expect.any(String),
+        correlationId: expect.any(String),
+      });
+    } finally {
+      await socket.dispose();
+    }
   });
   it('closes a WebSocket that sends a message too large or a broken frame, logged as a refusal and never as a fault', async () => {
     const closeOf = (send: (socket: WebSocket) => void) =>

@@ -70,6 +70,33 @@ const CASES: Case[] = [
     code: 'LIMIT_EXCEEDED',
   },
   {
+    name: 'a 400 KB date in a variable (quoted back in GraphQL’s own message)',
+    query: 'query($t: DateTime) { masterplan(id: "mp", asOf: $t) { title } }',
+    variables: { t: '9'.repeat(400_000) },
+    code: 'BAD_USER_INPUT',
+  },
+  {
+    name: 'a 400 KB enum value in a mutation’s variable',
+    query:
+      'mutation($k: ActorKind!) { registerActor(input: { actorId: "e", name: "E", kind: $k }) { version } }',
+    variables: { k: 'K'.repeat(400_000) },
+    admin: true,
+    code: 'BAD_USER_INPUT',
+  },
+  {
+    name: 'a 100 KB query in the URL',
+    method: 'GET',
+    query: `{ ${'masterplans { id } '.repeat(5_000)} }`,
+    status: 431,
+    code: 'LIMIT_EXCEEDED',
+  },
+  {
+    name: 'a body with a __proto__ key',
+    body: '{"query":"{ health { status } }","variables":{"__proto__":{"admin":true}}}',
+    status: 400,
+    code: 'BAD_REQUEST',
+  },
+  {
     name: 'a batch (a JSON array)',
     body: '[{"query":"{ masterplans { id } }"}]',
     status: 400,

@@ -188,6 +188,18 @@ describe('limits set low, to see them bite', () => {
       expect(
         limitOf(await app.running.gql('{ masterplans { id title region motion { title } } }')),
       ).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'answerBytes', max: 60 });
+      // Bytes, not characters: 20 euro signs are 60 bytes.
+      dataOf(
+        await app.running.gql(
+          `mutation { registerActor(input: { actorId: "euro", name: "${'€'.repeat(20)}", kind: CHAMBER }) { version } }`,
+          {},
+          app.admin,
+        ),
+      );
+      expect(limitOf(await app.running.gql('{ actor(id: "euro") { name } }'))).toMatchObject({
+        code: 'LIMIT_EXCEEDED',
+        limit: 'answerBytes',
+      });
       expect((await app.running.gql('{ health { status } }')).errors).toBeUndefined();
     } finally {
       await app.close();
@@ -378,27 +390,43 @@ describe('limits while a query runs, and on WebSockets', () => {
         ),
       ).toMatchObject({ code: 'RATE_LIMITED', limit: 'mutationsPerMinute', max: 3 });
       expect(await store.headPosition()).toBe(head);
+      // In fragments, named or inline, each counts as well.
+      const inFragments = `mutation { ...Two ... on Mutation { ${register('f3')} ${register('f4')} } }
+        fragment Two on Mutation { ${register('f1')} ${register('f2')} }`;
+      expect(limitOf(await app.running.gql(inFragments, {}, app.admin))).toMatchObject({
+        code: 'RATE_LIMITED',
+      });
+      expect(await store.headPosition()).toBe(head);
       dataOf(
         await app.running.gql(
-          `mutation { ${['a1', 'a2'].map(register).join(' ')} }`,
+          `mutation { ...Two } fragment Two on Mutation { ${['a1', 'a2'].map(register).join(' ')} }`,
           {},
           app.admin,
         ),
       );
-      expect(
-        limitOf(
-          await app.running.gql(`mutation { ${register('a3')} ${register('a4')} }`, {}, app.admin),
-        ),
-      ).toMatchObject({ code: 'RATE_LIMITED' });
+      // Refused for its rate over HTTP: status 429, with when to try again.
+      const refused = await fetch(app.running.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${app.admin}` },
+        body: JSON.stringify({ query: `mutation { ${register('a3')} ${register('a4')} }` }),
+      });
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(limitOf((await refused.json()) as GraphQLResponse)).toMatchObject({
+        code: 'RATE_LIMITED',
+      });
+      expect(await store.headPosition()).not.toBe(head);
     } finally {
       await app.close();
     }
   });
 
-  it('counts WebSocket operations against the address’s request rate, refusing only the operation', async () => {
-    const app = await started({ requestsPerMinute: 2 });
+  it('counts WebSocket operations with requests against the address’s rate, refusing only the operation', async () => {
+    const app = await started({ requestsPerMinute: 3 });
     const sockets: Following[] = [];
     try {
+      // One count per address: a request over HTTP and operations on WebSockets alike.
+      expect((await app.post('{"query":"{ health { status } }"}')).status).toBe(200);
       for (let i = 0; i < 3; i++) sockets.push(follow(app.running.wsUrl, '{ health { status } }'));
       await Promise.all(sockets.map((s) => s.until(() => s.completed || s.errors.length > 0)));
       const refused = sockets.filter((s) => s.errors.length > 0);
@@ -410,6 +438,41 @@ describe('limits while a query runs, and on WebSockets', () => {
       });
       expect(sockets.filter((s) => s.received.length === 1).length).toBe(2);
       expect(sockets.every((s) => s.closed.length === 0)).toBe(true);
+    } finally {
+      for (const socket of sockets) await socket.dispose();
+      await app.close();
+    }
+  });
+
+  it('holds each message of a subscription to the budget of a query', async () => {
+    // 1 + 1 + 10 per list fits the estimate of 15; a masterplan of 20 measures does not.
+    const app = await started({ cost: 15 });
+    const sockets: Following[] = [];
+    try {
+      dataOf(await app.running.gql(MASTERPLAN, {}, app.admin));
+      dataOf(await app.running.gql(STAGE, {}, app.admin));
+      const whole = follow(
+        app.running.wsUrl,
+        'subscription { masterplanChanged(id: "mp") { masterplan { measures { id } } } }',
+      );
+      const small = follow(
+        app.running.wsUrl,
+        'subscription { masterplanChanged(id: "mp") { masterplan { id } } }',
+      );
+      sockets.push(whole, small);
+      await Promise.all(sockets.map((socket) => socket.started));
+      for (let i = 0; i < 20; i++)
+        dataOf(await app.running.gql(defineMeasure(`m${i}`), {}, app.admin));
+      await small.until(() => small.received.length === 20);
+      await whole.until(() => whole.received.length + whole.errors.length === 20);
+      // A masterplan and up to 14 measures fit in 15 objects; with more, a message does not.
+      expect(whole.received.length).toBe(14);
+      expect(whole.errors[0]).toEqual([
+        expect.objectContaining({
+          extensions: expect.objectContaining({ code: 'LIMIT_EXCEEDED', limit: 'cost', max: 15 }),
+        }),
+      ]);
+      expect(whole.closed).toEqual([]);
     } finally {
       for (const socket of sockets) await socket.dispose();
       await app.close();

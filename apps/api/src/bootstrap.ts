@@ -3,7 +3,13 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { AppModule, type AppOptions } from './app.module.js';
 import type { FastifyInstance } from 'fastify';
 import helmet from 'helmet';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import {
+  maxHeaderSize,
+  STATUS_CODES,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { Socket } from 'node:net';
 import {
   corsOriginsFromEnv,
@@ -12,6 +18,7 @@ import {
   type Limits,
   type TrustProxy,
 } from './graphql/limits.js';
+import { errorBody } from './graphql/request-errors.js';
 
 /** Builds the application without listening, so tests and `main` start it the same way. */
 export async function createApp(options: AppOptions = {}): Promise<NestFastifyApplication> {
@@ -24,6 +31,7 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
       requestTimeout: limits.requestMs,
       bodyLimit: limits.bodyBytes,
       trustProxy: trust,
+      clientErrorHandler: answerUnreadableRequest(limits),
     }),
     {
       abortOnError: false,
@@ -87,6 +95,40 @@ function securityHeaders(): Record<string, string> {
   });
   return headers;
 }
+
+/**
+ * A request Node cannot read (headers or URL too large, not HTTP, too slow) is still
+ * answered the GraphQL way: a message and a code, as every other refusal.
+ */
+const answerUnreadableRequest =
+  (limits: Limits) =>
+  (error: Error & { code?: string }, socket: Socket): void => {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const [status, body] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [
+            431,
+            errorBody(
+              `The request's headers (the URL too) are larger than ${maxHeaderSize} bytes; send the query in a POST body`,
+              { code: 'LIMIT_EXCEEDED', limit: 'headerBytes', max: maxHeaderSize },
+            ),
+          ]
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [
+              408,
+              errorBody(`The request was not sent whole within ${limits.requestMs} ms`, {
+                code: 'LIMIT_EXCEEDED',
+                limit: 'requestMs',
+                max: limits.requestMs,
+              }),
+            ]
+          : [400, errorBody('The request is not valid HTTP', { code: 'BAD_REQUEST' })];
+    if (socket.writable)
+      socket.write(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+    socket.destroy();
+  };
 
 /**
  * One address may hold only so many connections open (trusted proxies, which carry many

@@ -1,8 +1,8 @@
-import rateLimit from '@fastify/rate-limit';
 import { AbstractGraphQLDriver, type GqlModuleOptions } from '@nestjs/graphql';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import {
   GraphQLError,
+  Kind,
   execute,
   getOperationAST,
   parse,
@@ -14,6 +14,8 @@ import {
   type ExecutionResult,
   type GraphQLFormattedError,
   type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
 } from 'graphql';
 import { createHandler } from 'graphql-http/lib/use/fastify';
 import { CloseCode } from 'graphql-ws';
@@ -21,7 +23,12 @@ import { useServer } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { correlationIdOf, requestScope, type SecurityLog } from '../security/security-log.js';
+import {
+  correlationIdOf,
+  requestScope,
+  type RequestScope,
+  type SecurityLog,
+} from '../security/security-log.js';
 import {
   costError,
   costOf,
@@ -49,6 +56,7 @@ import {
  */
 export interface CallerContext {
   user: { userId: string; isAdministrator: boolean; expiresAt?: number } | null;
+  executionMs?: number;
   deadline?: number;
   maxObjects?: number;
   maxBytes?: number;
@@ -148,6 +156,11 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
     const callers = new WeakMap<object, CallerContext['user']>();
     const queries = new Gate(limits.concurrentQueries, limits.queuedQueries);
     const mutations = new FixedWindow(limits.mutationsPerMinute, 60_000);
+    // Requests over HTTP and operations on WebSockets, per client address: one count.
+    const requests = new FixedWindow(limits.requestsPerMinute, 60_000);
+    // The HTTP request of an operation's context, and the wait of one refused for a rate.
+    const requestOf = new WeakMap<object, FastifyRequest>();
+    const rateLimitedFor = new WeakMap<FastifyRequest, number>();
 
     // Runs an operation that passed its limits. Queries take turns, a few at a time, so
     // that no flood of them keeps the server from answering anything else in between.
@@ -214,30 +227,40 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         cacheKeys.set(req, key);
         return undefined;
       },
-      context: (req) =>
-        options.contextFor(
+      context: (req) => {
+        const context = options.contextFor(
           callers.get(req) ?? null,
           requestScope.getStore()!.correlationId,
-        ) as unknown as Record<string, unknown>,
-      execute: (args) => {
+        );
+        requestOf.set(context, req.raw);
+        return context as unknown as Record<string, unknown>;
+      },
+      execute: async (args) => {
         const refused = refusal(schema, limits, args, mutations);
-        return refused ? { errors: [refused] } : run(args);
+        const result = refused ? { errors: [refused] } : await run(args);
+        // Refused for a rate (mutations, or too many queries waiting): HTTP 429 says so too.
+        const [first] = result.errors ?? [];
+        const request = requestOf.get(args.contextValue as object);
+        if (!result.data && first?.extensions.code === 'RATE_LIMITED' && request)
+          rateLimitedFor.set(request, first.extensions.retryAfterSeconds as number);
+        return result;
       },
       onOperation: (req, args, result) => {
         const text = JSON.stringify(result);
+        const bytes = Buffer.byteLength(text);
         const operation = getOperationAST(args.document, args.operationName)?.operation;
-        if (text.length > limits.answerBytes && operation !== 'mutation')
+        if (bytes > limits.answerBytes && operation !== 'mutation')
           return {
             errors: [
               limitError(
                 'answerBytes',
                 limits.answerBytes,
-                `The answer would be ${text.length} bytes; at most ${limits.answerBytes} are sent. Page with first/after or ask for fewer fields`,
+                `The answer would be ${bytes} bytes; at most ${limits.answerBytes} are sent. Page with first/after or ask for fewer fields`,
               ),
             ],
           };
         const key = cacheKeys.get(req);
-        if (key && !result.errors && operation === 'query') responses.set(key, result, text.length);
+        if (key && !result.errors && operation === 'query') responses.set(key, result, bytes);
         return undefined;
       },
       // Every error, GraphQL's own (syntax, validation, variables) too, leaves with a stable code.
@@ -264,31 +287,25 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
       },
     });
 
-    // Per client address, on this path only (health checks are not held back).
-    await app.register(rateLimit, { global: false });
     app.route({
       method: ['GET', 'POST'],
       url: path,
       bodyLimit: limits.bodyBytes,
-      ...(limits.requestsPerMinute > 0
-        ? {
-            config: {
-              rateLimit: {
-                max: limits.requestsPerMinute,
-                timeWindow: 60_000,
-                errorResponseBuilder: (
-                  _request: unknown,
-                  context: { after: string; ttl: number },
-                ) => ({
-                  statusCode: 429,
-                  code: 'RATE_LIMITED',
-                  retryAfterSeconds: Math.max(1, Math.ceil(context.ttl / 1000)),
-                  message: `Too many requests from this address (at most ${limits.requestsPerMinute} a minute); try again in ${context.after}`,
-                }),
-              },
-            },
-          }
-        : {}),
+      // Per client address, on this path only (health checks are not held back), counted
+      // before the body is read.
+      onRequest: (request, reply, done) => {
+        const wait = requests.take(request.ip);
+        if (wait === undefined) return done();
+        const refused = tooManyRequests(limits, wait);
+        requestScope.run({ correlationId: correlationIdOf(undefined), address: request.ip }, () =>
+          security.error('RATE_LIMITED', refused.message, refused.extensions),
+        );
+        void reply
+          .status(429)
+          .header('retry-after', String(refused.extensions.retryAfterSeconds))
+          .type('application/json; charset=utf-8')
+          .send(errorBody(refused.message, refused.extensions));
+      },
       handler: (request, reply) =>
         requestScope.run(
           {
@@ -300,7 +317,10 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
       // Refusals graphql-http answers by itself (a wrong method, media type or Accept) get
       // the same shape as every other error: a message and a code.
       // (Synchronous: an async hook here would cost every answer a promise.)
-      onSend: (_request, reply, payload, done) => {
+      onSend: (request, reply, payload, done) => {
+        const retryAfter = rateLimitedFor.get(request);
+        if (retryAfter !== undefined)
+          void reply.status(429).header('retry-after', String(retryAfter));
         if (reply.statusCode < 400 || reply.statusCode >= 500) return done(null, payload);
         const text = typeof payload === 'string' ? payload : '';
         let body: { errors?: Array<{ message: string; extensions?: object }> } | undefined;
@@ -322,23 +342,13 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         const status = error.statusCode ?? 500;
         if (status >= 500) throw error;
         const [code, message, extra] =
-          status === 429
+          error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
             ? [
-                'RATE_LIMITED',
-                error.message,
-                {
-                  limit: 'requestsPerMinute',
-                  max: limits.requestsPerMinute,
-                  retryAfterSeconds: (error as { retryAfterSeconds?: number }).retryAfterSeconds,
-                },
+                'LIMIT_EXCEEDED',
+                `The request body is larger than ${limits.bodyBytes} bytes`,
+                { limit: 'bodyBytes', max: limits.bodyBytes },
               ]
-            : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-              ? [
-                  'LIMIT_EXCEEDED',
-                  `The request body is larger than ${limits.bodyBytes} bytes`,
-                  { limit: 'bodyBytes', max: limits.bodyBytes },
-                ]
-              : ['BAD_REQUEST', BODY_ERRORS[error.code] ?? error.message, {}];
+            : ['BAD_REQUEST', BODY_ERRORS[error.code] ?? error.message, {}];
         requestScope.run({ correlationId: correlationIdOf(undefined), address: request.ip }, () =>
           security.error(code, message, extra),
         );
@@ -366,6 +376,7 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
       validateLimited,
       format,
       mutations,
+      requests,
       run,
       trust,
     });
@@ -380,14 +391,28 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
       validateLimited: (document: DocumentNode) => readonly GraphQLError[];
       format: (errors: readonly GraphQLError[]) => GraphQLFormattedError[];
       mutations: FixedWindow;
+      requests: FixedWindow;
       run: (args: ExecutionArgs) => Promise<ExecutionResult>;
       trust: TrustProxy;
     },
   ): void {
-    const { parseLimited, validateLimited, format, mutations, run, trust } = shared;
+    const { parseLimited, validateLimited, format, mutations, requests, run, trust } = shared;
     const { limits, security } = options;
     const perAddress = new Map<string, number>();
-    const operationsPerAddress = new FixedWindow(limits.requestsPerMinute, 60_000);
+    // Each operation's scope (correlation id, address, user), for what is logged of it.
+    const scopes = new WeakMap<object, Map<string, RequestScope>>();
+    const scopeOf = (ctx: object, id: string, address: string): RequestScope => {
+      let byId = scopes.get(ctx);
+      if (!byId) scopes.set(ctx, (byId = new Map()));
+      let scope = byId.get(id);
+      if (!scope) byId.set(id, (scope = { correlationId: randomUUID(), address }));
+      return scope;
+    };
+    const formatIn = (
+      ctx: { extra: { request: IncomingMessage } },
+      id: string,
+      errors: readonly GraphQLError[],
+    ) => requestScope.run(scopeOf(ctx, id, addressOf(ctx.extra.request)), () => format(errors));
     // The client's address as HTTP requests see it (behind a trusted proxy, the forwarded one).
     const addressOf = (request: IncomingMessage) => proxyaddr(request, trust);
     this.sockets = new WebSocketServer({
@@ -443,7 +468,13 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         // Each operation is held to the same limits as over HTTP. A document that does not
         // parse or validate is refused for that one operation, as an error message; left to
         // graphql-ws, it would close the whole socket (4500).
-        onSubscribe: async (ctx, _id, payload) => {
+        onSubscribe: async (ctx, id, payload) => {
+          const address = addressOf(ctx.extra.request);
+          const scope = scopeOf(ctx, id, address);
+          // Operations on sockets count against the same rate as requests, per address,
+          // before anything of them is read.
+          const wait = requests.take(address);
+          if (wait !== undefined) return [tooManyRequests(limits, wait)];
           // graphql-ws has counted this operation in already.
           if (Object.keys(ctx.subscriptions).length > limits.subscriptionsPerSocket)
             return [
@@ -463,18 +494,6 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
           }
           const errors = validateLimited(document);
           if (errors.length > 0) return errors;
-          // Operations on sockets count against the same rate as requests, per address.
-          const address = addressOf(ctx.extra.request);
-          const wait = operationsPerAddress.take(address);
-          if (wait !== undefined)
-            return [
-              rateLimited(
-                'requestsPerMinute',
-                limits.requestsPerMinute,
-                wait,
-                `Too many requests from this address (at most ${limits.requestsPerMinute} a minute)`,
-              ),
-            ];
           // The token again: it may have expired, or the user may have been revoked since.
           let user: CallerContext['user'];
           try {
@@ -483,10 +502,11 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
             if (error instanceof GraphQLError) return [error];
             throw error;
           }
+          if (user) scope.userId = user.userId;
           const args: ExecutionArgs = {
             schema,
             document,
-            contextValue: options.contextFor(user, randomUUID()),
+            contextValue: options.contextFor(user, scope.correlationId),
             ...(payload.operationName ? { operationName: payload.operationName } : {}),
             ...(payload.variables ? { variableValues: payload.variables } : {}),
           };
@@ -494,13 +514,16 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
           return refused ? [refused] : args;
         },
         execute: (args: ExecutionArgs) => run(args),
-        onNext: (_ctx, _id, _payload, args, result) => {
+        onNext: (ctx, id, _payload, args, result) => {
+          // A subscription's message that went over its budget is that error alone.
+          const refused = (args.contextValue as CallerContext).refusal;
+          if (refused) return { errors: formatIn(ctx, id, [refused]) as never };
           if (
             getOperationAST(args.document, args.operationName)?.operation !== 'mutation' &&
-            JSON.stringify(result).length > limits.answerBytes
+            Buffer.byteLength(JSON.stringify(result)) > limits.answerBytes
           )
             return {
-              errors: format([
+              errors: formatIn(ctx, id, [
                 limitError(
                   'answerBytes',
                   limits.answerBytes,
@@ -508,9 +531,12 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
                 ),
               ]) as never,
             };
-          return result.errors ? { ...result, errors: format(result.errors) as never } : undefined;
+          return result.errors
+            ? { ...result, errors: formatIn(ctx, id, result.errors) as never }
+            : undefined;
         },
-        onError: (_ctx, _id, _payload, errors) => format(errors) as never,
+        onError: (ctx, id, _payload, errors) => formatIn(ctx, id, errors) as never,
+        onComplete: (ctx, id) => void scopes.get(ctx)?.delete(id),
       },
       this.sockets,
     );
@@ -633,8 +659,8 @@ function refusal(
   if (cost > limits.cost) return costError(limits, cost);
   const operation = getOperationAST(args.document, args.operationName);
   if (operation?.operation === 'mutation' && context.user) {
-    // Each mutation counts, aliased ones in one operation too.
-    const count = operation.selectionSet.selections.length;
+    // Each mutation counts, aliased ones and those in fragments too.
+    const count = rootFieldsOf(args.document, operation);
     const retryAfter = mutations.take(context.user.userId, Date.now(), count);
     if (retryAfter !== undefined)
       return rateLimited(
@@ -647,11 +673,47 @@ function refusal(
   // A mutation is checked before it runs and not while: once it ran, the change is stored,
   // and its answer (bounded by the estimate) is sent whole. A refused mutation changed nothing.
   if (operation?.operation === 'mutation') return undefined;
+  context.executionMs = limits.executionMs;
   context.deadline = Date.now() + limits.executionMs;
   context.maxObjects = limits.cost;
   // Rows hold more text than a query selects of them: what is read may be a few answers' worth.
   context.maxBytes = TEXT_READ_PER_ANSWER_BYTE * limits.answerBytes;
   return undefined;
+}
+
+/**
+ * The fields an operation runs at its root, those its fragments bring in too (one per
+ * answer key, as GraphQL runs them; @skip and @include are not weighed, to be safe).
+ */
+function rootFieldsOf(document: DocumentNode, operation: OperationDefinitionNode): number {
+  const fragments = new Map<string, SelectionSetNode>();
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION)
+      fragments.set(definition.name.value, definition.selectionSet);
+  const keys = new Set<string>();
+  const entered = new Set<string>();
+  const collect = (set: SelectionSetNode): void => {
+    for (const selection of set.selections)
+      if (selection.kind === Kind.FIELD) keys.add(selection.alias?.value ?? selection.name.value);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet);
+      else if (!entered.has(selection.name.value)) {
+        entered.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) collect(fragment);
+      }
+  };
+  collect(operation.selectionSet);
+  return keys.size;
+}
+
+/** The refusal of a request or WebSocket operation beyond its address's rate. */
+function tooManyRequests(limits: Limits, waitMs: number): GraphQLError {
+  return rateLimited(
+    'requestsPerMinute',
+    limits.requestsPerMinute,
+    waitMs,
+    `Too many requests from this address (at most ${limits.requestsPerMinute} a minute)`,
+  );
 }
 
 /** How much text a request may read, as a multiple of the largest answer it may send. */

@@ -139,20 +139,31 @@ export type TrustProxy = (address: string, hop: number) => boolean;
  * is the client's. There is no "trust every proxy": a client could then name its own
  * address and slip past every limit per address.
  */
+/** The most proxies one may put in front; a request passing through more is unusual. */
+const MOST_HOPS = 10;
+
 export function trustProxyFromEnv(env: NodeJS.ProcessEnv = process.env): TrustProxy {
   const value = env.TRUST_PROXY?.trim();
   if (!value || value === 'off') return () => false;
+  const refused = (why = '') =>
+    new ConfigurationError(
+      `TRUST_PROXY must be off, a number of hops (1 to ${MOST_HOPS}) or the proxies' addresses (e.g. 10.0.0.0/8,10.1.2.3), not '${value}'${why}`,
+    );
   if (/^\d+$/.test(value)) {
     const hops = Number(value);
+    // As many hops as a client cares to forward would trust every sender.
+    if (hops > MOST_HOPS) throw refused();
     return (_address, hop) => hop < hops;
   }
-  const refused = () =>
-    new ConfigurationError(
-      `TRUST_PROXY must be off, a number of hops (e.g. 1) or the proxies' addresses (e.g. 10.0.0.0/8,10.1.2.3), not '${value}'`,
-    );
-  if (value === 'on' || value === 'true') throw refused();
+  const addresses = value.split(',').map((a) => a.trim());
+  for (const address of addresses) {
+    const [, bits] = address.split('/');
+    const wide = address.includes(':') ? 16 : 8;
+    if (bits !== undefined && Number(bits) < wide)
+      throw refused(`: ${address} would trust a large part of the internet`);
+  }
   try {
-    return proxyaddr.compile(value.split(',').map((a) => a.trim()));
+    return proxyaddr.compile(addresses);
   } catch {
     throw refused();
   }

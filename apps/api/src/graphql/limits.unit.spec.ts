@@ -33,8 +33,20 @@ describe('limits from the environment', () => {
       true,
       false,
     ]);
-    for (const value of ['on', 'everyone', 'cafe', '1.2.3.4.5', '10.0.0.0/99'])
+    for (const value of [
+      'on',
+      'everyone',
+      'cafe',
+      '1.2.3.4.5',
+      '10.0.0.0/99',
+      // Trusting every sender in other words: any number of hops, or half the internet.
+      '99999',
+      '0.0.0.0/1,128.0.0.0/1',
+      '::/1',
+    ])
       expect(() => trustProxyFromEnv({ TRUST_PROXY: value })).toThrow('TRUST_PROXY');
+    expect(trustProxyFromEnv({ TRUST_PROXY: '10' })('x', 9)).toBe(true);
+    expect(trustProxyFromEnv({ TRUST_PROXY: 'fd00::/16' })('fd00::1', 0)).toBe(true);
   });
 
   it('measures how deep a value nests, stopping past the limit', () => {

@@ -32,7 +32,8 @@ export const STATUS_ERRORS: Record<number, string> = {
 
 /** Fastify's refusals of a body, as a person would want them. */
 export const BODY_ERRORS: Record<string, string> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: 'The body is not valid JSON',
+  FST_ERR_CTP_INVALID_JSON_BODY:
+    'The body is not valid JSON, or it holds a "__proto__" or "constructor.prototype" key, which is refused',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'The body is empty; send {"query": "…"}',
   FST_ERR_CTP_INVALID_MEDIA_TYPE:
     'Send GraphQL as application/json (POST) or in the URL (GET); this media type is not understood',

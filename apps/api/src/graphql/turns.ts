@@ -42,11 +42,35 @@ export class FixedWindow {
     if (this.max <= 0) return undefined;
     let window = this.counts.get(key);
     if (!window || now - window.start >= this.windowMs) {
-      if (this.counts.size > 100_000) this.counts.clear();
+      if (this.counts.size >= MAX_KEYS) this.sweep(now);
+      // Renewed windows go to the end, so the oldest come first when making room.
+      this.counts.delete(key);
       this.counts.set(key, (window = { start: now, count: 0 }));
     }
     if (window.count + count > this.max) return window.start + this.windowMs - now;
     window.count += count;
     return undefined;
   }
+
+  /**
+   * Makes room: forgets ended windows first, then those still far from their limit (a
+   * flood from very many addresses is such), and only then the oldest. Forgetting a key
+   * gives it a fresh window, so keys held back at their limit are forgotten last.
+   */
+  private sweep(now: number): void {
+    const room = MAX_KEYS * 0.9;
+    const passes: Array<(window: { start: number; count: number }) => boolean> = [
+      (window) => now - window.start >= this.windowMs,
+      (window) => window.count < this.max / 2,
+      () => true,
+    ];
+    for (const forget of passes)
+      for (const [key, window] of this.counts) {
+        if (this.counts.size < room) return;
+        if (forget(window)) this.counts.delete(key);
+      }
+  }
 }
+
+/** The most keys a window remembers at once. */
+const MAX_KEYS = 100_000;

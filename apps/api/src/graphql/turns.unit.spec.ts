@@ -32,5 +32,17 @@ describe('taking turns', () => {
     expect(window.take('other', 1000)).toBeUndefined();
     expect(window.take('u', 60_000)).toBeUndefined();
     expect(new FixedWindow(0, 1000).take('u')).toBeUndefined();
+    // Several at once (the mutations of one operation): all or none.
+    const mutations = new FixedWindow(3, 60_000);
+    expect(mutations.take('u', 0, 4)).toBe(60_000);
+    expect(mutations.take('u', 0, 3)).toBeUndefined();
+  });
+
+  it('a flood from very many keys does not give a busy key a fresh window', () => {
+    const window = new FixedWindow(10, 60_000);
+    expect(window.take('busy', 0, 10)).toBeUndefined();
+    for (let i = 0; i < 150_000; i++) window.take(`flood-${i}`, 1);
+    // The flood's keys, each far from its limit, were forgotten first.
+    expect(window.take('busy', 2)).toBe(59_998);
   });
 });

@@ -19,10 +19,10 @@ import { EventTypeValue } from '../graphql/enums.js';
 import { auditRowFor, criteriaFor, requireAuditReader } from '../graphql/readers.js';
 import { toActor, toAuditEntry } from '../graphql/mappers.js';
 import { Actor, AuditEntry, AuditEntryConnection } from '../graphql/models.js';
-import { subscriptionQueue, type PushQueue } from '../graphql/push-queue.js';
+import { startMessage, subscriptionQueue, type PushQueue } from '../graphql/push-queue.js';
 import { ReadView } from '../read-store/read-view.js';
 import { ReadStore } from '../read-store/read-store.js';
-import { AuditFeed } from './audit-feed.js';
+import { AuditFeed, type LiveAuditEntry } from './audit-feed.js';
 import { auditPage, encodeCursor, matchesCriteria, type AuditCriteria } from './audit-trail.js';
 import type { EntityType } from './entities.js';
 
@@ -123,7 +123,9 @@ export async function auditConnection(
   if (!Number.isInteger(page.first) || page.first < 1 || page.first > 500)
     throw badInput('first must be between 1 and 500', 'first');
   checkCriteria(criteria);
-  const result = auditPage(view.store, await criteriaFor(ctx, criteria), {
+  const readable = await criteriaFor(ctx, criteria);
+  await view.pause();
+  const result = auditPage(view.store, readable, {
     first: page.first,
     ...(view.asOf !== undefined ? { upToPosition: view.asOf } : {}),
     newestFirst: page.order === AuditOrder.NEWEST_FIRST,
@@ -139,6 +141,12 @@ export async function auditConnection(
     edges,
     pageInfo: { hasNextPage: result.hasMore, endCursor: edges.at(-1)?.cursor ?? null },
   };
+}
+
+/** An entry the feed pushed, as this subscriber may read it, within its message's budget. */
+async function entryFor(ctx: GqlContext, { row, view }: LiveAuditEntry): Promise<AuditEntry> {
+  const mine = startMessage(ctx, view);
+  return toAuditEntry(await auditRowFor(ctx, row), mine);
 }
 
 @Resolver(() => AuditEntry)
@@ -162,13 +170,13 @@ export class AuditResolver {
 
   @Subscription(() => AuditEntry, {
     description:
-      'Each new audit entry matching the filter, live, once the read models show it. Needs a token (connection_init payload { authorization: "Bearer …" }); the subscription ends with UNAUTHENTICATED when the token expires and with FORBIDDEN when you no longer may read the audit trail.',
-    resolve: (entry: AuditEntry) => entry,
+      'Each new audit entry matching the filter, live, once the read models show it. Needs a token (connection_init payload { authorization: "Bearer …" }); the subscription ends with UNAUTHENTICATED when the token expires and with FORBIDDEN when you no longer may read the audit trail. Each message is held to the limits of a query.',
+    resolve: (entry: LiveAuditEntry, _args: unknown, ctx: GqlContext) => entryFor(ctx, entry),
   })
   async auditEvents(
     @Context() ctx: GqlContext,
     @Args('filter', { type: () => AuditFilter, nullable: true }) filter?: AuditFilter,
-  ): Promise<AsyncIterableIterator<AuditEntry>> {
+  ): Promise<AsyncIterableIterator<LiveAuditEntry>> {
     await requireAuditReader(ctx, 'follow the audit trail');
     checkCriteria(filter ?? {});
     // Following a masterplan that does not exist would wait forever for nothing.
@@ -177,23 +185,23 @@ export class AuditResolver {
       !(await new ReadView(this.readStore).masterplan.load(filter.masterplanId))
     )
       throw notFoundError('masterplan', filter.masterplanId);
-    const queue: PushQueue<AuditEntry> = subscriptionQueue(ctx, () => unsubscribe());
+    const queue: PushQueue<LiveAuditEntry> = subscriptionQueue(ctx, () => unsubscribe());
     // The view of each entry's moment, shared with the other subscribers: a long-lived
     // subscription neither keeps nor serves stale names, and the caller's rights are those
     // of that moment (a representative revoked since hears no more).
     // Entries are pushed in order: each waits for the one before it.
     let pushed = Promise.resolve();
-    const unsubscribe = this.feed.subscribe(({ row, entities, view }) => {
-      if (!matchesCriteria(row, entities, filter)) return;
+    const unsubscribe = this.feed.subscribe((entry) => {
+      if (!matchesCriteria(entry.row, entry.entities, filter)) return;
       pushed = pushed.then(async () => {
-        ctx.view = view;
+        const then = { ...ctx, view: entry.view };
         try {
-          await requireAuditReader(ctx, 'follow the audit trail');
+          await requireAuditReader(then, 'follow the audit trail');
         } catch (error) {
           return queue.fail(error as GraphQLError);
         }
-        if (!matchesCriteria(row, entities, await criteriaFor(ctx, filter ?? {}))) return;
-        queue.push(toAuditEntry(await auditRowFor(ctx, row), view));
+        if (matchesCriteria(entry.row, entry.entities, await criteriaFor(then, filter ?? {})))
+          queue.push(entry);
       });
     });
     return queue;

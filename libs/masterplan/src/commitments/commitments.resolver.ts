@@ -93,13 +93,14 @@ export class CommitmentsResolver {
   @Query(() => CommitmentConnection, {
     description: 'Commitments, filtered and paged: who committed to what.',
   })
-  commitments(
+  async commitments(
     @Context() ctx: GqlContext,
     @Args('filter', { type: () => CommitmentFilter, nullable: true }) filter?: CommitmentFilter,
     @Args('first', { type: () => Int, defaultValue: 50 }) first = 50,
     @Args('after', { nullable: true }) after?: string,
-  ): CommitmentConnection {
+  ): Promise<CommitmentConnection> {
     if (first < 1 || first > 500) throw badInput('first must be between 1 and 500', 'first');
+    await ctx.view.pause();
     const where: string[] = [validAt()];
     const params: unknown[] = [];
     const equal = (column: string, value: unknown) => {

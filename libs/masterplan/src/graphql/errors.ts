@@ -53,6 +53,24 @@ const BAD_VALUE =
  * variables) get one; anything unexpected is reported without internals.
  */
 export function formatError(error: GraphQLError): GraphQLFormattedError {
+  const formatted = formatWhole(error);
+  return formatted.message.length > LONGEST_MESSAGE
+    ? { ...formatted, message: shortened(formatted.message) }
+    : formatted;
+}
+
+/**
+ * Messages quote what was sent (GraphQL's own: "got invalid value …"); a long value is
+ * not sent back whole, however large the request.
+ */
+const LONGEST_MESSAGE = 600;
+
+function shortened(message: string): string {
+  const left = message.length - 500;
+  return `${message.slice(0, 400)} … (${left} characters left out) … ${message.slice(-100)}`;
+}
+
+function formatWhole(error: GraphQLError): GraphQLFormattedError {
   const formatted = error.toJSON();
   if (typeof formatted.extensions?.code === 'string') return formatted;
   // Without a path the error is not from executing a field: the document or a variable

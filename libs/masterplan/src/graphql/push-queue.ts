@@ -1,4 +1,6 @@
 import { GraphQLError } from 'graphql';
+import type { ReadView } from '../read-store/read-view.js';
+import type { GqlContext } from './context.js';
 
 /** The longest delay a Node timer takes (about 24.8 days); later ends are re-armed. */
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
@@ -100,4 +102,19 @@ export function subscriptionQueue<T>(ctx: { expiresAt?: number }, onEnd: () => v
     );
   }
   return queue;
+}
+
+/**
+ * Each message of a subscription is a request's worth: it gets a fresh budget (objects,
+ * text, time, as the subscription's operation was allowed) and reads the view of its
+ * change, shared with the other subscribers. Returns the view this message reads.
+ */
+export function startMessage(ctx: GqlContext, view: ReadView): ReadView {
+  ctx.objects = 0;
+  ctx.bytes = 0;
+  delete ctx.refusal;
+  delete ctx.slice;
+  if (ctx.executionMs !== undefined) ctx.deadline = Date.now() + ctx.executionMs;
+  ctx.view = view.within(ctx);
+  return ctx.view;
 }

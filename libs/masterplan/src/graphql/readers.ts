@@ -1,6 +1,5 @@
 import { GraphQLError } from 'graphql';
 import { organisationConcerned, PEOPLE_IN_DATA, type AuditCriteria } from '../audit/audit-trail.js';
-import type { ReadView } from '../read-store/read-view.js';
 import type { AuditRow } from '../read-store/rows.js';
 import { OPEN } from '../read-store/temporal.js';
 import type { User } from '../shared/decider.js';
@@ -12,7 +11,7 @@ import { requireUser, type GqlContext } from './context.js';
  * representatives of the organisation concerned; the audit trail is for administrators and
  * representatives.
  */
-const known = new WeakMap<ReadView, Map<string, Promise<ReadonlySet<string>>>>();
+const known = new WeakMap<object, Map<string, Promise<ReadonlySet<string>>>>();
 
 /**
  * The organisations (actor ids) the caller represents as the read models stand now; none for
@@ -23,8 +22,8 @@ const known = new WeakMap<ReadView, Map<string, Promise<ReadonlySet<string>>>>()
 export function organisationsOf(ctx: GqlContext): Promise<ReadonlySet<string>> {
   const userId = ctx.user?.userId;
   if (userId === undefined) return Promise.resolve(new Set());
-  let byUser = known.get(ctx.view);
-  if (!byUser) known.set(ctx.view, (byUser = new Map()));
+  let byUser = known.get(ctx.view.moment);
+  if (!byUser) known.set(ctx.view.moment, (byUser = new Map()));
   let organisations = byUser.get(userId);
   if (!organisations) {
     organisations = Promise.resolve(

@@ -5,10 +5,11 @@ import { EventTypeValue } from '../graphql/enums.js';
 import { notFoundError, type GqlContext } from '../graphql/context.js';
 import { toMasterplan } from '../graphql/mappers.js';
 import { Masterplan } from '../graphql/models.js';
-import { subscriptionQueue, type PushQueue } from '../graphql/push-queue.js';
+import { startMessage, subscriptionQueue, type PushQueue } from '../graphql/push-queue.js';
 import { auditRowFor } from '../graphql/readers.js';
 import { ReadStore } from '../read-store/read-store.js';
-import type { MasterplanRow } from '../read-store/rows.js';
+import type { ReadView } from '../read-store/read-view.js';
+import type { AuditRow, MasterplanRow } from '../read-store/rows.js';
 import { OPEN } from '../read-store/temporal.js';
 
 @ObjectType({
@@ -25,6 +26,24 @@ export class MasterplanChange {
   @Field(() => DateTime) occurredAt!: Date;
 }
 
+/** A change as the feed pushes it, made into each subscriber's answer when sent. */
+interface PushedChange {
+  row: AuditRow;
+  plan: MasterplanRow;
+  view: ReadView;
+}
+
+async function changeFor(ctx: GqlContext, { row, plan, view }: PushedChange) {
+  const mine = startMessage(ctx, view);
+  return {
+    masterplan: toMasterplan(plan, mine),
+    eventType: row.event_type,
+    summary: (await auditRowFor(ctx, row)).summary,
+    position: row.position,
+    occurredAt: new Date(row.occurred_at),
+  };
+}
+
 @Resolver(() => MasterplanChange)
 export class MasterplanChangesResolver {
   constructor(
@@ -34,33 +53,24 @@ export class MasterplanChangesResolver {
 
   @Subscription(() => MasterplanChange, {
     description:
-      'Every change to the masterplan (its theme fields, measures, assignments, commitments, proposals, declaration), live. Public; the summary names the people behind a change only to those who may see them (docs/security.md). With a token, the subscription ends (UNAUTHENTICATED) when the token expires.',
-    resolve: (change: MasterplanChange) => change,
+      'Every change to the masterplan (its theme fields, measures, assignments, commitments, proposals, declaration), live. Public; the summary names the people behind a change only to those who may see them (docs/security.md). Each message is held to the limits of a query. With a token, the subscription ends (UNAUTHENTICATED) when the token expires.',
+    resolve: (change: PushedChange, _args: unknown, ctx: GqlContext) => changeFor(ctx, change),
   })
   masterplanChanged(
     @Context() ctx: GqlContext,
     @Args('id', { type: () => ID }) id: string,
-  ): AsyncIterableIterator<MasterplanChange> {
+  ): AsyncIterableIterator<PushedChange> {
     // Following a masterplan that does not exist would wait forever for nothing.
     if (!this.currentPlan(id)) throw notFoundError('masterplan', id);
-    const queue: PushQueue<MasterplanChange> = subscriptionQueue(ctx, () => unsubscribe());
+    const queue: PushQueue<PushedChange> = subscriptionQueue(ctx, () => unsubscribe());
     // The masterplan as it stands after each change, read from the view every subscriber
-    // shares (one read for all of them), with what this subscriber may see of the people
-    // behind it as of that change; changes are pushed in order.
+    // shares (one read for all of them); changes are pushed in order.
     let pushed = Promise.resolve();
     const unsubscribe = this.feed.subscribe(({ row, view }) => {
       if (row.masterplan_id !== id) return;
       pushed = pushed.then(async () => {
         const plan = await view.masterplan.load(id);
-        if (!plan) return;
-        ctx.view = view;
-        queue.push({
-          masterplan: toMasterplan(plan, view),
-          eventType: row.event_type,
-          summary: (await auditRowFor(ctx, row)).summary,
-          position: row.position,
-          occurredAt: new Date(row.occurred_at),
-        });
+        if (plan) queue.push({ row, plan, view });
       });
     });
     return queue;

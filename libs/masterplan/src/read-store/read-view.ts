@@ -24,6 +24,8 @@ import type {
 
 /** What one request may spend, and has spent. */
 export interface Budget {
+  /** How long it may read (ms), named when it is stopped for it. */
+  executionMs?: number;
   /** Epoch ms after which reads are refused. */
   deadline?: number;
   maxObjects?: number;
@@ -32,7 +34,12 @@ export interface Budget {
   bytes?: number;
   /** Set once the request went over a limit: its answer is that error alone. */
   refusal?: GraphQLError;
+  /** When its current slice of the thread began (performance.now()); see ReadView.pause. */
+  slice?: number;
 }
+
+/** How long one request works before it lets others in (health checks, other requests). */
+const SLICE_MS = 5;
 
 /**
  * The read models as one GraphQL request sees them: now, or at a past log position. Every lookup is batched (one SQL query per kind of lookup and tick,
@@ -60,9 +67,10 @@ export class ReadView {
     const budget = this.budget;
     if (budget.refusal) throw budget.refusal;
     if (budget.maxObjects === undefined) return this;
+    this.checkDeadline();
     budget.objects = (budget.objects ?? 0) + 1;
     for (const value of Object.values(row))
-      if (typeof value === 'string') budget.bytes = (budget.bytes ?? 0) + value.length;
+      if (typeof value === 'string') budget.bytes = (budget.bytes ?? 0) + Buffer.byteLength(value);
     if (budget.objects > budget.maxObjects)
       this.refuse(
         'cost',
@@ -85,14 +93,52 @@ export class ReadView {
     throw this.budget.refusal;
   }
 
-  private read<T>(sql: string, ...params: unknown[]): T[] {
-    if (this.budget.refusal) throw this.budget.refusal;
-    if (this.budget.deadline !== undefined && Date.now() > this.budget.deadline)
+  /**
+   * This view as one request reads it: the same loaders (so what many requests read of it
+   * is read once, batched), but what it makes of their rows counts against `budget`.
+   */
+  /**
+   * What this view reads the read models as of; the views made within() it share it, so
+   * what is looked up once per moment (the caller's organisations) is keyed by it.
+   */
+  readonly moment: object = {};
+
+  within(budget: Budget): ReadView {
+    const view = Object.create(this) as ReadView;
+    Object.defineProperty(view, 'budget', { value: budget });
+    return view;
+  }
+
+  /**
+   * Lets others in when this request has held the thread for a slice: a request reading
+   * much (30 pages of 500 entries) would otherwise keep even health checks waiting. Each
+   * waiting part of the request goes on in the next turn of the event loop, one slice per
+   * turn, so I/O is served in between.
+   */
+  async pause(): Promise<void> {
+    const budget = this.budget;
+    budget.slice ??= performance.now();
+    while (performance.now() - budget.slice >= SLICE_MS) {
+      const waitedFrom = performance.now();
+      await new Promise((resolve) => setImmediate(resolve));
+      // The first part back begins a new slice; the others go on within it, or wait again.
+      if (budget.slice < waitedFrom) budget.slice = performance.now();
+    }
+  }
+
+  private checkDeadline(): void {
+    const { deadline, executionMs } = this.budget;
+    if (deadline !== undefined && Date.now() > deadline)
       this.refuse(
         'executionMs',
-        undefined,
+        executionMs,
         'The query took too long and was stopped; ask for less at once (fewer or smaller lists)',
       );
+  }
+
+  private read<T>(sql: string, ...params: unknown[]): T[] {
+    if (this.budget.refusal) throw this.budget.refusal;
+    this.checkDeadline();
     return this.store.all<T>(sql, ...params);
   }
 
@@ -108,6 +154,7 @@ export class ReadView {
 
   private byKey<Row>(sql: string, key: keyof Row) {
     return new DataLoader<string, Row | undefined>(async (keys) => {
+      await this.pause();
       const rows = this.read<Row>(sql, JSON.stringify(keys), { at: this.at });
       const found = new Map(rows.map((row) => [row[key] as string, row]));
       return keys.map((k) => found.get(k));
@@ -116,6 +163,7 @@ export class ReadView {
 
   private groupedBy<Row>(sql: string, key: keyof Row) {
     return new DataLoader<string, Row[]>(async (keys) => {
+      await this.pause();
       const groups = new Map<string, Row[]>(keys.map((k) => [k, []]));
       for (const row of this.read<Row>(sql, JSON.stringify(keys), { at: this.at }))
         groups.get(row[key] as string)?.push(row);
@@ -226,6 +274,7 @@ export class ReadView {
    * are versioned only by what they show, not by every event of their stream.
    */
   private readonly streamVersion = new DataLoader<string, number>(async (streams) => {
+    await this.pause();
     const rows = this.read<{ stream_id: string; revision: number }>(
       `SELECT a.stream_id, a.revision FROM json_each(?) AS s JOIN audit_entries AS a
          ON a.position = (SELECT max(position) FROM audit_entries WHERE stream_id = s.value AND position <= @at)`,

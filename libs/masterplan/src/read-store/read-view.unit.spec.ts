@@ -1,8 +1,8 @@
 import { prepareReadModels } from '../projections/projections.js';
 import { ReadStore } from './read-store.js';
-import { ReadView } from './read-view.js';
+import { ReadView, type Budget } from './read-view.js';
 
-describe('a read view with a deadline', () => {
+describe('a read view spending a request’s budget', () => {
   let store: ReadStore;
   beforeEach(() => {
     store = ReadStore.scratch();
@@ -10,16 +10,58 @@ describe('a read view with a deadline', () => {
   });
   afterEach(() => store.close());
 
-  it('reads until its deadline, and refuses every read after it', async () => {
-    const budget: { deadline?: number } = { deadline: Date.now() + 60_000 };
+  it('reads until its deadline, and refuses every read after it, naming the limit', async () => {
+    const budget: Budget = { deadline: Date.now() + 60_000, executionMs: 10_000 };
     const view = new ReadView(store, undefined, budget);
     expect(await view.masterplan.load('mp')).toBeUndefined();
     budget.deadline = Date.now() - 1;
     await expect(
       new ReadView(store, undefined, budget).masterplan.load('mp'),
     ).rejects.toMatchObject({
-      extensions: { code: 'LIMIT_EXCEEDED', limit: 'executionMs' },
+      extensions: { code: 'LIMIT_EXCEEDED', limit: 'executionMs', max: 10_000 },
     });
     expect(() => view.allActors()).toThrow('took too long');
+  });
+
+  it('counts objects and the bytes of their text (not characters), and stops past either', () => {
+    const objects = new ReadView(store, undefined, { maxObjects: 2, maxBytes: 1_000 });
+    objects.spend({ id: 'a' }).spend({ id: 'b' });
+    expect(() => objects.spend({ id: 'c' })).toThrow(
+      expect.objectContaining({ extensions: { code: 'LIMIT_EXCEEDED', limit: 'cost', max: 2 } }),
+    );
+    // Once over, every further step refuses the same way.
+    expect(() => objects.spend({ id: 'd' })).toThrow('more than 2 objects');
+    const text = new ReadView(store, undefined, { maxObjects: 100, maxBytes: 10 });
+    text.spend({ name: '€€€' });
+    expect(() => text.spend({ name: '€' })).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ limit: 'textReadBytes' }) }),
+    );
+  });
+
+  it('lets a view within it spend its own budget while reading through the shared loaders', async () => {
+    const shared = new ReadView(store);
+    const mine: Budget = { maxObjects: 1 };
+    const within = shared.within(mine);
+    expect(within.masterplan).toBe(shared.masterplan);
+    expect(within.moment).toBe(shared.moment);
+    within.spend({ id: 'a' });
+    expect(() => within.spend({ id: 'b' })).toThrow('more than 1 objects');
+    // The shared view and the other subscribers' views are not held back.
+    expect(() => shared.spend({ id: 'c' })).not.toThrow();
+    expect(() => shared.within({ maxObjects: 1 }).spend({ id: 'd' })).not.toThrow();
+  });
+
+  it('lets others in once a request has held the thread for a slice, and not before', async () => {
+    const budget: Budget = {};
+    const view = new ReadView(store, undefined, budget);
+    const order: string[] = [];
+    setImmediate(() => order.push('someone else'));
+    await view.pause();
+    order.push('first slice');
+    budget.slice = performance.now() - 50;
+    setImmediate(() => order.push('someone else again'));
+    await view.pause();
+    order.push('next slice');
+    expect(order).toEqual(['first slice', 'someone else', 'someone else again', 'next slice']);
   });
 });
