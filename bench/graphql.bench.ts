@@ -33,6 +33,13 @@ const WORST_QUERIES = [
   `{ masterplan(id: "${BENCH_MASTERPLAN}") { themeFields { measures { id title status assignments { role actor { name } } } } } }`,
 ];
 
+/**
+ * The heaviest read a representative may make (a hostile review's find): 30 pages of 500
+ * audit entries at once, every field of each, in a fragment to pass the field limit.
+ */
+const WORST_AUDIT = `{ ${Array.from({ length: 30 }, (_, i) => `p${i}: auditTrail(first: 500) { edges { cursor node { ...E } } }`).join(' ')} }
+  fragment E on AuditEntry { position eventId eventType streamId occurredAt recordedAt organisationId userId roles correlationId causationId summary data entityType entityId masterplanId }`;
+
 /** The built server in its own process on `dir`, once it listens. */
 async function startServer(
   dir: string,
@@ -163,10 +170,20 @@ export async function graphqlBenchmarks(quick: boolean): Promise<Figures> {
           connections: 50,
           duration: seconds,
           headers: { 'content-type': 'application/json' },
-          requests: WORST_QUERIES.map((query) => ({
-            method: 'POST',
-            body: JSON.stringify({ query }),
-          })),
+          requests: [
+            ...WORST_QUERIES.map((query) => ({
+              method: 'POST' as const,
+              body: JSON.stringify({ query }),
+            })),
+            {
+              method: 'POST' as const,
+              body: JSON.stringify({ query: WORST_AUDIT }),
+              headers: {
+                'content-type': 'application/json',
+                authorization: `Bearer ${await issueToken(await loadOrCreateSigningKey(dir), { userId: repOf(0), roles: [] })}`,
+              },
+            },
+          ],
         });
         underFlood = await probe();
         flooded = await flood;
