@@ -1,8 +1,10 @@
-import { occurredAt, type Projection } from '../projections/projection.js';
+import { occurredAt, projection } from '../projections/projection.js';
 import { VALIDITY, endRow, insertRow } from '../read-store/temporal.js';
 
-export const actorsProjection: Projection = {
+export const actorsProjection = projection({
   name: 'actors',
+  version: 1,
+  canHandle: ['ActorRegistered', 'RepresentativeAppointed', 'RepresentativeRevoked'],
   schema: `
     CREATE TABLE IF NOT EXISTS actors (
       actor_id TEXT NOT NULL, name TEXT NOT NULL, short_name TEXT, kind TEXT NOT NULL,
@@ -52,4 +54,4 @@ export const actorsProjection: Projection = {
         );
     }
   },
-};
+});

@@ -1,5 +1,5 @@
-import type { Projection } from '../projections/projection.js';
-import { occurredAt } from '../projections/projection.js';
+import { occurredAt, projection } from '../projections/projection.js';
+import { SCHEMA_VERSIONS, type MasterplanDomainEventType } from '../shared/event-catalogue.js';
 import type { ReadStore } from '../read-store/read-store.js';
 import type { StoredEvent } from '../shared/stored-event.js';
 import { OPEN } from '../read-store/temporal.js';
@@ -11,8 +11,10 @@ import { summarize, type Names } from './summary.js';
  * the audit questions: by organisation, user, entity, masterplan, type, time, correlation.
  * It runs after the other projections, so the names it quotes are those of that moment.
  */
-export const auditProjection: Projection = {
+export const auditProjection = projection({
   name: 'audit',
+  version: 1,
+  canHandle: Object.keys(SCHEMA_VERSIONS) as MasterplanDomainEventType[],
   schema: `
     CREATE TABLE IF NOT EXISTS audit_entries (
       seq INTEGER PRIMARY KEY, position TEXT NOT NULL UNIQUE, event_id TEXT NOT NULL, event_type TEXT NOT NULL, stream_id TEXT NOT NULL,
@@ -71,7 +73,7 @@ export const auditProjection: Projection = {
       );
     }
   },
-};
+});
 
 /**
  * What the audit quotes changes rarely (names) or never (which masterplan a measure belongs

@@ -1,8 +1,10 @@
-import { occurredAt, type Projection } from '../projections/projection.js';
+import { occurredAt, projection } from '../projections/projection.js';
 import { VALIDITY, changeRow, insertRow } from '../read-store/temporal.js';
 
-export const commitmentsProjection: Projection = {
+export const commitmentsProjection = projection({
   name: 'commitments',
+  version: 1,
+  canHandle: ['CommitmentDeclared', 'CommitmentFulfilled', 'CommitmentWithdrawn'],
   schema: `
     CREATE TABLE IF NOT EXISTS commitments (
       commitment_id TEXT NOT NULL, masterplan_id TEXT NOT NULL, measure_id TEXT, actor_id TEXT NOT NULL,
@@ -55,4 +57,4 @@ export const commitmentsProjection: Projection = {
         );
     }
   },
-};
+});

@@ -1,8 +1,10 @@
-import type { Projection } from '../projections/projection.js';
+import { projection } from '../projections/projection.js';
 import { VALIDITY, changeRow, insertRow } from '../read-store/temporal.js';
 
-export const declarationsProjection: Projection = {
+export const declarationsProjection = projection({
   name: 'joint-declarations',
+  version: 1,
+  canHandle: ['JointDeclarationDrafted', 'JointDeclarationSigned', 'JointDeclarationPublished'],
   schema: `
     CREATE TABLE IF NOT EXISTS joint_declarations (
       declaration_id TEXT NOT NULL, masterplan_id TEXT NOT NULL, text TEXT NOT NULL,
@@ -15,7 +17,6 @@ export const declarationsProjection: Projection = {
     );
   `,
   apply(event, store) {
-    if (!event.streamId.startsWith('declaration-')) return;
     const declarationId = event.streamId.slice('declaration-'.length);
     switch (event.type) {
       case 'JointDeclarationDrafted':
@@ -55,4 +56,4 @@ export const declarationsProjection: Projection = {
         );
     }
   },
-};
+});

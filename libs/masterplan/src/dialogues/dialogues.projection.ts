@@ -1,8 +1,10 @@
-import type { Projection } from '../projections/projection.js';
+import { projection } from '../projections/projection.js';
 import { VALIDITY, changeRow, insertRow } from '../read-store/temporal.js';
 
-export const dialoguesProjection: Projection = {
+export const dialoguesProjection = projection({
   name: 'dialogues',
+  version: 1,
+  canHandle: ['DialogueScheduled', 'DialogueHeld', 'DialogueMinutesRecorded'],
   schema: `
     CREATE TABLE IF NOT EXISTS dialogues (
       dialogue_id TEXT NOT NULL, masterplan_id TEXT NOT NULL, title TEXT NOT NULL,
@@ -12,7 +14,6 @@ export const dialoguesProjection: Projection = {
     CREATE INDEX IF NOT EXISTS dialogues_by_masterplan ON dialogues (masterplan_id, valid_to);
   `,
   apply(event, store) {
-    if (!event.streamId.startsWith('dialogue-')) return;
     const key = { dialogue_id: event.streamId.slice('dialogue-'.length) };
     switch (event.type) {
       case 'DialogueScheduled': {
@@ -47,4 +48,4 @@ export const dialoguesProjection: Projection = {
         changeRow(store, 'dialogues', key, { minutes: event.data.minutes }, event.position);
     }
   },
-};
+});

@@ -1,8 +1,17 @@
-import { occurredAt, type Projection } from '../projections/projection.js';
+import { occurredAt, projection } from '../projections/projection.js';
 import { VALIDITY, changeRow, insertRow } from '../read-store/temporal.js';
 
-export const masterplansProjection: Projection = {
+export const masterplansProjection = projection({
   name: 'masterplans',
+  version: 1,
+  canHandle: [
+    'MasterplanInitiated',
+    'ThemeFieldDefined',
+    'MilestoneScheduled',
+    'MilestoneReached',
+    'MasterplanPresented',
+    'MasterplanAdopted',
+  ],
   schema: `
     CREATE TABLE IF NOT EXISTS masterplans (
       masterplan_id TEXT NOT NULL, title TEXT NOT NULL, region TEXT NOT NULL,
@@ -22,7 +31,6 @@ export const masterplansProjection: Projection = {
     );
   `,
   apply(event, store) {
-    if (!event.streamId.startsWith('masterplan-')) return;
     const at = event.position;
     switch (event.type) {
       case 'MasterplanInitiated': {
@@ -108,4 +116,4 @@ export const masterplansProjection: Projection = {
         );
     }
   },
-};
+});

@@ -1,8 +1,17 @@
-import { occurredAt, type Projection } from '../projections/projection.js';
+import { occurredAt, projection } from '../projections/projection.js';
 import { VALIDITY, changeRow, endRow, insertRow } from '../read-store/temporal.js';
 
-export const measuresProjection: Projection = {
+export const measuresProjection = projection({
   name: 'measures',
+  version: 1,
+  canHandle: [
+    'MeasureDefined',
+    'MeasureAssigned',
+    'MeasureUnassigned',
+    'MeasureProgressReported',
+    'MeasureCompleted',
+    'MeasureCancelled',
+  ],
   schema: `
     CREATE TABLE IF NOT EXISTS measures (
       measure_id TEXT NOT NULL, masterplan_id TEXT NOT NULL, theme_field_id TEXT NOT NULL,
@@ -22,7 +31,6 @@ export const measuresProjection: Projection = {
     CREATE INDEX IF NOT EXISTS assignments_by_actor ON assignments (actor_id, valid_to);
   `,
   apply(event, store) {
-    if (!event.streamId.startsWith('measure-')) return;
     const key = { measure_id: event.streamId.slice('measure-'.length) };
     const at = event.position;
     switch (event.type) {
@@ -99,4 +107,4 @@ export const measuresProjection: Projection = {
         );
     }
   },
-};
+});

@@ -69,6 +69,11 @@ export function createReadModelIndexes(store: ReadStore): void {
   for (const sql of READ_MODEL_INDEXES) store.db.exec(sql);
 }
 
+const READERS = new Map<string, Projection[]>();
+for (const projection of PROJECTIONS)
+  for (const type of projection.canHandle)
+    READERS.set(type, [...(READERS.get(type) ?? []), projection]);
+
 export function project(store: ReadStore, event: StoredEvent): void {
-  for (const projection of PROJECTIONS) projection.apply(event, store);
+  for (const projection of READERS.get(event.type) ?? []) projection.apply(event, store);
 }

@@ -1,8 +1,16 @@
-import { occurredAt, type Projection } from '../projections/projection.js';
+import { occurredAt, projection } from '../projections/projection.js';
 import { VALIDITY, changeRow, insertRow } from '../read-store/temporal.js';
 
-export const proposalsProjection: Projection = {
+export const proposalsProjection = projection({
   name: 'proposals',
+  version: 1,
+  canHandle: [
+    'ProposalSubmitted',
+    'ProposalRevised',
+    'ProposalWithdrawn',
+    'ProposalRejected',
+    'ProposalAccepted',
+  ],
   schema: `
     CREATE TABLE IF NOT EXISTS proposals (
       proposal_id TEXT NOT NULL, masterplan_id TEXT NOT NULL, theme_field_id TEXT NOT NULL,
@@ -13,7 +21,6 @@ export const proposalsProjection: Projection = {
     CREATE INDEX IF NOT EXISTS proposals_by_masterplan ON proposals (masterplan_id, valid_to);
   `,
   apply(event, store) {
-    if (!event.streamId.startsWith('proposal-')) return;
     const key = { proposal_id: event.streamId.slice('proposal-'.length) };
     const at = event.position;
     switch (event.type) {
@@ -69,4 +76,4 @@ export const proposalsProjection: Projection = {
         );
     }
   },
-};
+});

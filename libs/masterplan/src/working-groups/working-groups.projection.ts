@@ -1,8 +1,10 @@
-import { occurredAt, type Projection } from '../projections/projection.js';
+import { occurredAt, projection } from '../projections/projection.js';
 import { VALIDITY, endRow, insertRow } from '../read-store/temporal.js';
 
-export const workingGroupsProjection: Projection = {
+export const workingGroupsProjection = projection({
   name: 'working-groups',
+  version: 1,
+  canHandle: ['WorkingGroupFormed', 'WorkingGroupMemberJoined', 'WorkingGroupMemberLeft'],
   schema: `
     CREATE TABLE IF NOT EXISTS working_groups (
       working_group_id TEXT NOT NULL, masterplan_id TEXT NOT NULL, theme_field_id TEXT NOT NULL,
@@ -16,7 +18,6 @@ export const workingGroupsProjection: Projection = {
     );
   `,
   apply(event, store) {
-    if (!event.streamId.startsWith('workinggroup-')) return;
     const groupId = event.streamId.slice('workinggroup-'.length);
     const at = event.position;
     switch (event.type) {
@@ -64,4 +65,4 @@ export const workingGroupsProjection: Projection = {
         );
     }
   },
-};
+});
