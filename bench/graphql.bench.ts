@@ -133,9 +133,8 @@ export async function graphqlBenchmarks(quick: boolean): Promise<Figures> {
       // Wait until the server's read models have caught up with the whole log.
       for (;;) {
         const status = await post(url, '{ projectionStatus { name lagEvents } }');
-        const lag = (status.data?.projectionStatus as Array<{ lagEvents: number }> | undefined)?.[0]
-          ?.lagEvents;
-        if (lag === 0) break;
+        const statuses = status.data?.projectionStatus as Array<{ lagEvents: number }> | undefined;
+        if (statuses && statuses.every((s) => s.lagEvents === 0)) break;
         await new Promise((r) => setTimeout(r, 500));
       }
       const key = await loadOrCreateSigningKey(dir);

@@ -141,7 +141,8 @@ describe('the audit never stops and never leaves anything out', () => {
     expect(error.message).toContain("'c-01'");
     const status = (await api.ok('{ projectionStatus { name state head lagEvents } }'))
       .projectionStatus;
-    expect(status[0]).toMatchObject({ name: 'read-models', state: 'RUNNING', head, lagEvents: 0 });
+    for (const readModel of status.filter((s: Record<string, Json>) => s.name !== 'reactions'))
+      expect(readModel).toMatchObject({ state: 'RUNNING', head, lagEvents: 0 });
     // Everyone else's mutations go on, and the server is ready.
     const declared = await api.ok(
       DECLARE,
@@ -571,11 +572,11 @@ describe('an event the read models cannot apply', () => {
           await api.ok(
             '{ projectionStatus { name state checkpoint failure { position eventType message } } }',
           )
-        ).projectionStatus[0]);
+        ).projectionStatus.find((s: Record<string, Json>) => s.name === 'masterplans'));
       for (let i = 0; i < 100 && (await poll()).state !== 'FAILED'; i++)
         await new Promise((resolve) => setTimeout(resolve, 50));
       expect(status).toMatchObject({
-        name: 'read-models',
+        name: 'masterplans',
         state: 'FAILED',
         failure: { position: bad.position, eventType: 'ThemeFieldDefined' },
       });

@@ -25,7 +25,7 @@ export function dump(store: ReadStore): Record<string, unknown[]> {
 export function shown(store: ReadStore, at: string): Record<string, string[]> {
   const tables = store.db
     .prepare(
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'audit%' AND name <> 'checkpoints' ORDER BY name",
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'audit%' AND name NOT IN ('checkpoints', 'read_models') ORDER BY name",
     )
     .pluck()
     .all() as string[];

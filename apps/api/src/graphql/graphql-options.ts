@@ -68,7 +68,7 @@ export function graphqlOptions(
     contextFor: (user, correlationId) => contextFor(user, readStore, correlationId),
     formatError,
     responseCache: {
-      version: () => projector.processed,
+      version: () => projector.version,
       // These answer with the clock (lag in seconds, engine state), not only the log.
       bypass: (query) => /\b(projectionStatus|health)\b/.test(query),
     },

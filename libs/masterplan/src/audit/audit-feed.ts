@@ -5,6 +5,7 @@ import { ReadView } from '../read-store/read-view.js';
 import type { AuditRow } from '../read-store/rows.js';
 import type { StoredEvent } from '../shared/stored-event.js';
 import { entitiesOf, type EntityRef } from './entities.js';
+import { withSummaries } from './summary.js';
 
 export interface LiveAuditEntry {
   row: AuditRow;
@@ -43,9 +44,12 @@ export class AuditFeed implements OnModuleDestroy {
 
   private publish(events: StoredEvent[]): void {
     if (this.listeners.size === 0) return;
-    const rows = this.readStore.all<AuditRow>(
-      'SELECT * FROM audit_entries WHERE position IN (SELECT value FROM json_each(?)) ORDER BY position',
-      JSON.stringify(events.map((e) => e.position)),
+    const rows = withSummaries(
+      this.readStore.all<AuditRow>(
+        'SELECT * FROM audit_entries WHERE position IN (SELECT value FROM json_each(?)) ORDER BY position',
+        JSON.stringify(events.map((e) => e.position)),
+      ),
+      this.readStore,
     );
     const byPosition = new Map(events.map((e) => [e.position as string, e]));
     const view = new ReadView(this.readStore);

@@ -1,6 +1,7 @@
 import type { ReadStore } from '../read-store/read-store.js';
 import type { AuditRow } from '../read-store/rows.js';
 import type { EntityRef, EntityType } from './entities.js';
+import { withSummaries } from './summary.js';
 
 /** What the audit trail can be narrowed to; every given criterion must hold. */
 export interface AuditCriteria {
@@ -107,7 +108,10 @@ export function auditPage(
   const sql = `SELECT e.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY e.position ${page.newestFirst ? 'DESC' : 'ASC'} LIMIT ?`;
   const rows = store.all<AuditRow>(sql, ...params, page.first + 1);
-  return { rows: rows.slice(0, page.first), hasMore: rows.length > page.first };
+  return {
+    rows: withSummaries(rows.slice(0, page.first), store),
+    hasMore: rows.length > page.first,
+  };
 }
 
 /** The same criteria, checked on one live entry (for subscriptions). */

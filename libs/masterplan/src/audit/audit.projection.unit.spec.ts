@@ -1,7 +1,9 @@
 import type { Position } from '@ml/event-store';
 import { prepareReadModels, project } from '../projections/projections.js';
 import { ReadStore } from '../read-store/read-store.js';
+import type { AuditRow } from '../read-store/rows.js';
 import type { StoredEvent } from '../shared/stored-event.js';
+import { withSummaries } from './summary.js';
 
 describe('the audit read model', () => {
   let store: ReadStore;
@@ -18,10 +20,15 @@ describe('the audit read model', () => {
       metadata: { occurredAt: '2013-07-01T10:00:00.000Z', actor: { userId: 'u', roles: [] } },
     }) as StoredEvent;
   const summaryAt = (position: number) =>
-    store.get<{ summary: string }>(
-      'SELECT summary FROM audit_entries WHERE position = ?',
-      String(position).padStart(16, '0'),
-    )!.summary;
+    withSummaries(
+      [
+        store.get<AuditRow>(
+          'SELECT * FROM audit_entries WHERE position = ?',
+          String(position).padStart(16, '0'),
+        )!,
+      ],
+      store,
+    )[0]!.summary;
 
   beforeEach(() => {
     store = ReadStore.scratch();

@@ -1,3 +1,5 @@
+import type { ReadStore } from '../read-store/read-store.js';
+import type { AuditRow } from '../read-store/rows.js';
 import type { StoredEvent } from '../shared/stored-event.js';
 import { streamEntity } from './entities.js';
 
@@ -111,4 +113,68 @@ function committedTo(event: StoredEvent, n: Names): string {
   return target?.type === 'measure'
     ? `measure '${n.measure(target.id)}'`
     : `masterplan '${n.masterplan(target?.id ?? '')}'`;
+}
+
+/** Where the names a summary quotes are kept: table, key column, name column. */
+const NAMED = {
+  actor: ['actors', 'actor_id', 'name'],
+  measure: ['measures', 'measure_id', 'title'],
+  proposal: ['proposals', 'proposal_id', 'title'],
+  masterplan: ['masterplans', 'masterplan_id', 'title'],
+  dialogue: ['dialogues', 'dialogue_id', 'title'],
+  workingGroup: ['working_groups', 'working_group_id', 'name'],
+} as const satisfies Record<keyof Names, readonly [string, string, string]>;
+
+/**
+ * The names as the read models held them at log position `at`, the changes of the event
+ * at `at` included (an entity they did not know: its id). Row versions keep the positions
+ * they were valid between, so any moment's names are an indexed lookup.
+ */
+export function namesAt(store: ReadStore, at: string): Names {
+  const named = (kind: keyof Names) => (id: string) => {
+    const [table, key, name] = NAMED[kind];
+    return (
+      store.get<{ v: string }>(
+        `SELECT ${name} AS v FROM ${table} WHERE ${key} = ? AND valid_from <= ? AND valid_to > ?`,
+        id,
+        at,
+        at,
+      )?.v ?? id
+    );
+  };
+  return {
+    actor: named('actor'),
+    measure: named('measure'),
+    proposal: named('proposal'),
+    masterplan: named('masterplan'),
+    dialogue: named('dialogue'),
+    workingGroup: named('workingGroup'),
+  };
+}
+
+/**
+ * Tells each entry's summary as it is read: the audit row keeps what happened, the names
+ * come from the read models at its position. So the audit depends on no other read model
+ * while it is built, and a name read model rebuilt on its own is quoted rightly again.
+ */
+export function withSummaries<Row extends AuditRow>(rows: Row[], store: ReadStore): Row[] {
+  for (const row of rows) {
+    const event = {
+      type: row.event_type,
+      data: JSON.parse(row.data) as unknown,
+      streamId: row.stream_id,
+      metadata: {
+        actor:
+          row.user_id === null
+            ? undefined
+            : {
+                userId: row.user_id,
+                organisationId: row.organisation_id ?? undefined,
+                roles: JSON.parse(row.roles) as string[],
+              },
+      },
+    } as StoredEvent;
+    row.summary = summarize(event, namesAt(store, row.position));
+  }
+  return rows;
 }

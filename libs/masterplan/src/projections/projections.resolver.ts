@@ -12,9 +12,13 @@ export class ProjectionsResolver {
 
   @Query(() => [ProjectionStatusModel], {
     description:
-      'How far this server’s read models and reactions have followed the event log: checkpoint, head, and lag in events and seconds.',
+      'How far each of this server’s read models, and its reactions, have followed the event log: checkpoint, head, and lag in events and seconds.',
   })
   async projectionStatus(): Promise<ProjectionStatusModel[]> {
-    return Promise.all([this.projector.status(), this.reactions.status()]);
+    const [readModels, reactions] = await Promise.all([
+      this.projector.status(),
+      this.reactions.status(),
+    ]);
+    return [...readModels, reactions];
   }
 }

@@ -24,8 +24,14 @@ export const PROJECTIONS: readonly Projection[] = [
   auditProjection,
 ];
 
-/** Bumped whenever a table or what a projection writes changes; a mismatch rebuilds from zero. */
-export const READ_MODEL_VERSION = 5;
+/**
+ * The layout of the read store: one version and checkpoint per projection. A store of an
+ * older layout (one version for all) is emptied once.
+ */
+const LAYOUT = 6;
+
+/** The checkpoint of one read model. */
+export const checkpointOf = (projection: Projection): string => `read-model:${projection.name}`;
 
 const statementsOf = (schema: string) =>
   schema
@@ -35,38 +41,67 @@ const statementsOf = (schema: string) =>
 
 const isIndex = (sql: string) => /^CREATE INDEX/i.test(sql);
 
-/** The secondary indexes of all read models (a bulk load creates them after the rows). */
-const READ_MODEL_INDEXES = PROJECTIONS.flatMap((p) => statementsOf(p.schema)).filter(isIndex);
+const tablesOf = (projection: Projection): string[] =>
+  [...projection.schema.matchAll(/CREATE TABLE IF NOT EXISTS (\w+)/gi)].map((m) => m[1]!);
 
 /**
- * Creates the tables; a read store of another read-model version is emptied first. With
- * `withoutIndexes`, secondary indexes are left for `createReadModelIndexes` (bulk loads).
+ * Creates the tables. A projection whose version differs from the one its tables were
+ * built with is emptied and starts again from the beginning of the log (its checkpoint
+ * goes); the others keep what they have. With `withoutIndexes`, secondary indexes are left
+ * for `createReadModelIndexes` (bulk loads). Returns the names of the projections emptied.
  */
 export function prepareReadModels(
   store: ReadStore,
   options: { withoutIndexes?: boolean } = {},
-): void {
-  const version = store.db.pragma('user_version', { simple: true }) as number;
-  if (version !== READ_MODEL_VERSION) {
-    const tables = store.db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-      .pluck()
-      .all() as string[];
-    for (const table of tables) store.db.exec(`DROP TABLE "${table}"`);
-    store.db.exec(
-      `CREATE TABLE checkpoints (name TEXT PRIMARY KEY, position TEXT NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID`,
-    );
-  }
-  for (const projection of PROJECTIONS) {
-    for (const sql of statementsOf(projection.schema)) {
-      if (!options.withoutIndexes || !isIndex(sql)) store.db.exec(sql);
+): string[] {
+  const emptied: string[] = [];
+  store.transaction(() => {
+    if ((store.db.pragma('user_version', { simple: true }) as number) !== LAYOUT) {
+      const tables = store.db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .pluck()
+        .all() as string[];
+      for (const table of tables) store.db.exec(`DROP TABLE "${table}"`);
+      store.db.exec(
+        `CREATE TABLE checkpoints (name TEXT PRIMARY KEY, position TEXT NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID;
+         CREATE TABLE read_models (name TEXT PRIMARY KEY, version INTEGER NOT NULL, tables TEXT NOT NULL) WITHOUT ROWID`,
+      );
+      store.db.pragma(`user_version = ${LAYOUT}`);
     }
-  }
-  store.db.pragma(`user_version = ${READ_MODEL_VERSION}`);
+    const built = new Map(
+      store.db
+        .prepare('SELECT name, version, tables FROM read_models')
+        .all()
+        .map((row) => {
+          const r = row as { name: string; version: number; tables: string };
+          return [r.name, { version: r.version, tables: JSON.parse(r.tables) as string[] }];
+        }),
+    );
+    for (const projection of PROJECTIONS) {
+      const before = built.get(projection.name);
+      if (before?.version !== projection.version) {
+        for (const table of new Set([...(before?.tables ?? []), ...tablesOf(projection)]))
+          store.db.exec(`DROP TABLE IF EXISTS "${table}"`);
+        store.run('DELETE FROM checkpoints WHERE name = ?', checkpointOf(projection));
+        store.run(
+          'INSERT OR REPLACE INTO read_models (name, version, tables) VALUES (?, ?, ?)',
+          projection.name,
+          projection.version,
+          JSON.stringify(tablesOf(projection)),
+        );
+        emptied.push(projection.name);
+      }
+      for (const sql of statementsOf(projection.schema))
+        if (!options.withoutIndexes || !isIndex(sql)) store.db.exec(sql);
+    }
+  });
+  return emptied;
 }
 
+/** The secondary indexes of all read models (a bulk load creates them after the rows). */
 export function createReadModelIndexes(store: ReadStore): void {
-  for (const sql of READ_MODEL_INDEXES) store.db.exec(sql);
+  for (const projection of PROJECTIONS)
+    for (const sql of statementsOf(projection.schema)) if (isIndex(sql)) store.db.exec(sql);
 }
 
 const READERS = new Map<string, Projection[]>();

@@ -2,8 +2,13 @@ import type { EventStore, RecordedEvent } from '@ml/event-store';
 import type { ReadStore } from '../read-store/read-store.js';
 import { EventNotApplied } from '../shared/log-follower.js';
 import { toStoredEvent } from '../shared/stored-event.js';
-import { READ_MODELS_CHECKPOINT } from './projector.js';
-import { createReadModelIndexes, prepareReadModels, project } from './projections.js';
+import {
+  PROJECTIONS,
+  checkpointOf,
+  createReadModelIndexes,
+  prepareReadModels,
+  project,
+} from './projections.js';
 
 const BATCH = 2000;
 
@@ -36,7 +41,8 @@ export async function rebuildReadModels(
           throw new EventNotApplied(recorded, error);
         }
       }
-      target.saveCheckpoint(READ_MODELS_CHECKPOINT, batch[batch.length - 1]!.position);
+      const last = batch[batch.length - 1]!.position;
+      for (const projection of PROJECTIONS) target.saveCheckpoint(checkpointOf(projection), last);
     });
     applied += batch.length;
     batch = [];

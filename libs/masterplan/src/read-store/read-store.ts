@@ -91,6 +91,13 @@ export class ReadStore {
     return (row?.position as Position | undefined) ?? 'start';
   }
 
+  /** The latest checkpoint saved, whichever it is ('start' when none). */
+  lastCheckpoint(): LogStart {
+    const row = this.statement('SELECT max(position) AS position FROM checkpoints').get() as
+      { position: string | null } | undefined;
+    return (row?.position as Position | null | undefined) ?? 'start';
+  }
+
   /** Saves a checkpoint; inside `transaction` it commits together with the read-model change. */
   saveCheckpoint(name: string, position: Position): void {
     this.run(

@@ -1,7 +1,6 @@
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import type { LogStart } from '@ml/event-store';
-import { READ_MODELS_CHECKPOINT } from '../projections/projector.js';
 import type { ReadStore } from './read-store.js';
 import { NOW, validAt } from './temporal.js';
 import type {
@@ -142,9 +141,9 @@ export class ReadView {
     return this.store.all<T>(sql, ...params);
   }
 
-  /** The last log position the read models have applied (the shape every position has). */
+  /** A log position the read models have applied (the shape every position has). */
   get lastApplied(): LogStart {
-    return this.store.checkpoint(READ_MODELS_CHECKPOINT);
+    return this.store.lastCheckpoint();
   }
 
   /** The log position whose rows this view shows: `asOf`, or NOW for the live read models. */

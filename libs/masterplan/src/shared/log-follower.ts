@@ -298,5 +298,9 @@ export abstract class LogFollower {
     const due = this.waiters.filter((w) => comparePositions(position, w.position) >= 0);
     this.waiters = this.waiters.filter((w) => !due.includes(w));
     for (const waiter of due) waiter.resolve();
+    this.advanced();
   }
+
+  /** Called after each handled batch, once `processed` includes it. */
+  protected advanced(): void {}
 }
