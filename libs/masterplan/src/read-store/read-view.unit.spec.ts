@@ -1,3 +1,5 @@
+import { allActors } from '../actors/actors.projection.js';
+import { masterplanById } from '../masterplans/masterplans.projection.js';
 import { prepareReadModels } from '../projections/projections.js';
 import { ReadStore } from './read-store.js';
 import { ReadView, type Budget } from './read-view.js';
@@ -13,14 +15,14 @@ describe('a read view spending a request’s budget', () => {
   it('reads until its deadline, and refuses every read after it, naming the limit', async () => {
     const budget: Budget = { deadline: Date.now() + 60_000, executionMs: 10_000 };
     const view = new ReadView(store, undefined, budget);
-    expect(await view.masterplan.load('mp')).toBeUndefined();
+    expect(await view.loader(masterplanById).load('mp')).toBeUndefined();
     budget.deadline = Date.now() - 1;
     await expect(
-      new ReadView(store, undefined, budget).masterplan.load('mp'),
+      new ReadView(store, undefined, budget).loader(masterplanById).load('mp'),
     ).rejects.toMatchObject({
       extensions: { code: 'LIMIT_EXCEEDED', limit: 'executionMs', max: 10_000 },
     });
-    expect(() => view.allActors()).toThrow('took too long');
+    expect(() => allActors(view)).toThrow('took too long');
   });
 
   it('counts objects and the bytes of their text (not characters), and stops past either', () => {
@@ -42,7 +44,7 @@ describe('a read view spending a request’s budget', () => {
     const shared = new ReadView(store);
     const mine: Budget = { maxObjects: 1 };
     const within = shared.within(mine);
-    expect(within.masterplan).toBe(shared.masterplan);
+    expect(within.loader(masterplanById)).toBe(shared.loader(masterplanById));
     expect(within.moment).toBe(shared.moment);
     within.spend({ id: 'a' });
     expect(() => within.spend({ id: 'b' })).toThrow('more than 1 objects');
