@@ -53,6 +53,15 @@ describe('a read view spending a request’s budget', () => {
     expect(() => shared.within({ maxObjects: 1 }).spend({ id: 'd' })).not.toThrow();
   });
 
+  it('reads a shared loader under the view it is within, whichever view made it first', async () => {
+    const shared = new ReadView(store);
+    const late: Budget = { deadline: Date.now() - 1, executionMs: 1 };
+    // A subscriber past its deadline makes the loader; the others still read through it.
+    const loader = shared.within(late).loader(masterplanById);
+    expect(loader).toBe(shared.loader(masterplanById));
+    expect(await loader.load('mp')).toBeUndefined();
+  });
+
   it('lets others in once a request has held the thread for a slice, and not before', async () => {
     const budget: Budget = {};
     const view = new ReadView(store, undefined, budget);
