@@ -12,17 +12,12 @@ import {
 } from '@nestjs/graphql';
 import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
 import { GraphQLError } from 'graphql';
-import { requireUser, type GqlContext } from '../graphql/context.js';
+import { filledIn, requireUser, type GqlContext } from '../graphql/context.js';
 import { maySeePeopleOf } from '../graphql/readers.js';
 import { ActorKindValue } from '../graphql/enums.js';
 import { AuditEntryConnection } from '../graphql/models.js';
 import { newEntityId } from '../shared/command-metadata.js';
-import {
-  filledIn,
-  MutationInput,
-  MutationRunner,
-  type Mutate,
-} from '../graphql/mutation-runner.js';
+import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
 import { Commitment, toCommitment } from '../commitments/commitments.graphql.js';
 import { commitmentsOfActor } from '../commitments/commitments.projection.js';
 import { Assignment, toAssignment } from '../measures/measures.graphql.js';

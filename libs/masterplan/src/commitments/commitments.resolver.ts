@@ -14,17 +14,18 @@ import {
 import { Actor, loadActor } from '../actors/actors.graphql.js';
 import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
 import { encodeCursor } from '../audit/audit-trail.js';
-import { badInput, notFoundError, positionAfter, type GqlContext } from '../graphql/context.js';
+import {
+  badInput,
+  notFoundError,
+  positionAfter,
+  filledIn,
+  type GqlContext,
+} from '../graphql/context.js';
 import { CommitmentStatusValue } from '../graphql/enums.js';
 import { AuditEntryConnection } from '../graphql/models.js';
 import { newEntityId } from '../shared/command-metadata.js';
 import type { DomainCommand } from '../shared/domain-command.js';
-import {
-  filledIn,
-  MutationInput,
-  MutationRunner,
-  type Mutate,
-} from '../graphql/mutation-runner.js';
+import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
 import { maySeePeopleOf } from '../graphql/readers.js';
 import { loadMasterplan, Masterplan } from '../masterplans/masterplans.graphql.js';
 import { loadMeasure, Measure } from '../measures/measures.graphql.js';

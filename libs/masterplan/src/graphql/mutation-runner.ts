@@ -40,15 +40,6 @@ export type Mutate<Payload, Command = DomainCommand<unknown>> = (
   build: (meta: CommandMetadata) => Command | Promise<Command>,
 ) => Promise<Payload>;
 
-/**
- * The optional fields of an input the client filled in, for a command's data: those left
- * out, null or empty are not passed on (the command reads their absence).
- */
-export const filledIn = <Fields extends Record<string, unknown>>(fields: Fields) =>
-  Object.fromEntries(Object.entries(fields).filter(([, value]) => value)) as {
-    [Name in keyof Fields]?: NonNullable<Fields[Name]>;
-  };
-
 const READ_YOUR_WRITES_MS = Number(process.env.READ_YOUR_WRITES_TIMEOUT_MS ?? 5000);
 
 /**

@@ -12,7 +12,7 @@ import {
 } from '@nestjs/graphql';
 import { DateTime } from '../graphql/date-time.scalar.js';
 import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
-import type { GqlContext } from '../graphql/context.js';
+import { filledIn, type GqlContext } from '../graphql/context.js';
 import { Commitment, toCommitment } from '../commitments/commitments.graphql.js';
 import { commitmentsOfMasterplan } from '../commitments/commitments.projection.js';
 import { JointDeclaration, toJointDeclaration } from '../declarations/declarations.graphql.js';
@@ -22,12 +22,7 @@ import { dialoguesOfMasterplan } from '../dialogues/dialogues.projection.js';
 import { AuditEntryConnection } from '../graphql/models.js';
 import { newEntityId } from '../shared/command-metadata.js';
 import type { DomainCommand } from '../shared/domain-command.js';
-import {
-  filledIn,
-  MutationInput,
-  MutationRunner,
-  type Mutate,
-} from '../graphql/mutation-runner.js';
+import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
 import { Measure, toMeasure } from '../measures/measures.graphql.js';
 import { measuresOfMasterplan, measuresOfThemeField } from '../measures/measures.projection.js';
 import { Proposal, toProposal } from '../proposals/proposals.graphql.js';

@@ -13,19 +13,14 @@ import {
 } from '@nestjs/graphql';
 import { DateTime } from '../graphql/date-time.scalar.js';
 import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
-import type { GqlContext } from '../graphql/context.js';
+import { filledIn, type GqlContext } from '../graphql/context.js';
 import { AssignmentRoleValue, CommitmentStatusValue, MeasureKindValue } from '../graphql/enums.js';
 import { Actor, loadActor } from '../actors/actors.graphql.js';
 import { Commitment, toCommitment } from '../commitments/commitments.graphql.js';
 import { commitmentsOfMeasure } from '../commitments/commitments.projection.js';
 import { AuditEntryConnection } from '../graphql/models.js';
 import { newEntityId } from '../shared/command-metadata.js';
-import {
-  filledIn,
-  MutationInput,
-  MutationRunner,
-  type Mutate,
-} from '../graphql/mutation-runner.js';
+import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
 import {
   loadMasterplan,
   loadThemeField,

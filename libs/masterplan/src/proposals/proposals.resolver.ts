@@ -11,16 +11,11 @@ import {
   Resolver,
 } from '@nestjs/graphql';
 import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
-import type { GqlContext } from '../graphql/context.js';
+import { filledIn, type GqlContext } from '../graphql/context.js';
 import { MeasureKindValue } from '../graphql/enums.js';
 import { Actor, loadActor } from '../actors/actors.graphql.js';
 import { AuditEntryConnection } from '../graphql/models.js';
-import {
-  filledIn,
-  MutationInput,
-  MutationRunner,
-  type Mutate,
-} from '../graphql/mutation-runner.js';
+import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
 import {
   loadMasterplan,
   loadThemeField,
