@@ -7,16 +7,16 @@ import { notFoundError } from './context.js';
  * What every GraphQL object read from the read models carries. Its scalar fields are set
  * from its row; fields that lead to other objects are resolved in the feature resolvers,
  * through `view`: the read models the object was read from (live, or a past moment for
- * `asOf` queries), never mixed. An entity with its own stream names it (`streamId`); its
- * `version` is looked up in the view only when a query asks for it, batched with the others.
+ * `asOf` queries), never mixed.
  */
 export abstract class FromView {
   view!: ReadView;
 }
 
 /**
- * An entity with a stream of its own, whose version a mutation may expect. A type that says
- * more about its version overrides the getter with its own `@Field` description.
+ * An entity with a stream of its own (`streamId`), whose version a mutation may expect; the
+ * version is looked up in the view only when a query asks for it, batched with the others.
+ * A type that says more about its version overrides the getter with its own description.
  */
 @ObjectType({ isAbstract: true })
 export abstract class StreamEntity extends FromView {
@@ -27,7 +27,7 @@ export abstract class StreamEntity extends FromView {
   }
 }
 
-/** The field of an entity that can be asked for at a past moment (`masterplan`, `measure`). */
+/** `asOfPosition` of the entities a query can ask for at a past moment (masterplan, measure). */
 export const AS_OF_POSITION = {
   nullable: true,
   description:
