@@ -12,23 +12,28 @@ import {
 } from '@nestjs/graphql';
 import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
 import { GraphQLError } from 'graphql';
-import { requireUser, type GqlContext } from '../graphql/context.js';
+import { filledIn, requireUser, type GqlContext } from '../graphql/context.js';
 import { maySeePeopleOf } from '../graphql/readers.js';
 import { ActorKindValue } from '../graphql/enums.js';
-import { load } from '../graphql/loaders.js';
-import { toActor, toAssignment, toCommitment } from '../graphql/mappers.js';
-import {
-  Actor,
-  Assignment,
-  AuditEntryConnection,
-  Commitment,
-  Representative,
-} from '../graphql/models.js';
-import { MutationInput, MutationRunner } from '../graphql/mutation-runner.js';
-import { ActorPayload, changed } from '../graphql/payloads.js';
-import type { CommandOutcome } from '../shared/command-executor.js';
+import { AuditEntryConnection } from '../graphql/models.js';
+import { newEntityId } from '../shared/command-metadata.js';
+import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
+import { Commitment, toCommitment } from '../commitments/commitments.graphql.js';
+import { commitmentsOfActor } from '../commitments/commitments.projection.js';
+import { Assignment, toAssignment } from '../measures/measures.graphql.js';
+import { assignmentsOfActor } from '../measures/measures.projection.js';
 import { AppointRepresentative, RegisterActor, RevokeRepresentative } from './actor.handlers.js';
 import type { ActorKind } from './actor.js';
+import {
+  Actor,
+  actorPayload,
+  ActorPayload,
+  loadActor,
+  Representative,
+  toActor,
+  toRepresentative,
+} from './actors.graphql.js';
+import { allActors, representativesOfActor } from './actors.projection.js';
 
 @InputType()
 class RegisterActorInput extends MutationInput {
@@ -57,16 +62,21 @@ class RevokeRepresentativeInput extends MutationInput {
 
 @Resolver(() => Actor)
 export class ActorsResolver {
-  constructor(private readonly mutations: MutationRunner) {}
+  /** Runs a mutation of an actor and answers with the actor as it then stands. */
+  private readonly mutate: Mutate<ActorPayload>;
+
+  constructor(mutations: MutationRunner) {
+    this.mutate = mutations.answeringWith(actorPayload);
+  }
 
   @Query(() => Actor, { description: 'An organisation taking part.' })
   actor(@Context() ctx: GqlContext, @Args('id', { type: () => ID }) id: string): Promise<Actor> {
-    return load.actor(ctx.view, id);
+    return loadActor(ctx.view, id);
   }
 
   @Query(() => [Actor], { description: 'All actors, by name.' })
   actors(@Context() ctx: GqlContext): Actor[] {
-    return ctx.view.allActors().map((r) => toActor(r, ctx.view));
+    return allActors(ctx.view).map((r) => toActor(r, ctx.view));
   }
 
   @ResolveField(() => [Representative], {
@@ -83,18 +93,14 @@ export class ActorsResolver {
         `Only administrators and representatives of ${actor.name} see who represents it`,
         { extensions: { code: 'FORBIDDEN', reason: 'OWN_ORGANISATION_ONLY' } },
       );
-    return (await actor.view.representativesOfActor.load(actor.id)).map((r) => ({
-      userId: r.user_id,
-      name: r.name,
-      appointedAt: new Date(r.appointed_at),
-    }));
+    return (await actor.view.loader(representativesOfActor).load(actor.id)).map(toRepresentative);
   }
 
   @ResolveField(() => [Assignment], {
     description: 'The measures it is assigned to, with its role.',
   })
   async assignments(@Parent() actor: Actor): Promise<Assignment[]> {
-    return (await actor.view.assignmentsOfActor.load(actor.id)).map((r) =>
+    return (await actor.view.loader(assignmentsOfActor).load(actor.id)).map((r) =>
       toAssignment(r, actor.view),
     );
   }
@@ -103,7 +109,7 @@ export class ActorsResolver {
     description: 'Its commitments, withdrawn and fulfilled ones included.',
   })
   async commitments(@Parent() actor: Actor): Promise<Commitment[]> {
-    return (await actor.view.commitmentsOfActor.load(actor.id)).map((r) =>
+    return (await actor.view.loader(commitmentsOfActor).load(actor.id)).map((r) =>
       toCommitment(r, actor.view),
     );
   }
@@ -122,62 +128,40 @@ export class ActorsResolver {
   @Mutation(() => ActorPayload, {
     description: 'Register an organisation as an actor. Administrators only.',
   })
-  async registerActor(
+  registerActor(
     @Context() ctx: GqlContext,
     @Args('input') input: RegisterActorInput,
   ): Promise<ActorPayload> {
-    const meta = this.mutations.metadata(ctx, input, 'register actors');
-    const actorId = this.mutations.newId(meta, 'RegisterActor', input.actorId);
-    const data = {
-      actorId,
-      name: input.name,
-      kind: input.kind,
-      ...(input.shortName ? { shortName: input.shortName } : {}),
-    };
-    return this.answer(ctx, await this.mutations.run(ctx, new RegisterActor(data, meta)));
+    return this.mutate(ctx, input, 'register actors', (meta) => {
+      const actorId = input.actorId ?? newEntityId(meta, 'RegisterActor');
+      const { name, kind, shortName } = input;
+      return new RegisterActor({ actorId, name, kind, ...filledIn({ shortName }) }, meta);
+    });
   }
 
   @Mutation(() => ActorPayload, {
     description: 'Let a user act for an actor. Administrators only; the appointment is audited.',
   })
-  async appointRepresentative(
+  appointRepresentative(
     @Context() ctx: GqlContext,
     @Args('input') input: AppointRepresentativeInput,
   ): Promise<ActorPayload> {
-    const meta = this.mutations.metadata(ctx, input, 'appoint representatives');
-    return this.answer(
-      ctx,
-      await this.mutations.run(
-        ctx,
-        new AppointRepresentative(
-          { actorId: input.actorId, userId: input.userId, name: input.name },
-          meta,
-        ),
-      ),
-    );
+    const { actorId, userId, name } = input;
+    return this.mutate(ctx, input, 'appoint representatives', (meta) => {
+      return new AppointRepresentative({ actorId, userId, name }, meta);
+    });
   }
 
   @Mutation(() => ActorPayload, {
     description: 'End a user’s right to act for an actor, with a reason. Administrators only.',
   })
-  async revokeRepresentative(
+  revokeRepresentative(
     @Context() ctx: GqlContext,
     @Args('input') input: RevokeRepresentativeInput,
   ): Promise<ActorPayload> {
-    const meta = this.mutations.metadata(ctx, input, 'revoke representatives');
-    return this.answer(
-      ctx,
-      await this.mutations.run(
-        ctx,
-        new RevokeRepresentative(
-          { actorId: input.actorId, userId: input.userId, reason: input.reason },
-          meta,
-        ),
-      ),
-    );
-  }
-
-  private async answer(ctx: GqlContext, outcome: CommandOutcome): Promise<ActorPayload> {
-    return { ...changed(outcome), actor: await load.actor(ctx.view, outcome.entityId) };
+    const { actorId, userId, reason } = input;
+    return this.mutate(ctx, input, 'revoke representatives', (meta) => {
+      return new RevokeRepresentative({ actorId, userId, reason }, meta);
+    });
   }
 }

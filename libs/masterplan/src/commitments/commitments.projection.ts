@@ -1,5 +1,25 @@
 import { occurredAt, projection } from '../projections/projection.js';
-import { VALIDITY, changeRow, insertRow } from '../read-store/temporal.js';
+import { VALIDITY, changeRow, insertRow, validAt } from '../read-store/temporal.js';
+import type { ReadView } from '../read-store/read-view.js';
+import { versionedTable } from '../read-store/lookup.js';
+
+/** Rows of this read model's tables, as SQLite returns them. */
+export interface CommitmentRow {
+  commitment_id: string;
+  masterplan_id: string;
+  measure_id: string | null;
+  actor_id: string;
+  statement: string;
+  resources: string | null;
+  due_date: string | null;
+  status: string;
+  declared_at: string;
+  declared_by: string;
+  ended_at: string | null;
+  end_note: string | null;
+  stream_id: string;
+  position: string;
+}
 
 export const commitmentsProjection = projection({
   name: 'commitments',
@@ -58,3 +78,57 @@ export const commitmentsProjection = projection({
     }
   },
 });
+
+// How the GraphQL side reads these tables, batched per view (ReadView.loader).
+const commitments = versionedTable<CommitmentRow>('commitments');
+export const commitmentById = commitments.rowBy('commitment_id');
+export const commitmentsOfMasterplan = commitments.rowsBy('masterplan_id', 'position');
+export const commitmentsOfMeasure = commitments.rowsBy('measure_id', 'position');
+export const commitmentsOfActor = commitments.rowsBy('actor_id', 'position');
+
+/** What a list of commitments is narrowed by; every criterion given must hold. */
+export interface CommitmentCriteria {
+  actorId?: string | null;
+  measureId?: string | null;
+  masterplanId?: string | null;
+  status?: string | null;
+  /** Only commitments to the masterplan as a whole (true) or only to measures (false). */
+  wholeMasterplan?: boolean | null;
+}
+
+/**
+ * Up to `limit` commitments matching `criteria` as of the view, declared after the log
+ * position `after` (if given), in the order they were declared.
+ */
+export async function commitmentsPage(
+  view: ReadView,
+  criteria: CommitmentCriteria,
+  limit: number,
+  after?: string,
+): Promise<CommitmentRow[]> {
+  await view.pause();
+  const where: string[] = [validAt()];
+  const params: unknown[] = [];
+  const equal = (column: string, value: unknown) => {
+    if (value != null) {
+      where.push(`${column} = ?`);
+      params.push(value);
+    }
+  };
+  equal('actor_id', criteria.actorId);
+  equal('measure_id', criteria.measureId);
+  equal('masterplan_id', criteria.masterplanId);
+  equal('status', criteria.status);
+  if (criteria.wholeMasterplan != null)
+    where.push(criteria.wholeMasterplan ? 'measure_id IS NULL' : 'measure_id IS NOT NULL');
+  if (after !== undefined) {
+    where.push('position > ?');
+    params.push(after);
+  }
+  return view.read<CommitmentRow>(
+    `SELECT * FROM commitments WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`,
+    ...params,
+    limit,
+    { at: view.at },
+  );
+}

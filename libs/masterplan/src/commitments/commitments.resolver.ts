@@ -6,33 +6,38 @@ import {
   InputType,
   Int,
   Mutation,
-  ObjectType,
   Parent,
   Query,
   ResolveField,
   Resolver,
 } from '@nestjs/graphql';
+import { Actor, loadActor } from '../actors/actors.graphql.js';
 import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
 import { encodeCursor } from '../audit/audit-trail.js';
-import { badInput, notFoundError, positionAfter, type GqlContext } from '../graphql/context.js';
-import { CommitmentStatusValue } from '../graphql/enums.js';
-import { validAt } from '../read-store/temporal.js';
-import { load } from '../graphql/loaders.js';
-import { maySeePeopleOf } from '../graphql/readers.js';
-import { toCommitment } from '../graphql/mappers.js';
 import {
-  Actor,
-  AuditEntryConnection,
-  Commitment,
-  Masterplan,
-  Measure,
-  PageInfo,
-} from '../graphql/models.js';
-import { MutationInput, MutationRunner } from '../graphql/mutation-runner.js';
-import { changed, CommitmentPayload } from '../graphql/payloads.js';
-import type { CommitmentRow } from '../read-store/rows.js';
-import type { CommandOutcome } from '../shared/command-executor.js';
+  badInput,
+  notFoundError,
+  positionAfter,
+  filledIn,
+  type GqlContext,
+} from '../graphql/context.js';
+import { CommitmentStatusValue } from '../graphql/enums.js';
+import { AuditEntryConnection } from '../graphql/models.js';
+import { newEntityId } from '../shared/command-metadata.js';
+import type { DomainCommand } from '../shared/domain-command.js';
+import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
+import { maySeePeopleOf } from '../graphql/readers.js';
+import { loadMasterplan, Masterplan } from '../masterplans/masterplans.graphql.js';
+import { loadMeasure, Measure } from '../measures/measures.graphql.js';
 import { DeclareCommitment, FulfilCommitment, WithdrawCommitment } from './commitment.handlers.js';
+import {
+  Commitment,
+  CommitmentConnection,
+  commitmentPayload,
+  CommitmentPayload,
+  toCommitment,
+} from './commitments.graphql.js';
+import { commitmentById, commitmentsPage } from './commitments.projection.js';
 
 @InputType({ description: 'Narrows the list of commitments; every criterion given must hold.' })
 class CommitmentFilter {
@@ -46,17 +51,6 @@ class CommitmentFilter {
       'Only commitments to the masterplan as a whole (true) or only to measures (false).',
   })
   wholeMasterplan?: boolean;
-}
-
-@ObjectType()
-class CommitmentEdge {
-  @Field() cursor!: string;
-  @Field(() => Commitment) node!: Commitment;
-}
-@ObjectType({ description: 'A page of commitments, in the order they were declared.' })
-class CommitmentConnection {
-  @Field(() => [CommitmentEdge]) edges!: CommitmentEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
 }
 
 @InputType()
@@ -88,7 +82,12 @@ class FulfilCommitmentInput extends MutationInput {
 
 @Resolver(() => Commitment)
 export class CommitmentsResolver {
-  constructor(private readonly mutations: MutationRunner) {}
+  /** Runs a mutation of a commitment and answers with the commitment as it then stands. */
+  private readonly mutate: Mutate<CommitmentPayload, DomainCommand<{ commitmentId: string }>>;
+
+  constructor(mutations: MutationRunner) {
+    this.mutate = mutations.answeringWith(commitmentPayload);
+  }
 
   @Query(() => CommitmentConnection, {
     description: 'Commitments, filtered and paged: who committed to what.',
@@ -100,30 +99,11 @@ export class CommitmentsResolver {
     @Args('after', { nullable: true }) after?: string,
   ): Promise<CommitmentConnection> {
     if (first < 1 || first > 500) throw badInput('first must be between 1 and 500', 'first');
-    await ctx.view.pause();
-    const where: string[] = [validAt()];
-    const params: unknown[] = [];
-    const equal = (column: string, value: unknown) => {
-      if (value != null) {
-        where.push(`${column} = ?`);
-        params.push(value);
-      }
-    };
-    equal('actor_id', filter?.actorId);
-    equal('measure_id', filter?.measureId);
-    equal('masterplan_id', filter?.masterplanId);
-    equal('status', filter?.status);
-    if (filter?.wholeMasterplan != null)
-      where.push(filter.wholeMasterplan ? 'measure_id IS NULL' : 'measure_id IS NOT NULL');
-    if (after != null) {
-      where.push('position > ?');
-      params.push(positionAfter(after, ctx.view.lastApplied));
-    }
-    const rows = ctx.view.store.all<CommitmentRow>(
-      `SELECT * FROM commitments WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`,
-      ...params,
+    const rows = await commitmentsPage(
+      ctx.view,
+      filter ?? {},
       first + 1,
-      { at: ctx.view.at },
+      after != null ? positionAfter(after, ctx.view.lastApplied) : undefined,
     );
     const edges = rows
       .slice(0, first)
@@ -148,7 +128,7 @@ export class CommitmentsResolver {
 
   @ResolveField(() => Actor)
   actor(@Parent() commitment: Commitment): Promise<Actor> {
-    return load.actor(commitment.view, commitment.actorId);
+    return loadActor(commitment.view, commitment.actorId);
   }
 
   @ResolveField(() => Measure, {
@@ -156,12 +136,12 @@ export class CommitmentsResolver {
     description: 'The measure, unless the commitment is to the masterplan as a whole.',
   })
   measure(@Parent() commitment: Commitment): Promise<Measure> | null {
-    return commitment.measureId ? load.measure(commitment.view, commitment.measureId) : null;
+    return commitment.measureId ? loadMeasure(commitment.view, commitment.measureId) : null;
   }
 
   @ResolveField(() => Masterplan)
   masterplan(@Parent() commitment: Commitment): Promise<Masterplan> {
-    return load.masterplan(commitment.view, commitment.masterplanId);
+    return loadMasterplan(commitment.view, commitment.masterplanId);
   }
 
   @ResolveField(() => AuditEntryConnection, {
@@ -184,82 +164,60 @@ export class CommitmentsResolver {
     description:
       'Publicly commit your organisation to a measure or to the masterplan. Representatives of the actor only; one active commitment per actor and measure.',
   })
-  async declareCommitment(
+  declareCommitment(
     @Context() ctx: GqlContext,
     @Args('input') input: DeclareCommitmentInput,
   ): Promise<CommitmentPayload> {
-    const meta = this.mutations.metadata(ctx, input, 'declare commitments');
-    const commitmentId = this.mutations.newId(meta, 'DeclareCommitment', input.commitmentId);
-    const { actorId, masterplanId, measureId, statement, resources, dueDate } = input;
-    const data = {
-      commitmentId,
-      actorId,
-      masterplanId,
-      statement,
-      ...(measureId ? { measureId } : {}),
-      ...(resources ? { resources } : {}),
-      ...(dueDate ? { dueDate } : {}),
-    };
-    return this.answer(
-      ctx,
-      await this.mutations.run(ctx, new DeclareCommitment(data, meta)),
-      commitmentId,
-    );
+    return this.mutate(ctx, input, 'declare commitments', (meta) => {
+      const commitmentId = input.commitmentId ?? newEntityId(meta, 'DeclareCommitment');
+      const { actorId, masterplanId, measureId, statement, resources, dueDate } = input;
+      const data = {
+        commitmentId,
+        actorId,
+        masterplanId,
+        statement,
+        ...filledIn({ measureId, resources, dueDate }),
+      };
+      return new DeclareCommitment(data, meta);
+    });
   }
 
   @Mutation(() => CommitmentPayload, {
     description:
       'Withdraw a commitment, with a reason; it stays in history as withdrawn. Representatives of the actor only.',
   })
-  async withdrawCommitment(
+  withdrawCommitment(
     @Context() ctx: GqlContext,
     @Args('input') input: WithdrawCommitmentInput,
   ): Promise<CommitmentPayload> {
-    const meta = this.mutations.metadata(ctx, input, 'withdraw commitments');
-    const target = await this.targetOf(ctx, input.commitmentId);
-    return this.answer(
-      ctx,
-      await this.mutations.run(
-        ctx,
-        new WithdrawCommitment({ ...target, reason: input.reason }, meta),
-      ),
-      input.commitmentId,
-    );
+    return this.mutate(ctx, input, 'withdraw commitments', async (meta) => {
+      const target = await this.targetOf(ctx, input.commitmentId);
+      return new WithdrawCommitment({ ...target, reason: input.reason }, meta);
+    });
   }
 
   @Mutation(() => CommitmentPayload, {
     description:
       'Report a commitment as fulfilled: a representative of the actor, or an administrator confirming it.',
   })
-  async fulfilCommitment(
+  fulfilCommitment(
     @Context() ctx: GqlContext,
     @Args('input') input: FulfilCommitmentInput,
   ): Promise<CommitmentPayload> {
-    const meta = this.mutations.metadata(ctx, input, 'fulfil commitments');
-    const target = await this.targetOf(ctx, input.commitmentId);
-    return this.answer(
-      ctx,
-      await this.mutations.run(ctx, new FulfilCommitment({ ...target, note: input.note }, meta)),
-      input.commitmentId,
-    );
+    return this.mutate(ctx, input, 'fulfil commitments', async (meta) => {
+      const target = await this.targetOf(ctx, input.commitmentId);
+      return new FulfilCommitment({ ...target, note: input.note }, meta);
+    });
   }
 
   /** Where a commitment lives (its measure or masterplan stream); the decider checks it again. */
   private async targetOf(ctx: GqlContext, commitmentId: string) {
-    const row = await ctx.view.commitment.load(commitmentId);
+    const row = await ctx.view.loader(commitmentById).load(commitmentId);
     if (!row) throw notFoundError('commitment', commitmentId);
     return {
       commitmentId,
       masterplanId: row.masterplan_id,
       ...(row.measure_id ? { measureId: row.measure_id } : {}),
     };
-  }
-
-  private async answer(
-    ctx: GqlContext,
-    outcome: CommandOutcome,
-    commitmentId: string,
-  ): Promise<CommitmentPayload> {
-    return { ...changed(outcome), commitment: await load.commitment(ctx.view, commitmentId) };
   }
 }

@@ -1,5 +1,21 @@
 import { projection } from '../projections/projection.js';
 import { VALIDITY, changeRow, insertRow } from '../read-store/temporal.js';
+import { versionedTable } from '../read-store/lookup.js';
+
+/** Rows of this read model's tables, as SQLite returns them. */
+export interface DeclarationRow {
+  declaration_id: string;
+  masterplan_id: string;
+  text: string;
+  roadmap: string;
+  published_on: string | null;
+}
+export interface SignatureRow {
+  declaration_id: string;
+  actor_id: string;
+  signed_on: string;
+  signed_by: string;
+}
 
 export const declarationsProjection = projection({
   name: 'joint-declarations',
@@ -57,3 +73,10 @@ export const declarationsProjection = projection({
     }
   },
 });
+
+// How the GraphQL side reads these tables, batched per view (ReadView.loader).
+const jointDeclarations = versionedTable<DeclarationRow>('joint_declarations');
+const signatures = versionedTable<SignatureRow>('signatures');
+export const declarationById = jointDeclarations.rowBy('declaration_id');
+export const declarationsOfMasterplan = jointDeclarations.rowsBy('masterplan_id');
+export const signaturesOfDeclaration = signatures.rowsBy('declaration_id', 'seq');

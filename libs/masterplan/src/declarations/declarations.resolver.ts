@@ -11,13 +11,19 @@ import {
 } from '@nestjs/graphql';
 import type { GqlContext } from '../graphql/context.js';
 import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
-import { load } from '../graphql/loaders.js';
+import { Actor, loadActor } from '../actors/actors.graphql.js';
+import { AuditEntryConnection } from '../graphql/models.js';
+import { newEntityId } from '../shared/command-metadata.js';
+import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
 import { maySeePeopleOf } from '../graphql/readers.js';
-import { toSignature } from '../graphql/mappers.js';
-import { AuditEntryConnection, Actor, JointDeclaration, Signature } from '../graphql/models.js';
-import { MutationInput, MutationRunner } from '../graphql/mutation-runner.js';
-import { changed, JointDeclarationPayload } from '../graphql/payloads.js';
-import type { CommandOutcome } from '../shared/command-executor.js';
+import {
+  JointDeclaration,
+  jointDeclarationPayload,
+  JointDeclarationPayload,
+  Signature,
+  toSignature,
+} from './declarations.graphql.js';
+import { signaturesOfDeclaration } from './declarations.projection.js';
 import {
   DraftJointDeclaration,
   PublishJointDeclaration,
@@ -49,11 +55,16 @@ class PublishJointDeclarationInput extends MutationInput {
 
 @Resolver(() => JointDeclaration)
 export class JointDeclarationsResolver {
-  constructor(private readonly mutations: MutationRunner) {}
+  /** Runs a mutation of a joint declaration and answers with the declaration as it then stands. */
+  private readonly mutate: Mutate<JointDeclarationPayload>;
+
+  constructor(mutations: MutationRunner) {
+    this.mutate = mutations.answeringWith(jointDeclarationPayload);
+  }
 
   @ResolveField(() => [Signature], { description: 'Who signed, in order.' })
   async signatures(@Parent() declaration: JointDeclaration): Promise<Signature[]> {
-    return (await declaration.view.signaturesOfDeclaration.load(declaration.id)).map((r) =>
+    return (await declaration.view.loader(signaturesOfDeclaration).load(declaration.id)).map((r) =>
       toSignature(r, declaration.view),
     );
   }
@@ -77,67 +88,45 @@ export class JointDeclarationsResolver {
   @Mutation(() => JointDeclarationPayload, {
     description: 'Draft the joint declaration with its roadmap. Administrators only.',
   })
-  async draftJointDeclaration(
+  draftJointDeclaration(
     @Context() ctx: GqlContext,
     @Args('input') input: DraftJointDeclarationInput,
   ): Promise<JointDeclarationPayload> {
-    const meta = this.mutations.metadata(ctx, input, 'draft the joint declaration');
-    const declarationId = this.mutations.newId(meta, 'DraftJointDeclaration', input.declarationId);
-    const roadmap = input.roadmap.map((s) => ({ title: s.title, dueDate: s.dueDate }));
-    return this.answer(
-      ctx,
-      await this.mutations.run(
-        ctx,
-        new DraftJointDeclaration(
-          { declarationId, masterplanId: input.masterplanId, text: input.text, roadmap },
-          meta,
-        ),
-      ),
-    );
+    const action = 'draft the joint declaration';
+    return this.mutate(ctx, input, action, (meta) => {
+      const declarationId = input.declarationId ?? newEntityId(meta, 'DraftJointDeclaration');
+      const roadmap = input.roadmap.map((s) => ({ title: s.title, dueDate: s.dueDate }));
+      const { masterplanId, text } = input;
+      return new DraftJointDeclaration({ declarationId, masterplanId, text, roadmap }, meta);
+    });
   }
 
   @Mutation(() => JointDeclarationPayload, {
     description: 'Sign the joint declaration for your organisation.',
   })
-  async signJointDeclaration(
+  signJointDeclaration(
     @Context() ctx: GqlContext,
     @Args('input') input: SignJointDeclarationInput,
   ): Promise<JointDeclarationPayload> {
-    const meta = this.mutations.metadata(ctx, input, 'sign the joint declaration');
-    return this.answer(
-      ctx,
-      await this.mutations.run(
-        ctx,
-        new SignJointDeclaration(
-          { declarationId: input.declarationId, actorId: input.actorId },
-          meta,
-        ),
-      ),
-    );
+    const { declarationId, actorId } = input;
+    const action = 'sign the joint declaration';
+    return this.mutate(ctx, input, action, (meta) => {
+      return new SignJointDeclaration({ declarationId, actorId }, meta);
+    });
   }
 
   @Mutation(() => JointDeclarationPayload, {
     description: 'Publish the signed joint declaration. Administrators only.',
   })
-  async publishJointDeclaration(
+  publishJointDeclaration(
     @Context() ctx: GqlContext,
     @Args('input') input: PublishJointDeclarationInput,
   ): Promise<JointDeclarationPayload> {
-    const meta = this.mutations.metadata(ctx, input, 'publish the joint declaration');
-    return this.answer(
-      ctx,
-      await this.mutations.run(
-        ctx,
-        new PublishJointDeclaration({ declarationId: input.declarationId }, meta),
-      ),
-    );
-  }
-
-  private async answer(ctx: GqlContext, outcome: CommandOutcome): Promise<JointDeclarationPayload> {
-    return {
-      ...changed(outcome),
-      jointDeclaration: await load.jointDeclaration(ctx.view, outcome.entityId),
-    };
+    const { declarationId } = input;
+    const action = 'publish the joint declaration';
+    return this.mutate(ctx, input, action, (meta) => {
+      return new PublishJointDeclaration({ declarationId }, meta);
+    });
   }
 }
 
@@ -145,7 +134,7 @@ export class JointDeclarationsResolver {
 export class SignaturesResolver {
   @ResolveField(() => Actor)
   actor(@Parent() signature: Signature): Promise<Actor> {
-    return load.actor(signature.view, signature.actorId);
+    return loadActor(signature.view, signature.actorId);
   }
 
   @ResolveField(() => String, {

@@ -1,5 +1,18 @@
 import { projection } from '../projections/projection.js';
 import { VALIDITY, changeRow, insertRow } from '../read-store/temporal.js';
+import { versionedTable } from '../read-store/lookup.js';
+
+/** Rows of this read model's tables, as SQLite returns them. */
+export interface DialogueRow {
+  dialogue_id: string;
+  masterplan_id: string;
+  title: string;
+  scheduled_for: string;
+  venue: string;
+  held_on: string | null;
+  participants: string | null;
+  minutes: string | null;
+}
 
 export const dialoguesProjection = projection({
   name: 'dialogues',
@@ -49,3 +62,8 @@ export const dialoguesProjection = projection({
     }
   },
 });
+
+// How the GraphQL side reads these tables, batched per view (ReadView.loader).
+const dialogues = versionedTable<DialogueRow>('dialogues');
+export const dialogueById = dialogues.rowBy('dialogue_id');
+export const dialoguesOfMasterplan = dialogues.rowsBy('masterplan_id', 'scheduled_for');

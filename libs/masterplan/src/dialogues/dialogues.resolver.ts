@@ -11,12 +11,12 @@ import {
 } from '@nestjs/graphql';
 import type { GqlContext } from '../graphql/context.js';
 import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
-import { load } from '../graphql/loaders.js';
-import { AuditEntryConnection, Actor, Dialogue } from '../graphql/models.js';
-import { MutationInput, MutationRunner } from '../graphql/mutation-runner.js';
-import { changed, DialoguePayload } from '../graphql/payloads.js';
-import type { CommandOutcome } from '../shared/command-executor.js';
+import { Actor, loadActor } from '../actors/actors.graphql.js';
+import { AuditEntryConnection } from '../graphql/models.js';
+import { newEntityId } from '../shared/command-metadata.js';
+import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
 import { HoldDialogue, RecordDialogueMinutes, ScheduleDialogue } from './dialogue.handlers.js';
+import { Dialogue, dialoguePayload, DialoguePayload } from './dialogues.graphql.js';
 
 @InputType()
 class ScheduleDialogueInput extends MutationInput {
@@ -40,11 +40,16 @@ class RecordDialogueMinutesInput extends MutationInput {
 
 @Resolver(() => Dialogue)
 export class DialoguesResolver {
-  constructor(private readonly mutations: MutationRunner) {}
+  /** Runs a mutation of a dialogue and answers with the dialogue as it then stands. */
+  private readonly mutate: Mutate<DialoguePayload>;
+
+  constructor(mutations: MutationRunner) {
+    this.mutate = mutations.answeringWith(dialoguePayload);
+  }
 
   @ResolveField(() => [Actor], { description: 'The actors that took part, once held.' })
   participants(@Parent() dialogue: Dialogue): Promise<Actor[]> {
-    return Promise.all(dialogue.participantIds.map((id) => load.actor(dialogue.view, id)));
+    return Promise.all(dialogue.participantIds.map((id) => loadActor(dialogue.view, id)));
   }
 
   @ResolveField(() => AuditEntryConnection, {
@@ -66,64 +71,40 @@ export class DialoguesResolver {
   @Mutation(() => DialoguePayload, {
     description: 'Schedule an industry dialogue. Administrators only.',
   })
-  async scheduleDialogue(
+  scheduleDialogue(
     @Context() ctx: GqlContext,
     @Args('input') input: ScheduleDialogueInput,
   ): Promise<DialoguePayload> {
-    const meta = this.mutations.metadata(ctx, input, 'schedule dialogues');
-    const dialogueId = this.mutations.newId(meta, 'ScheduleDialogue', input.dialogueId);
-    const { masterplanId, title, scheduledFor, venue } = input;
-    return this.answer(
-      ctx,
-      await this.mutations.run(
-        ctx,
-        new ScheduleDialogue({ dialogueId, masterplanId, title, scheduledFor, venue }, meta),
-      ),
-    );
+    return this.mutate(ctx, input, 'schedule dialogues', (meta) => {
+      const dialogueId = input.dialogueId ?? newEntityId(meta, 'ScheduleDialogue');
+      const { masterplanId, title, scheduledFor, venue } = input;
+      return new ScheduleDialogue({ dialogueId, masterplanId, title, scheduledFor, venue }, meta);
+    });
   }
 
   @Mutation(() => DialoguePayload, {
     description: 'Record that a dialogue was held, with its participants. Administrators only.',
   })
-  async holdDialogue(
+  holdDialogue(
     @Context() ctx: GqlContext,
     @Args('input') input: HoldDialogueInput,
   ): Promise<DialoguePayload> {
-    const meta = this.mutations.metadata(ctx, input, 'record dialogues');
-    return this.answer(
-      ctx,
-      await this.mutations.run(
-        ctx,
-        new HoldDialogue(
-          {
-            dialogueId: input.dialogueId,
-            heldOn: input.heldOn,
-            participantActorIds: input.participantActorIds,
-          },
-          meta,
-        ),
-      ),
-    );
+    const { dialogueId, heldOn, participantActorIds } = input;
+    return this.mutate(ctx, input, 'record dialogues', (meta) => {
+      return new HoldDialogue({ dialogueId, heldOn, participantActorIds }, meta);
+    });
   }
 
   @Mutation(() => DialoguePayload, {
     description: 'Record the minutes of a dialogue that was held. Administrators only.',
   })
-  async recordDialogueMinutes(
+  recordDialogueMinutes(
     @Context() ctx: GqlContext,
     @Args('input') input: RecordDialogueMinutesInput,
   ): Promise<DialoguePayload> {
-    const meta = this.mutations.metadata(ctx, input, 'record minutes');
-    return this.answer(
-      ctx,
-      await this.mutations.run(
-        ctx,
-        new RecordDialogueMinutes({ dialogueId: input.dialogueId, minutes: input.minutes }, meta),
-      ),
-    );
-  }
-
-  private async answer(ctx: GqlContext, outcome: CommandOutcome): Promise<DialoguePayload> {
-    return { ...changed(outcome), dialogue: await load.dialogue(ctx.view, outcome.entityId) };
+    const { dialogueId, minutes } = input;
+    return this.mutate(ctx, input, 'record minutes', (meta) => {
+      return new RecordDialogueMinutes({ dialogueId, minutes }, meta);
+    });
   }
 }

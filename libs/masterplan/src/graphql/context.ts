@@ -39,6 +39,15 @@ export function notFoundError(what: string, given: string, asOf?: string): Graph
   return new GraphQLError(message, { extensions: { code: 'NOT_FOUND' } });
 }
 
+/**
+ * The optional fields of an input the client filled in, for a command's data: those left
+ * out, null or empty are not passed on (the command reads their absence).
+ */
+export const filledIn = <Fields extends Record<string, unknown>>(fields: Fields) =>
+  Object.fromEntries(Object.entries(fields).filter(([, value]) => value)) as {
+    [Name in keyof Fields]?: NonNullable<Fields[Name]>;
+  };
+
 export function badInput(message: string, field?: string): GraphQLError {
   return new GraphQLError(message, {
     extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) },

@@ -5,13 +5,14 @@ import { GraphQLError } from 'graphql';
 import { Projector } from '../projections/projector.js';
 import { ReadStore } from '../read-store/read-store.js';
 import { ReadView } from '../read-store/read-view.js';
-import { commandMetadata, newEntityId, type CommandMetadata } from '../shared/command-metadata.js';
+import { commandMetadata, type CommandMetadata } from '../shared/command-metadata.js';
 import type { CommandOutcome } from '../shared/command-executor.js';
 import type { DomainCommand } from '../shared/domain-command.js';
 import { FollowerFailed } from '../shared/log-follower.js';
 import { isRejection } from '../shared/rejection.js';
 import { badInput, requireUser, type GqlContext } from './context.js';
 import { readModelsStopped, rejectionError } from './errors.js';
+import type { Answer } from './payloads.js';
 
 /** The options every mutation input carries. */
 @InputType({ isAbstract: true })
@@ -31,11 +32,19 @@ export abstract class MutationInput {
   idempotencyKey?: string;
 }
 
+/** Runs one mutation of a feature: see MutationRunner.answeringWith. */
+export type Mutate<Payload, Command = DomainCommand<unknown>> = (
+  ctx: GqlContext,
+  input: MutationInput,
+  action: string,
+  build: (meta: CommandMetadata) => Command | Promise<Command>,
+) => Promise<Payload>;
+
 const READ_YOUR_WRITES_MS = Number(process.env.READ_YOUR_WRITES_TIMEOUT_MS ?? 5000);
 
 /**
  * The edge between GraphQL and the command bus: builds the metadata, turns a rejection into
- * its GraphQL error, and returns only once the read models show the change (read your writes).
+ * its GraphQL error, and answers only once the read models show the change (read your writes).
  */
 @Injectable()
 export class MutationRunner {
@@ -45,7 +54,22 @@ export class MutationRunner {
     private readonly readStore: ReadStore,
   ) {}
 
-  metadata(ctx: GqlContext, input: MutationInput, action: string): CommandMetadata {
+  /**
+   * How the mutations of a feature run, all alike: check who asks (`action` says what they
+   * may not do without a token) and the input's options, run the command `build` makes
+   * with that metadata, and `answer` once the read models show the change.
+   */
+  answeringWith<Command extends DomainCommand<unknown>, Payload>(
+    answer: Answer<Command, Payload>,
+  ): Mutate<Payload, Command> {
+    return async (ctx, input, action, build) => {
+      const command = await build(this.metadata(ctx, input, action));
+      const outcome = await this.run(ctx, command);
+      return answer(ctx.view, outcome, command);
+    };
+  }
+
+  private metadata(ctx: GqlContext, input: MutationInput, action: string): CommandMetadata {
     const user = requireUser(ctx, action);
     if (input.expectedVersion != null && input.expectedVersion < -1)
       throw badInput(
@@ -59,12 +83,7 @@ export class MutationRunner {
     });
   }
 
-  /** The id for an entity a mutation creates: the client's, or one derived from its idempotency key. */
-  newId(meta: CommandMetadata, commandName: string, given: string | undefined | null): string {
-    return given ?? newEntityId(meta, commandName);
-  }
-
-  async run(ctx: GqlContext, command: DomainCommand<unknown>): Promise<CommandOutcome> {
+  private async run(ctx: GqlContext, command: DomainCommand<unknown>): Promise<CommandOutcome> {
     const result = await this.commands.execute(command);
     if (isRejection(result)) throw rejectionError(result);
     await this.readYourWrites(result);

@@ -1,19 +1,11 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
+import type { ReadView } from '../read-store/read-view.js';
 import type { CommandOutcome } from '../shared/command-executor.js';
-import {
-  Actor,
-  Commitment,
-  Dialogue,
-  JointDeclaration,
-  Masterplan,
-  Measure,
-  Proposal,
-  WorkingGroup,
-} from './models.js';
+import type { DomainCommand } from '../shared/domain-command.js';
 
 /** What every mutation answers besides the changed entity. */
 @ObjectType({ isAbstract: true })
-abstract class Changed {
+export abstract class Changed {
   @Field(() => Int, {
     description:
       'The version of the changed stream after this change; use it as the next expectedVersion.',
@@ -30,41 +22,27 @@ abstract class Changed {
   repeated!: boolean;
 }
 
-export const changed = (outcome: CommandOutcome) => ({
-  version: outcome.version,
-  position: outcome.position,
-  repeated: outcome.repeated,
-});
+/** How a feature answers its mutations, once the read models show the change. */
+export type Answer<Command, Payload> = (
+  view: ReadView,
+  outcome: CommandOutcome,
+  command: Command,
+) => Promise<Payload>;
 
-@ObjectType()
-export class ActorPayload extends Changed {
-  @Field(() => Actor) actor!: Actor;
-}
-@ObjectType()
-export class MasterplanPayload extends Changed {
-  @Field(() => Masterplan) masterplan!: Masterplan;
-}
-@ObjectType()
-export class MeasurePayload extends Changed {
-  @Field(() => Measure) measure!: Measure;
-}
-@ObjectType()
-export class ProposalPayload extends Changed {
-  @Field(() => Proposal) proposal!: Proposal;
-}
-@ObjectType()
-export class CommitmentPayload extends Changed {
-  @Field(() => Commitment) commitment!: Commitment;
-}
-@ObjectType()
-export class DialoguePayload extends Changed {
-  @Field(() => Dialogue) dialogue!: Dialogue;
-}
-@ObjectType()
-export class WorkingGroupPayload extends Changed {
-  @Field(() => WorkingGroup) workingGroup!: WorkingGroup;
-}
-@ObjectType()
-export class JointDeclarationPayload extends Changed {
-  @Field(() => JointDeclaration) jointDeclaration!: JointDeclaration;
-}
+/**
+ * A feature's payload: what changed, and under `field` the changed entity as the change
+ * left it; the entity of the command's stream unless `idOf` names another.
+ */
+export const payload =
+  <Field extends string, Entity, Command = DomainCommand<unknown>>(
+    field: Field,
+    load: (view: ReadView, id: string) => Promise<Entity>,
+    idOf: (outcome: CommandOutcome, command: Command) => string = (outcome) => outcome.entityId,
+  ): Answer<Command, Changed & Record<Field, Entity>> =>
+  async (view, outcome, command) =>
+    ({
+      version: outcome.version,
+      position: outcome.position,
+      repeated: outcome.repeated,
+      [field]: await load(view, idOf(outcome, command)),
+    }) as Changed & Record<Field, Entity>;

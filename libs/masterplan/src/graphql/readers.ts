@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
+import { actorsRepresentedBy } from '../actors/actors.projection.js';
 import { organisationConcerned, PEOPLE_IN_DATA, type AuditCriteria } from '../audit/audit-trail.js';
 import type { AuditRow } from '../read-store/rows.js';
-import { OPEN } from '../read-store/temporal.js';
 import type { User } from '../shared/decider.js';
 import { requireUser, type GqlContext } from './context.js';
 
@@ -26,16 +26,7 @@ export function organisationsOf(ctx: GqlContext): Promise<ReadonlySet<string>> {
   if (!byUser) known.set(ctx.view.moment, (byUser = new Map()));
   let organisations = byUser.get(userId);
   if (!organisations) {
-    organisations = Promise.resolve(
-      new Set(
-        ctx.view.store
-          .all<{ actor_id: string }>(
-            `SELECT actor_id FROM representatives WHERE user_id = ? AND valid_to = '${OPEN}'`,
-            userId,
-          )
-          .map((r) => r.actor_id),
-      ),
-    );
+    organisations = Promise.resolve(new Set(actorsRepresentedBy(ctx.view.store, userId)));
     byUser.set(userId, organisations);
   }
   return organisations;

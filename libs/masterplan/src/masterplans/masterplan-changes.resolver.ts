@@ -3,14 +3,13 @@ import { DateTime } from '../graphql/date-time.scalar.js';
 import { AuditFeed } from '../audit/audit-feed.js';
 import { EventTypeValue } from '../graphql/enums.js';
 import { notFoundError, type GqlContext } from '../graphql/context.js';
-import { toMasterplan } from '../graphql/mappers.js';
-import { Masterplan } from '../graphql/models.js';
 import { startMessage, subscriptionQueue, type PushQueue } from '../graphql/push-queue.js';
 import { auditRowFor } from '../graphql/readers.js';
 import { ReadStore } from '../read-store/read-store.js';
 import type { ReadView } from '../read-store/read-view.js';
-import type { AuditRow, MasterplanRow } from '../read-store/rows.js';
-import { OPEN } from '../read-store/temporal.js';
+import type { AuditRow } from '../read-store/rows.js';
+import { Masterplan, toMasterplan } from './masterplans.graphql.js';
+import { masterplanById, masterplanExists, type MasterplanRow } from './masterplans.projection.js';
 
 @ObjectType({
   description: 'A change to a masterplan or anything in it, with the masterplan as it now stands.',
@@ -61,7 +60,7 @@ export class MasterplanChangesResolver {
     @Args('id', { type: () => ID }) id: string,
   ): AsyncIterableIterator<PushedChange> {
     // Following a masterplan that does not exist would wait forever for nothing.
-    if (!this.currentPlan(id)) throw notFoundError('masterplan', id);
+    if (!masterplanExists(this.readStore, id)) throw notFoundError('masterplan', id);
     const queue: PushQueue<PushedChange> = subscriptionQueue(ctx, () => unsubscribe());
     // The masterplan as it stands after each change, read from the view every subscriber
     // shares (one read for all of them); changes are pushed in order.
@@ -69,17 +68,10 @@ export class MasterplanChangesResolver {
     const unsubscribe = this.feed.subscribe(({ row, view }) => {
       if (row.masterplan_id !== id) return;
       pushed = pushed.then(async () => {
-        const plan = await view.masterplan.load(id);
+        const plan = await view.loader(masterplanById).load(id);
         if (plan) queue.push({ row, plan, view });
       });
     });
     return queue;
-  }
-
-  private currentPlan(id: string): MasterplanRow | undefined {
-    return this.readStore.get<MasterplanRow>(
-      `SELECT * FROM masterplans WHERE masterplan_id = ? AND valid_to = '${OPEN}'`,
-      id,
-    );
   }
 }

@@ -1,5 +1,37 @@
 import { occurredAt, projection } from '../projections/projection.js';
-import { VALIDITY, changeRow, insertRow } from '../read-store/temporal.js';
+import { OPEN, VALIDITY, changeRow, insertRow, validAt } from '../read-store/temporal.js';
+import type { ReadStore } from '../read-store/read-store.js';
+import type { ReadView } from '../read-store/read-view.js';
+import { versionedTable } from '../read-store/lookup.js';
+
+/** Rows of this read model's tables, as SQLite returns them. */
+export interface MasterplanRow {
+  masterplan_id: string;
+  title: string;
+  region: string;
+  motion: string;
+  resolution: string;
+  status: string;
+  initiated_at: string;
+  presented_on: string | null;
+  presented_at_dialogue: string | null;
+  adopted_on: string | null;
+  adoption: string | null;
+}
+export interface ThemeFieldRow {
+  masterplan_id: string;
+  theme_field_id: string;
+  name: string;
+  description: string;
+  defined_at: string;
+}
+export interface MilestoneRow {
+  masterplan_id: string;
+  milestone_id: string;
+  title: string;
+  due_date: string;
+  reached_on: string | null;
+}
 
 export const masterplansProjection = projection({
   name: 'masterplans',
@@ -117,3 +149,21 @@ export const masterplansProjection = projection({
     }
   },
 });
+
+// How the GraphQL side reads these tables, batched per view (ReadView.loader).
+const masterplans = versionedTable<MasterplanRow>('masterplans');
+const themeFields = versionedTable<ThemeFieldRow>('theme_fields');
+const milestones = versionedTable<MilestoneRow>('milestones');
+export const masterplanById = masterplans.rowBy('masterplan_id');
+export const themeFieldsOfMasterplan = themeFields.rowsBy('masterplan_id', 'seq');
+export const milestonesOfMasterplan = milestones.rowsBy('masterplan_id', 'seq');
+
+export const allMasterplans = (view: ReadView): MasterplanRow[] =>
+  view.read<MasterplanRow>(`SELECT * FROM masterplans WHERE ${validAt()} ORDER BY initiated_at`, {
+    at: view.at,
+  });
+
+/** Whether the masterplan exists now (a subscription to it waits for changes from now on). */
+export const masterplanExists = (store: ReadStore, id: string): boolean =>
+  store.get(`SELECT 1 FROM masterplans WHERE masterplan_id = ? AND valid_to = '${OPEN}'`, id) !==
+  undefined;

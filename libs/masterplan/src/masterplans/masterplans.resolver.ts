@@ -12,32 +12,23 @@ import {
 } from '@nestjs/graphql';
 import { DateTime } from '../graphql/date-time.scalar.js';
 import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
-import type { GqlContext } from '../graphql/context.js';
-import { load } from '../graphql/loaders.js';
-import {
-  toCommitment,
-  toDialogue,
-  toJointDeclaration,
-  toMasterplan,
-  toMeasure,
-  toProposal,
-  toThemeField,
-  toWorkingGroup,
-} from '../graphql/mappers.js';
-import {
-  AuditEntryConnection,
-  Commitment,
-  Dialogue,
-  JointDeclaration,
-  Masterplan,
-  Measure,
-  Milestone,
-  Proposal,
-  ThemeField,
-  WorkingGroup,
-} from '../graphql/models.js';
-import { MutationInput, MutationRunner } from '../graphql/mutation-runner.js';
-import { changed, MasterplanPayload } from '../graphql/payloads.js';
+import { filledIn, type GqlContext } from '../graphql/context.js';
+import { Commitment, toCommitment } from '../commitments/commitments.graphql.js';
+import { commitmentsOfMasterplan } from '../commitments/commitments.projection.js';
+import { JointDeclaration, toJointDeclaration } from '../declarations/declarations.graphql.js';
+import { declarationsOfMasterplan } from '../declarations/declarations.projection.js';
+import { Dialogue, toDialogue } from '../dialogues/dialogues.graphql.js';
+import { dialoguesOfMasterplan } from '../dialogues/dialogues.projection.js';
+import { AuditEntryConnection } from '../graphql/models.js';
+import { newEntityId } from '../shared/command-metadata.js';
+import type { DomainCommand } from '../shared/domain-command.js';
+import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
+import { Measure, toMeasure } from '../measures/measures.graphql.js';
+import { measuresOfMasterplan, measuresOfThemeField } from '../measures/measures.projection.js';
+import { Proposal, toProposal } from '../proposals/proposals.graphql.js';
+import { proposalsOfMasterplan } from '../proposals/proposals.projection.js';
+import { toWorkingGroup, WorkingGroup } from '../working-groups/working-groups.graphql.js';
+import { workingGroupsOfMasterplan } from '../working-groups/working-groups.projection.js';
 import { TimeTravel } from '../read-store/time-travel.js';
 import {
   AdoptMasterplan,
@@ -47,6 +38,22 @@ import {
   ReachMilestone,
   ScheduleMilestone,
 } from './masterplan.handlers.js';
+import {
+  loadMasterplan,
+  Masterplan,
+  masterplanPayload,
+  MasterplanPayload,
+  Milestone,
+  ThemeField,
+  toMasterplan,
+  toMilestone,
+  toThemeField,
+} from './masterplans.graphql.js';
+import {
+  allMasterplans,
+  milestonesOfMasterplan,
+  themeFieldsOfMasterplan,
+} from './masterplans.projection.js';
 
 @InputType()
 class MotionInput {
@@ -103,10 +110,15 @@ class AdoptMasterplanInput extends MutationInput {
 
 @Resolver(() => Masterplan)
 export class MasterplansResolver {
+  /** Runs a mutation of a masterplan and answers with the masterplan as it then stands. */
+  private readonly mutate: Mutate<MasterplanPayload, DomainCommand<{ masterplanId: string }>>;
+
   constructor(
-    private readonly mutations: MutationRunner,
+    mutations: MutationRunner,
     private readonly timeTravel: TimeTravel,
-  ) {}
+  ) {
+    this.mutate = mutations.answeringWith(masterplanPayload);
+  }
 
   @Query(() => Masterplan, {
     description:
@@ -128,41 +140,38 @@ export class MasterplansResolver {
     asOfPosition?: string,
   ): Promise<Masterplan> {
     // Nothing is deleted, so a masterplan unknown now never existed: said as such.
-    const now = await load.masterplan(ctx.view, id);
+    const now = await loadMasterplan(ctx.view, id);
     const view = await this.timeTravel.viewFor(ctx.view, asOf, asOfPosition);
-    return view === ctx.view ? now : load.masterplan(view, id);
+    return view === ctx.view ? now : loadMasterplan(view, id);
   }
 
   @Query(() => [Masterplan], { description: 'All masterplans.' })
   masterplans(@Context() ctx: GqlContext): Masterplan[] {
-    return ctx.view.allMasterplans().map((r) => toMasterplan(r, ctx.view));
+    return allMasterplans(ctx.view).map((r) => toMasterplan(r, ctx.view));
   }
 
   @ResolveField(() => [ThemeField])
   async themeFields(@Parent() plan: Masterplan): Promise<ThemeField[]> {
-    return (await plan.view.themeFieldsOfMasterplan.load(plan.id)).map((r) =>
+    return (await plan.view.loader(themeFieldsOfMasterplan).load(plan.id)).map((r) =>
       toThemeField(r, plan.view),
     );
   }
 
   @ResolveField(() => [Milestone], { description: 'The roadmap.' })
   async milestones(@Parent() plan: Masterplan): Promise<Milestone[]> {
-    return (await plan.view.milestonesOfMasterplan.load(plan.id)).map((r) => ({
-      id: r.milestone_id,
-      title: r.title,
-      dueDate: r.due_date,
-      reachedOn: r.reached_on,
-    }));
+    return (await plan.view.loader(milestonesOfMasterplan).load(plan.id)).map(toMilestone);
   }
 
   @ResolveField(() => [Measure], { description: 'All measures, across theme fields.' })
   async measures(@Parent() plan: Masterplan): Promise<Measure[]> {
-    return (await plan.view.measuresOfMasterplan.load(plan.id)).map((r) => toMeasure(r, plan.view));
+    return (await plan.view.loader(measuresOfMasterplan).load(plan.id)).map((r) =>
+      toMeasure(r, plan.view),
+    );
   }
 
   @ResolveField(() => [Proposal])
   async proposals(@Parent() plan: Masterplan): Promise<Proposal[]> {
-    return (await plan.view.proposalsOfMasterplan.load(plan.id)).map((r) =>
+    return (await plan.view.loader(proposalsOfMasterplan).load(plan.id)).map((r) =>
       toProposal(r, plan.view),
     );
   }
@@ -172,28 +181,28 @@ export class MasterplansResolver {
       'Commitments to the masterplan as a whole (commitments to measures are on each measure).',
   })
   async commitments(@Parent() plan: Masterplan): Promise<Commitment[]> {
-    return (await plan.view.commitmentsOfMasterplan.load(plan.id))
+    return (await plan.view.loader(commitmentsOfMasterplan).load(plan.id))
       .filter((c) => c.measure_id === null)
       .map((r) => toCommitment(r, plan.view));
   }
 
   @ResolveField(() => [JointDeclaration])
   async jointDeclarations(@Parent() plan: Masterplan): Promise<JointDeclaration[]> {
-    return (await plan.view.declarationsOfMasterplan.load(plan.id)).map((r) =>
+    return (await plan.view.loader(declarationsOfMasterplan).load(plan.id)).map((r) =>
       toJointDeclaration(r, plan.view),
     );
   }
 
   @ResolveField(() => [Dialogue])
   async dialogues(@Parent() plan: Masterplan): Promise<Dialogue[]> {
-    return (await plan.view.dialoguesOfMasterplan.load(plan.id)).map((r) =>
+    return (await plan.view.loader(dialoguesOfMasterplan).load(plan.id)).map((r) =>
       toDialogue(r, plan.view),
     );
   }
 
   @ResolveField(() => [WorkingGroup])
   async workingGroups(@Parent() plan: Masterplan): Promise<WorkingGroup[]> {
-    return (await plan.view.workingGroupsOfMasterplan.load(plan.id)).map((r) =>
+    return (await plan.view.loader(workingGroupsOfMasterplan).load(plan.id)).map((r) =>
       toWorkingGroup(r, plan.view),
     );
   }
@@ -214,135 +223,88 @@ export class MasterplansResolver {
     description:
       'Start a masterplan, citing the motion and the resolution it rests on. Administrators only.',
   })
-  async initiateMasterplan(
+  initiateMasterplan(
     @Context() ctx: GqlContext,
     @Args('input') input: InitiateMasterplanInput,
   ): Promise<MasterplanPayload> {
-    const meta = this.mutations.metadata(ctx, input, 'initiate a masterplan');
-    const masterplanId = this.mutations.newId(meta, 'InitiateMasterplan', input.masterplanId);
-    const { title, region, motion, resolution } = input;
-    return this.answer(
-      ctx,
-      await this.mutations.run(
-        ctx,
-        new InitiateMasterplan(
-          { masterplanId, title, region, motion: { ...motion }, resolution: { ...resolution } },
-          meta,
-        ),
-      ),
-      masterplanId,
-    );
+    return this.mutate(ctx, input, 'initiate a masterplan', (meta) => {
+      const masterplanId = input.masterplanId ?? newEntityId(meta, 'InitiateMasterplan');
+      const { title, region, motion, resolution } = input;
+      return new InitiateMasterplan(
+        { masterplanId, title, region, motion: { ...motion }, resolution: { ...resolution } },
+        meta,
+      );
+    });
   }
 
   @Mutation(() => MasterplanPayload, {
     description: 'Add a theme field (Themenfeld). Administrators only.',
   })
-  async defineThemeField(
+  defineThemeField(
     @Context() ctx: GqlContext,
     @Args('input') input: DefineThemeFieldInput,
   ): Promise<MasterplanPayload> {
-    const meta = this.mutations.metadata(ctx, input, 'define theme fields');
-    const themeFieldId = this.mutations.newId(meta, 'DefineThemeField', input.themeFieldId);
-    const { masterplanId, name, description } = input;
-    return this.answer(
-      ctx,
-      await this.mutations.run(
-        ctx,
-        new DefineThemeField({ masterplanId, themeFieldId, name, description }, meta),
-      ),
-      masterplanId,
-    );
+    return this.mutate(ctx, input, 'define theme fields', (meta) => {
+      const themeFieldId = input.themeFieldId ?? newEntityId(meta, 'DefineThemeField');
+      const { masterplanId, name, description } = input;
+      return new DefineThemeField({ masterplanId, themeFieldId, name, description }, meta);
+    });
   }
 
   @Mutation(() => MasterplanPayload, {
     description: 'Add a dated milestone to the roadmap. Administrators only.',
   })
-  async scheduleMilestone(
+  scheduleMilestone(
     @Context() ctx: GqlContext,
     @Args('input') input: ScheduleMilestoneInput,
   ): Promise<MasterplanPayload> {
-    const meta = this.mutations.metadata(ctx, input, 'schedule milestones');
-    const milestoneId = this.mutations.newId(meta, 'ScheduleMilestone', input.milestoneId);
-    const { masterplanId, title, dueDate } = input;
-    return this.answer(
-      ctx,
-      await this.mutations.run(
-        ctx,
-        new ScheduleMilestone({ masterplanId, milestoneId, title, dueDate }, meta),
-      ),
-      masterplanId,
-    );
+    return this.mutate(ctx, input, 'schedule milestones', (meta) => {
+      const milestoneId = input.milestoneId ?? newEntityId(meta, 'ScheduleMilestone');
+      const { masterplanId, title, dueDate } = input;
+      return new ScheduleMilestone({ masterplanId, milestoneId, title, dueDate }, meta);
+    });
   }
 
   @Mutation(() => MasterplanPayload, {
     description: 'Mark a milestone as reached. Administrators only.',
   })
-  async reachMilestone(
+  reachMilestone(
     @Context() ctx: GqlContext,
     @Args('input') input: ReachMilestoneInput,
   ): Promise<MasterplanPayload> {
-    const meta = this.mutations.metadata(ctx, input, 'mark milestones as reached');
-    return this.answer(
-      ctx,
-      await this.mutations.run(
-        ctx,
-        new ReachMilestone(
-          { masterplanId: input.masterplanId, milestoneId: input.milestoneId },
-          meta,
-        ),
-      ),
-      input.masterplanId,
-    );
+    const { masterplanId, milestoneId } = input;
+    return this.mutate(ctx, input, 'mark milestones as reached', (meta) => {
+      return new ReachMilestone({ masterplanId, milestoneId }, meta);
+    });
   }
 
   @Mutation(() => MasterplanPayload, {
     description:
       'Record that the masterplan was presented to politics and the public. Administrators only.',
   })
-  async presentMasterplan(
+  presentMasterplan(
     @Context() ctx: GqlContext,
     @Args('input') input: PresentMasterplanInput,
   ): Promise<MasterplanPayload> {
-    const meta = this.mutations.metadata(ctx, input, 'present the masterplan');
-    const data = {
-      masterplanId: input.masterplanId,
-      ...(input.dialogueId ? { dialogueId: input.dialogueId } : {}),
-    };
-    return this.answer(
-      ctx,
-      await this.mutations.run(ctx, new PresentMasterplan(data, meta)),
-      input.masterplanId,
-    );
+    const { masterplanId, dialogueId } = input;
+    const data = { masterplanId, ...filledIn({ dialogueId }) };
+    return this.mutate(ctx, input, 'present the masterplan', (meta) => {
+      return new PresentMasterplan(data, meta);
+    });
   }
 
   @Mutation(() => MasterplanPayload, {
     description:
       'Record the adoption of a presented masterplan by a resolution. Administrators only.',
   })
-  async adoptMasterplan(
+  adoptMasterplan(
     @Context() ctx: GqlContext,
     @Args('input') input: AdoptMasterplanInput,
   ): Promise<MasterplanPayload> {
-    const meta = this.mutations.metadata(ctx, input, 'record the adoption');
-    return this.answer(
-      ctx,
-      await this.mutations.run(
-        ctx,
-        new AdoptMasterplan(
-          { masterplanId: input.masterplanId, resolution: { ...input.resolution } },
-          meta,
-        ),
-      ),
-      input.masterplanId,
-    );
-  }
-
-  private async answer(
-    ctx: GqlContext,
-    outcome: Parameters<typeof changed>[0],
-    masterplanId: string,
-  ): Promise<MasterplanPayload> {
-    return { ...changed(outcome), masterplan: await load.masterplan(ctx.view, masterplanId) };
+    const { masterplanId, resolution } = input;
+    return this.mutate(ctx, input, 'record the adoption', (meta) => {
+      return new AdoptMasterplan({ masterplanId, resolution: { ...resolution } }, meta);
+    });
   }
 }
 
@@ -350,14 +312,14 @@ export class MasterplansResolver {
 export class ThemeFieldsResolver {
   @ResolveField(() => [Measure])
   async measures(@Parent() field: ThemeField): Promise<Measure[]> {
-    return (await field.view.measuresOfThemeField(field.masterplanId, field.id)).map((r) =>
+    return (await measuresOfThemeField(field.view, field.masterplanId, field.id)).map((r) =>
       toMeasure(r, field.view),
     );
   }
 
   @ResolveField(() => [Proposal])
   async proposals(@Parent() field: ThemeField): Promise<Proposal[]> {
-    return (await field.view.proposalsOfMasterplan.load(field.masterplanId))
+    return (await field.view.loader(proposalsOfMasterplan).load(field.masterplanId))
       .filter((p) => p.theme_field_id === field.id)
       .map((r) => toProposal(r, field.view));
   }

@@ -1,5 +1,32 @@
 import { occurredAt, projection } from '../projections/projection.js';
 import { VALIDITY, changeRow, endRow, insertRow } from '../read-store/temporal.js';
+import type { ReadView } from '../read-store/read-view.js';
+import { versionedTable } from '../read-store/lookup.js';
+
+/** Rows of this read model's tables, as SQLite returns them. */
+export interface MeasureRow {
+  measure_id: string;
+  masterplan_id: string;
+  theme_field_id: string;
+  title: string;
+  description: string;
+  kind: string;
+  status: string;
+  closing_note: string | null;
+  source_proposal_id: string | null;
+  defined_at: string;
+}
+export interface MeasureProgressRow {
+  measure_id: string;
+  percent_complete: number;
+  last_report: string | null;
+}
+export interface AssignmentRow {
+  measure_id: string;
+  actor_id: string;
+  role: string;
+  assigned_at: string;
+}
 
 export const measuresProjection = projection({
   name: 'measures',
@@ -108,3 +135,27 @@ export const measuresProjection = projection({
     }
   },
 });
+
+// How the GraphQL side reads these tables, batched per view (ReadView.loader).
+const measures = versionedTable<MeasureRow>('measures');
+const measureProgress = versionedTable<MeasureProgressRow>('measure_progress');
+const assignments = versionedTable<AssignmentRow>('assignments');
+export const measureById = measures.rowBy('measure_id');
+export const progressOfMeasure = measureProgress.rowBy('measure_id');
+export const measuresOfMasterplan = measures.rowsBy('masterplan_id', 'measure_id');
+export const assignmentsOfActor = assignments.rowsBy('actor_id', 'measure_id');
+export const assignmentsOfMeasure = assignments.rowsBy(
+  'measure_id',
+  `CASE role WHEN 'lead' THEN 0 WHEN 'delegated' THEN 1 WHEN 'partner' THEN 2 ELSE 3 END, actor_id`,
+);
+
+/** Measures of a theme field, taken from the masterplan's measures (one query for all fields). */
+export async function measuresOfThemeField(
+  view: ReadView,
+  masterplanId: string,
+  themeFieldId: string,
+): Promise<MeasureRow[]> {
+  return (await view.loader(measuresOfMasterplan).load(masterplanId)).filter(
+    (m) => m.theme_field_id === themeFieldId,
+  );
+}

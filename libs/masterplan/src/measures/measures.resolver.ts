@@ -13,24 +13,22 @@ import {
 } from '@nestjs/graphql';
 import { DateTime } from '../graphql/date-time.scalar.js';
 import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
-import type { GqlContext } from '../graphql/context.js';
+import { filledIn, type GqlContext } from '../graphql/context.js';
 import { AssignmentRoleValue, CommitmentStatusValue, MeasureKindValue } from '../graphql/enums.js';
-import { load } from '../graphql/loaders.js';
-import { toAssignment, toCommitment } from '../graphql/mappers.js';
+import { Actor, loadActor } from '../actors/actors.graphql.js';
+import { Commitment, toCommitment } from '../commitments/commitments.graphql.js';
+import { commitmentsOfMeasure } from '../commitments/commitments.projection.js';
+import { AuditEntryConnection } from '../graphql/models.js';
+import { newEntityId } from '../shared/command-metadata.js';
+import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
 import {
-  Actor,
-  Assignment,
-  AuditEntryConnection,
-  Commitment,
+  loadMasterplan,
+  loadThemeField,
   Masterplan,
-  Measure,
-  Proposal,
   ThemeField,
-} from '../graphql/models.js';
-import { MutationInput, MutationRunner } from '../graphql/mutation-runner.js';
-import { changed, MeasurePayload } from '../graphql/payloads.js';
+} from '../masterplans/masterplans.graphql.js';
+import { loadProposal, Proposal } from '../proposals/proposals.graphql.js';
 import { TimeTravel } from '../read-store/time-travel.js';
-import type { CommandOutcome } from '../shared/command-executor.js';
 import {
   AssignMeasure,
   CancelMeasure,
@@ -40,6 +38,15 @@ import {
   UnassignMeasure,
 } from './measure.handlers.js';
 import type { AssignmentRole, MeasureKind } from './measure.js';
+import {
+  Assignment,
+  loadMeasure,
+  Measure,
+  MeasurePayload,
+  measurePayload,
+  toAssignment,
+} from './measures.graphql.js';
+import { assignmentsOfMeasure, progressOfMeasure } from './measures.projection.js';
 
 @InputType()
 class DefineMeasureInput extends MutationInput {
@@ -87,10 +94,15 @@ class CancelMeasureInput extends MutationInput {
 
 @Resolver(() => Measure)
 export class MeasuresResolver {
+  /** Runs a mutation of a measure and answers with the measure as it then stands. */
+  private readonly mutate: Mutate<MeasurePayload>;
+
   constructor(
-    private readonly mutations: MutationRunner,
+    mutations: MutationRunner,
     private readonly timeTravel: TimeTravel,
-  ) {}
+  ) {
+    this.mutate = mutations.answeringWith(measurePayload);
+  }
 
   @Query(() => Measure, {
     description:
@@ -112,15 +124,15 @@ export class MeasuresResolver {
     asOfPosition?: string,
   ): Promise<Measure> {
     // Nothing is deleted, so a measure unknown now never existed; its masterplan is the one to look at.
-    const now = await load.measure(ctx.view, id);
+    const now = await loadMeasure(ctx.view, id);
     const view = await this.timeTravel.viewFor(ctx.view, asOf, asOfPosition);
     if (view === ctx.view) return now;
-    return load.measure(view, id);
+    return loadMeasure(view, id);
   }
 
   @ResolveField(() => Int, { description: 'Last reported progress, 0 to 100.' })
   async percentComplete(@Parent() measure: Measure): Promise<number> {
-    return (await measure.view.progressOfMeasure.load(measure.id))?.percent_complete ?? 0;
+    return (await measure.view.loader(progressOfMeasure).load(measure.id))?.percent_complete ?? 0;
   }
 
   @ResolveField(() => String, {
@@ -128,17 +140,17 @@ export class MeasuresResolver {
     description: 'The note of the last progress report.',
   })
   async lastProgressNote(@Parent() measure: Measure): Promise<string | null> {
-    return (await measure.view.progressOfMeasure.load(measure.id))?.last_report ?? null;
+    return (await measure.view.loader(progressOfMeasure).load(measure.id))?.last_report ?? null;
   }
 
   @ResolveField(() => Masterplan)
   masterplan(@Parent() measure: Measure): Promise<Masterplan> {
-    return load.masterplan(measure.view, measure.masterplanId);
+    return loadMasterplan(measure.view, measure.masterplanId);
   }
 
   @ResolveField(() => ThemeField)
   themeField(@Parent() measure: Measure): Promise<ThemeField> {
-    return load.themeField(measure.view, measure.masterplanId, measure.themeFieldId);
+    return loadThemeField(measure.view, measure.masterplanId, measure.themeFieldId);
   }
 
   @ResolveField(() => Proposal, {
@@ -146,24 +158,24 @@ export class MeasuresResolver {
     description: 'The accepted proposal this measure came from, if any.',
   })
   sourceProposal(@Parent() measure: Measure): Promise<Proposal> | null {
-    return measure.sourceProposalId ? load.proposal(measure.view, measure.sourceProposalId) : null;
+    return measure.sourceProposalId ? loadProposal(measure.view, measure.sourceProposalId) : null;
   }
 
   @ResolveField(() => [Assignment], {
     description: 'Current assignments: lead first, then delegated, partners, supporters.',
   })
   async assignments(@Parent() measure: Measure): Promise<Assignment[]> {
-    return (await measure.view.assignmentsOfMeasure.load(measure.id)).map((r) =>
+    return (await measure.view.loader(assignmentsOfMeasure).load(measure.id)).map((r) =>
       toAssignment(r, measure.view),
     );
   }
 
   @ResolveField(() => Actor, { nullable: true, description: 'The lead actor, if one is assigned.' })
   async lead(@Parent() measure: Measure): Promise<Actor | null> {
-    const lead = (await measure.view.assignmentsOfMeasure.load(measure.id)).find(
+    const lead = (await measure.view.loader(assignmentsOfMeasure).load(measure.id)).find(
       (a) => a.role === 'lead',
     );
-    return lead ? load.actor(measure.view, lead.actor_id) : null;
+    return lead ? loadActor(measure.view, lead.actor_id) : null;
   }
 
   @ResolveField(() => [Commitment], {
@@ -174,7 +186,7 @@ export class MeasuresResolver {
     @Parent() measure: Measure,
     @Args('status', { type: () => CommitmentStatusValue, nullable: true }) status?: string,
   ): Promise<Commitment[]> {
-    const rows = await measure.view.commitmentsOfMeasure.load(measure.id);
+    const rows = await measure.view.loader(commitmentsOfMeasure).load(measure.id);
     return rows
       .filter((r) => !status || r.status === status)
       .map((r) => toCommitment(r, measure.view));
@@ -200,121 +212,87 @@ export class MeasuresResolver {
     description:
       'Define a measure in a theme field. Administrators only. (Accepted proposals become measures by themselves.)',
   })
-  async defineMeasure(
+  defineMeasure(
     @Context() ctx: GqlContext,
     @Args('input') input: DefineMeasureInput,
   ): Promise<MeasurePayload> {
-    const meta = this.mutations.metadata(ctx, input, 'define measures');
-    const measureId = this.mutations.newId(meta, 'DefineMeasure', input.measureId);
-    const { masterplanId, themeFieldId, title, description, kind } = input;
-    return this.answer(
-      ctx,
-      await this.mutations.run(
-        ctx,
-        new DefineMeasure(
-          { measureId, masterplanId, themeFieldId, title, description, kind },
-          meta,
-        ),
-      ),
-    );
+    return this.mutate(ctx, input, 'define measures', (meta) => {
+      const measureId = input.measureId ?? newEntityId(meta, 'DefineMeasure');
+      const { masterplanId, themeFieldId, title, description, kind } = input;
+      return new DefineMeasure(
+        { measureId, masterplanId, themeFieldId, title, description, kind },
+        meta,
+      );
+    });
   }
 
   @Mutation(() => MeasurePayload, {
     description:
       'Assign an actor to a measure as lead, partner, supporter, or delegate it to an existing network. Administrators only.',
   })
-  async assignMeasure(
+  assignMeasure(
     @Context() ctx: GqlContext,
     @Args('input') input: AssignMeasureInput,
   ): Promise<MeasurePayload> {
-    const meta = this.mutations.metadata(ctx, input, 'assign measures');
-    return this.answer(
-      ctx,
-      await this.mutations.run(
-        ctx,
-        new AssignMeasure(
-          { measureId: input.measureId, actorId: input.actorId, role: input.role },
-          meta,
-        ),
-      ),
-    );
+    const { measureId, actorId, role } = input;
+    return this.mutate(ctx, input, 'assign measures', (meta) => {
+      return new AssignMeasure({ measureId, actorId, role }, meta);
+    });
   }
 
   @Mutation(() => MeasurePayload, {
     description: 'End an actor’s assignment to a measure, with a reason. Administrators only.',
   })
-  async unassignMeasure(
+  unassignMeasure(
     @Context() ctx: GqlContext,
     @Args('input') input: UnassignMeasureInput,
   ): Promise<MeasurePayload> {
-    const meta = this.mutations.metadata(ctx, input, 'unassign measures');
-    return this.answer(
-      ctx,
-      await this.mutations.run(
-        ctx,
-        new UnassignMeasure(
-          { measureId: input.measureId, actorId: input.actorId, reason: input.reason },
-          meta,
-        ),
-      ),
-    );
+    const { measureId, actorId, reason } = input;
+    return this.mutate(ctx, input, 'unassign measures', (meta) => {
+      return new UnassignMeasure({ measureId, actorId, reason }, meta);
+    });
   }
 
   @Mutation(() => MeasurePayload, {
     description:
       'Report progress of a measure: administrators, or a representative of an assigned actor (give actorId).',
   })
-  async reportMeasureProgress(
+  reportMeasureProgress(
     @Context() ctx: GqlContext,
     @Args('input') input: ReportMeasureProgressInput,
   ): Promise<MeasurePayload> {
-    const meta = this.mutations.metadata(ctx, input, 'report progress');
-    const data = {
-      measureId: input.measureId,
-      percentComplete: input.percentComplete,
-      note: input.note,
-      ...(input.actorId ? { actorId: input.actorId } : {}),
-    };
-    return this.answer(ctx, await this.mutations.run(ctx, new ReportMeasureProgress(data, meta)));
+    const { measureId, percentComplete, note, actorId } = input;
+    const data = { measureId, percentComplete, note, ...filledIn({ actorId }) };
+    return this.mutate(ctx, input, 'report progress', (meta) => {
+      return new ReportMeasureProgress(data, meta);
+    });
   }
 
   @Mutation(() => MeasurePayload, {
     description: 'Record a measure as completed. Administrators only.',
   })
-  async completeMeasure(
+  completeMeasure(
     @Context() ctx: GqlContext,
     @Args('input') input: CompleteMeasureInput,
   ): Promise<MeasurePayload> {
-    const meta = this.mutations.metadata(ctx, input, 'complete measures');
-    return this.answer(
-      ctx,
-      await this.mutations.run(
-        ctx,
-        new CompleteMeasure({ measureId: input.measureId, note: input.note }, meta),
-      ),
-    );
+    const { measureId, note } = input;
+    return this.mutate(ctx, input, 'complete measures', (meta) => {
+      return new CompleteMeasure({ measureId, note }, meta);
+    });
   }
 
   @Mutation(() => MeasurePayload, {
     description:
       'Cancel a measure, with a reason; it takes no new assignments or commitments. Administrators only.',
   })
-  async cancelMeasure(
+  cancelMeasure(
     @Context() ctx: GqlContext,
     @Args('input') input: CancelMeasureInput,
   ): Promise<MeasurePayload> {
-    const meta = this.mutations.metadata(ctx, input, 'cancel measures');
-    return this.answer(
-      ctx,
-      await this.mutations.run(
-        ctx,
-        new CancelMeasure({ measureId: input.measureId, reason: input.reason }, meta),
-      ),
-    );
-  }
-
-  private async answer(ctx: GqlContext, outcome: CommandOutcome): Promise<MeasurePayload> {
-    return { ...changed(outcome), measure: await load.measure(ctx.view, outcome.entityId) };
+    const { measureId, reason } = input;
+    return this.mutate(ctx, input, 'cancel measures', (meta) => {
+      return new CancelMeasure({ measureId, reason }, meta);
+    });
   }
 }
 
@@ -322,11 +300,11 @@ export class MeasuresResolver {
 export class AssignmentsResolver {
   @ResolveField(() => Actor)
   actor(@Parent() assignment: Assignment): Promise<Actor> {
-    return load.actor(assignment.view, assignment.actorId);
+    return loadActor(assignment.view, assignment.actorId);
   }
 
   @ResolveField(() => Measure)
   measure(@Parent() assignment: Assignment): Promise<Measure> {
-    return load.measure(assignment.view, assignment.measureId);
+    return loadMeasure(assignment.view, assignment.measureId);
   }
 }

@@ -1,5 +1,21 @@
 import { occurredAt, projection } from '../projections/projection.js';
 import { VALIDITY, changeRow, insertRow } from '../read-store/temporal.js';
+import { versionedTable } from '../read-store/lookup.js';
+
+/** Rows of this read model's tables, as SQLite returns them. */
+export interface ProposalRow {
+  proposal_id: string;
+  masterplan_id: string;
+  theme_field_id: string;
+  actor_id: string;
+  working_group_id: string | null;
+  title: string;
+  description: string;
+  status: string;
+  measure_id: string | null;
+  reason: string | null;
+  submitted_at: string;
+}
 
 export const proposalsProjection = projection({
   name: 'proposals',
@@ -77,3 +93,8 @@ export const proposalsProjection = projection({
     }
   },
 });
+
+// How the GraphQL side reads these tables, batched per view (ReadView.loader).
+const proposals = versionedTable<ProposalRow>('proposals');
+export const proposalById = proposals.rowBy('proposal_id');
+export const proposalsOfMasterplan = proposals.rowsBy('masterplan_id', 'submitted_at, proposal_id');

@@ -11,23 +11,22 @@ import {
   Resolver,
 } from '@nestjs/graphql';
 import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
-import type { GqlContext } from '../graphql/context.js';
+import { filledIn, type GqlContext } from '../graphql/context.js';
 import { MeasureKindValue } from '../graphql/enums.js';
-import { load } from '../graphql/loaders.js';
+import { Actor, loadActor } from '../actors/actors.graphql.js';
+import { AuditEntryConnection } from '../graphql/models.js';
+import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
 import {
-  Actor,
-  AuditEntryConnection,
+  loadMasterplan,
+  loadThemeField,
   Masterplan,
-  Measure,
-  Proposal,
   ThemeField,
-  WorkingGroup,
-} from '../graphql/models.js';
-import { MutationInput, MutationRunner } from '../graphql/mutation-runner.js';
-import { changed, ProposalPayload } from '../graphql/payloads.js';
+} from '../masterplans/masterplans.graphql.js';
+import { loadMeasure, Measure } from '../measures/measures.graphql.js';
+import { measureById } from '../measures/measures.projection.js';
+import { loadWorkingGroup, WorkingGroup } from '../working-groups/working-groups.graphql.js';
 import type { MeasureKind } from '../measures/measure.js';
 import { newEntityId } from '../shared/command-metadata.js';
-import type { CommandOutcome } from '../shared/command-executor.js';
 import {
   AcceptProposal,
   RejectProposal,
@@ -35,6 +34,7 @@ import {
   SubmitProposal,
   WithdrawProposal,
 } from './proposal.handlers.js';
+import { loadProposal, Proposal, proposalPayload, ProposalPayload } from './proposals.graphql.js';
 
 @InputType()
 class SubmitProposalInput extends MutationInput {
@@ -82,36 +82,41 @@ class RejectProposalInput extends MutationInput {
 
 @Resolver(() => Proposal)
 export class ProposalsResolver {
-  constructor(private readonly mutations: MutationRunner) {}
+  /** Runs a mutation of a proposal and answers with the proposal as it then stands. */
+  private readonly mutate: Mutate<ProposalPayload>;
+
+  constructor(mutations: MutationRunner) {
+    this.mutate = mutations.answeringWith(proposalPayload);
+  }
 
   @Query(() => Proposal)
   proposal(
     @Context() ctx: GqlContext,
     @Args('id', { type: () => ID }) id: string,
   ): Promise<Proposal> {
-    return load.proposal(ctx.view, id);
+    return loadProposal(ctx.view, id);
   }
 
   @ResolveField(() => Actor, { description: 'The actor that submitted it.' })
   submittedBy(@Parent() proposal: Proposal): Promise<Actor> {
-    return load.actor(proposal.view, proposal.actorId);
+    return loadActor(proposal.view, proposal.actorId);
   }
 
   @ResolveField(() => WorkingGroup, { nullable: true })
   workingGroup(@Parent() proposal: Proposal): Promise<WorkingGroup> | null {
     return proposal.workingGroupId
-      ? load.workingGroup(proposal.view, proposal.workingGroupId)
+      ? loadWorkingGroup(proposal.view, proposal.workingGroupId)
       : null;
   }
 
   @ResolveField(() => Masterplan)
   masterplan(@Parent() proposal: Proposal): Promise<Masterplan> {
-    return load.masterplan(proposal.view, proposal.masterplanId);
+    return loadMasterplan(proposal.view, proposal.masterplanId);
   }
 
   @ResolveField(() => ThemeField)
   themeField(@Parent() proposal: Proposal): Promise<ThemeField> {
-    return load.themeField(proposal.view, proposal.masterplanId, proposal.themeFieldId);
+    return loadThemeField(proposal.view, proposal.masterplanId, proposal.themeFieldId);
   }
 
   @ResolveField(() => Measure, {
@@ -119,8 +124,9 @@ export class ProposalsResolver {
     description: 'The measure it became, once accepted and defined.',
   })
   async measure(@Parent() proposal: Proposal): Promise<Measure | null> {
-    if (!proposal.measureId || !(await proposal.view.measure.load(proposal.measureId))) return null;
-    return load.measure(proposal.view, proposal.measureId);
+    if (!proposal.measureId || !(await proposal.view.loader(measureById).load(proposal.measureId)))
+      return null;
+    return loadMeasure(proposal.view, proposal.measureId);
   }
 
   @ResolveField(() => AuditEntryConnection, {
@@ -143,99 +149,83 @@ export class ProposalsResolver {
     description:
       'Submit a proposal for a theme field, for your organisation (and optionally its working group).',
   })
-  async submitProposal(
+  submitProposal(
     @Context() ctx: GqlContext,
     @Args('input') input: SubmitProposalInput,
   ): Promise<ProposalPayload> {
-    const meta = this.mutations.metadata(ctx, input, 'submit proposals');
-    const proposalId = this.mutations.newId(meta, 'SubmitProposal', input.proposalId);
-    const { masterplanId, themeFieldId, actorId, workingGroupId, title, description } = input;
-    const data = {
-      proposalId,
-      masterplanId,
-      themeFieldId,
-      actorId,
-      title,
-      description,
-      ...(workingGroupId ? { workingGroupId } : {}),
-    };
-    return this.answer(ctx, await this.mutations.run(ctx, new SubmitProposal(data, meta)));
+    return this.mutate(ctx, input, 'submit proposals', (meta) => {
+      const proposalId = input.proposalId ?? newEntityId(meta, 'SubmitProposal');
+      const { masterplanId, themeFieldId, actorId, workingGroupId, title, description } = input;
+      const data = {
+        proposalId,
+        masterplanId,
+        themeFieldId,
+        actorId,
+        title,
+        description,
+        ...filledIn({ workingGroupId }),
+      };
+      return new SubmitProposal(data, meta);
+    });
   }
 
   @Mutation(() => ProposalPayload, {
     description: 'Change the title or description of a submitted proposal (its submitter only).',
   })
-  async reviseProposal(
+  reviseProposal(
     @Context() ctx: GqlContext,
     @Args('input') input: ReviseProposalInput,
   ): Promise<ProposalPayload> {
-    const meta = this.mutations.metadata(ctx, input, 'revise proposals');
+    const { proposalId, title, description } = input;
     const data = {
-      proposalId: input.proposalId,
-      ...(input.title != null ? { title: input.title } : {}),
-      ...(input.description != null ? { description: input.description } : {}),
+      proposalId,
+      ...(title != null ? { title } : {}),
+      ...(description != null ? { description } : {}),
     };
-    return this.answer(ctx, await this.mutations.run(ctx, new ReviseProposal(data, meta)));
+    return this.mutate(ctx, input, 'revise proposals', (meta) => {
+      return new ReviseProposal(data, meta);
+    });
   }
 
   @Mutation(() => ProposalPayload, {
     description:
       'Withdraw a submitted proposal, with a reason (its submitter only). An accepted proposal cannot be withdrawn.',
   })
-  async withdrawProposal(
+  withdrawProposal(
     @Context() ctx: GqlContext,
     @Args('input') input: WithdrawProposalInput,
   ): Promise<ProposalPayload> {
-    const meta = this.mutations.metadata(ctx, input, 'withdraw proposals');
-    return this.answer(
-      ctx,
-      await this.mutations.run(
-        ctx,
-        new WithdrawProposal({ proposalId: input.proposalId, reason: input.reason }, meta),
-      ),
-    );
+    const { proposalId, reason } = input;
+    return this.mutate(ctx, input, 'withdraw proposals', (meta) => {
+      return new WithdrawProposal({ proposalId, reason }, meta);
+    });
   }
 
   @Mutation(() => ProposalPayload, {
     description:
       'Accept a submitted proposal; it becomes a measure of the given kind, whose id is taken from this moment. The measure itself is defined by the system right after (a reaction), so `proposal.measure` in this payload may still be null. Administrators only.',
   })
-  async acceptProposal(
+  acceptProposal(
     @Context() ctx: GqlContext,
     @Args('input') input: AcceptProposalInput,
   ): Promise<ProposalPayload> {
-    const meta = this.mutations.metadata(ctx, input, 'accept proposals');
-    const measureId = input.measureId ?? newEntityId(meta, `AcceptProposal:${input.proposalId}`);
-    return this.answer(
-      ctx,
-      await this.mutations.run(
-        ctx,
-        new AcceptProposal(
-          { proposalId: input.proposalId, measureId, measureKind: input.measureKind },
-          meta,
-        ),
-      ),
-    );
+    const { proposalId, measureKind } = input;
+    return this.mutate(ctx, input, 'accept proposals', (meta) => {
+      const measureId = input.measureId ?? newEntityId(meta, `AcceptProposal:${proposalId}`);
+      return new AcceptProposal({ proposalId, measureId, measureKind }, meta);
+    });
   }
 
   @Mutation(() => ProposalPayload, {
     description: 'Reject a submitted proposal, with a reason. Administrators only.',
   })
-  async rejectProposal(
+  rejectProposal(
     @Context() ctx: GqlContext,
     @Args('input') input: RejectProposalInput,
   ): Promise<ProposalPayload> {
-    const meta = this.mutations.metadata(ctx, input, 'reject proposals');
-    return this.answer(
-      ctx,
-      await this.mutations.run(
-        ctx,
-        new RejectProposal({ proposalId: input.proposalId, reason: input.reason }, meta),
-      ),
-    );
-  }
-
-  private async answer(ctx: GqlContext, outcome: CommandOutcome): Promise<ProposalPayload> {
-    return { ...changed(outcome), proposal: await load.proposal(ctx.view, outcome.entityId) };
+    const { proposalId, reason } = input;
+    return this.mutate(ctx, input, 'reject proposals', (meta) => {
+      return new RejectProposal({ proposalId, reason }, meta);
+    });
   }
 }

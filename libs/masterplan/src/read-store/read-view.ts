@@ -2,24 +2,10 @@ import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import type { LogStart } from '@ml/event-store';
 import type { ReadStore } from './read-store.js';
-import { NOW, validAt } from './temporal.js';
-import type {
-  ActorRow,
-  AssignmentRow,
-  CommitmentRow,
-  DeclarationRow,
-  DialogueRow,
-  MasterplanRow,
-  MeasureProgressRow,
-  MeasureRow,
-  MemberRow,
-  MilestoneRow,
-  ProposalRow,
-  RepresentativeRow,
-  SignatureRow,
-  ThemeFieldRow,
-  WorkingGroupRow,
-} from './rows.js';
+import { NOW } from './temporal.js';
+import { actorById, type ActorRow } from '../actors/actors.projection.js';
+import { masterplanById, type MasterplanRow } from '../masterplans/masterplans.projection.js';
+import type { Lookup } from './lookup.js';
 
 /** What one request may spend, and has spent. */
 export interface Budget {
@@ -36,6 +22,19 @@ export interface Budget {
   /** When its current slice of the thread began (performance.now()); see ReadView.pause. */
   slice?: number;
 }
+
+/**
+ * The version (last revision) of each stream as of the view, from the audit trail: rows
+ * are versioned only by what they show, not by every event of their stream.
+ */
+const streamVersions: Lookup<{ stream_id: string; revision: number }, number> = {
+  sql: `SELECT a.stream_id, a.revision FROM json_each(?) AS s JOIN audit_entries AS a
+         ON a.position = (SELECT max(position) FROM audit_entries WHERE stream_id = s.value AND position <= @at)`,
+  answer(streams, rows) {
+    const found = new Map(rows.map((row) => [row.stream_id, row.revision]));
+    return streams.map((stream) => found.get(stream) ?? -1);
+  },
+};
 
 /** How long one request works before it lets others in (health checks, other requests). */
 const SLICE_MS = 5;
@@ -135,7 +134,8 @@ export class ReadView {
       );
   }
 
-  private read<T>(sql: string, ...params: unknown[]): T[] {
+  /** Rows of a query, read under this view's budget (refused once it is spent or late). */
+  read<T>(sql: string, ...params: unknown[]): T[] {
     if (this.budget.refusal) throw this.budget.refusal;
     this.checkDeadline();
     return this.store.all<T>(sql, ...params);
@@ -151,160 +151,39 @@ export class ReadView {
     return this.asOf ?? NOW;
   }
 
-  private byKey<Row>(sql: string, key: keyof Row) {
-    return new DataLoader<string, Row | undefined>(async (keys) => {
-      await this.pause();
-      const rows = this.read<Row>(sql, JSON.stringify(keys), { at: this.at });
-      const found = new Map(rows.map((row) => [row[key] as string, row]));
-      return keys.map((k) => found.get(k));
-    });
-  }
-
-  private groupedBy<Row>(sql: string, key: keyof Row) {
-    return new DataLoader<string, Row[]>(async (keys) => {
-      await this.pause();
-      const groups = new Map<string, Row[]>(keys.map((k) => [k, []]));
-      for (const row of this.read<Row>(sql, JSON.stringify(keys), { at: this.at }))
-        groups.get(row[key] as string)?.push(row);
-      return keys.map((k) => groups.get(k)!);
-    });
-  }
-
-  readonly masterplan = this.byKey<MasterplanRow>(
-    `SELECT * FROM masterplans WHERE masterplan_id IN (SELECT value FROM json_each(?)) AND ${validAt()}`,
-    'masterplan_id',
-  );
-  readonly actor = this.byKey<ActorRow>(
-    `SELECT * FROM actors WHERE actor_id IN (SELECT value FROM json_each(?)) AND ${validAt()}`,
-    'actor_id',
-  );
-  readonly measure = this.byKey<MeasureRow>(
-    `SELECT * FROM measures WHERE measure_id IN (SELECT value FROM json_each(?)) AND ${validAt()}`,
-    'measure_id',
-  );
-  readonly progressOfMeasure = this.byKey<MeasureProgressRow>(
-    `SELECT * FROM measure_progress WHERE measure_id IN (SELECT value FROM json_each(?)) AND ${validAt()}`,
-    'measure_id',
-  );
-  readonly proposal = this.byKey<ProposalRow>(
-    `SELECT * FROM proposals WHERE proposal_id IN (SELECT value FROM json_each(?)) AND ${validAt()}`,
-    'proposal_id',
-  );
-  readonly commitment = this.byKey<CommitmentRow>(
-    `SELECT * FROM commitments WHERE commitment_id IN (SELECT value FROM json_each(?)) AND ${validAt()}`,
-    'commitment_id',
-  );
-  readonly workingGroup = this.byKey<WorkingGroupRow>(
-    `SELECT * FROM working_groups WHERE working_group_id IN (SELECT value FROM json_each(?)) AND ${validAt()}`,
-    'working_group_id',
-  );
-  readonly dialogue = this.byKey<DialogueRow>(
-    `SELECT * FROM dialogues WHERE dialogue_id IN (SELECT value FROM json_each(?)) AND ${validAt()}`,
-    'dialogue_id',
-  );
-  readonly declaration = this.byKey<DeclarationRow>(
-    `SELECT * FROM joint_declarations WHERE declaration_id IN (SELECT value FROM json_each(?)) AND ${validAt()}`,
-    'declaration_id',
-  );
-
-  readonly themeFieldsOfMasterplan = this.groupedBy<ThemeFieldRow>(
-    `SELECT * FROM theme_fields WHERE masterplan_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY seq`,
-    'masterplan_id',
-  );
-  readonly milestonesOfMasterplan = this.groupedBy<MilestoneRow>(
-    `SELECT * FROM milestones WHERE masterplan_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY seq`,
-    'masterplan_id',
-  );
-  readonly measuresOfMasterplan = this.groupedBy<MeasureRow>(
-    `SELECT * FROM measures WHERE masterplan_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY measure_id`,
-    'masterplan_id',
-  );
-  readonly proposalsOfMasterplan = this.groupedBy<ProposalRow>(
-    `SELECT * FROM proposals WHERE masterplan_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY submitted_at, proposal_id`,
-    'masterplan_id',
-  );
-  readonly commitmentsOfMasterplan = this.groupedBy<CommitmentRow>(
-    `SELECT * FROM commitments WHERE masterplan_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY position`,
-    'masterplan_id',
-  );
-  readonly declarationsOfMasterplan = this.groupedBy<DeclarationRow>(
-    `SELECT * FROM joint_declarations WHERE masterplan_id IN (SELECT value FROM json_each(?)) AND ${validAt()}`,
-    'masterplan_id',
-  );
-  readonly dialoguesOfMasterplan = this.groupedBy<DialogueRow>(
-    `SELECT * FROM dialogues WHERE masterplan_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY scheduled_for`,
-    'masterplan_id',
-  );
-  readonly workingGroupsOfMasterplan = this.groupedBy<WorkingGroupRow>(
-    `SELECT * FROM working_groups WHERE masterplan_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY working_group_id`,
-    'masterplan_id',
-  );
-  readonly assignmentsOfMeasure = this.groupedBy<AssignmentRow>(
-    `SELECT * FROM assignments WHERE measure_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY CASE role WHEN 'lead' THEN 0 WHEN 'delegated' THEN 1 WHEN 'partner' THEN 2 ELSE 3 END, actor_id`,
-    'measure_id',
-  );
-  readonly assignmentsOfActor = this.groupedBy<AssignmentRow>(
-    `SELECT * FROM assignments WHERE actor_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY measure_id`,
-    'actor_id',
-  );
-  readonly commitmentsOfMeasure = this.groupedBy<CommitmentRow>(
-    `SELECT * FROM commitments WHERE measure_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY position`,
-    'measure_id',
-  );
-  readonly commitmentsOfActor = this.groupedBy<CommitmentRow>(
-    `SELECT * FROM commitments WHERE actor_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY position`,
-    'actor_id',
-  );
-  readonly representativesOfActor = this.groupedBy<RepresentativeRow>(
-    `SELECT * FROM representatives WHERE actor_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY appointed_at, user_id`,
-    'actor_id',
-  );
-  readonly membersOfWorkingGroup = this.groupedBy<MemberRow>(
-    `SELECT * FROM working_group_members WHERE working_group_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY joined_at, actor_id`,
-    'working_group_id',
-  );
-  readonly signaturesOfDeclaration = this.groupedBy<SignatureRow>(
-    `SELECT * FROM signatures WHERE declaration_id IN (SELECT value FROM json_each(?)) AND ${validAt()} ORDER BY seq`,
-    'declaration_id',
-  );
+  /** The view whose budget the shared loaders read under: itself, or the one it is within. */
+  private readonly root: ReadView = this;
+  private readonly loaders = new Map<object, DataLoader<string, unknown>>();
 
   /**
-   * The version (last revision) of a stream as of this view, from the audit trail: rows
-   * are versioned only by what they show, not by every event of their stream.
+   * The loader of `lookup` in this view, made on first use. The views within() this one
+   * share it, and it reads as this one: one subscriber's budget never stops another's read.
    */
-  private readonly streamVersion = new DataLoader<string, number>(async (streams) => {
-    await this.pause();
-    const rows = this.read<{ stream_id: string; revision: number }>(
-      `SELECT a.stream_id, a.revision FROM json_each(?) AS s JOIN audit_entries AS a
-         ON a.position = (SELECT max(position) FROM audit_entries WHERE stream_id = s.value AND position <= @at)`,
-      JSON.stringify(streams),
-      { at: this.at },
-    );
-    const found = new Map(rows.map((row) => [row.stream_id, row.revision]));
-    return streams.map((stream) => found.get(stream) ?? -1);
-  });
+  loader<Row, Value>(lookup: Lookup<Row, Value>): DataLoader<string, Value> {
+    const root = this.root;
+    let loader = root.loaders.get(lookup) as DataLoader<string, Value> | undefined;
+    if (!loader) {
+      loader = new DataLoader<string, Value>(async (keys) => {
+        await root.pause();
+        return lookup.answer(
+          keys,
+          root.read<Row>(lookup.sql, JSON.stringify(keys), { at: root.at }),
+        );
+      });
+      root.loaders.set(lookup, loader as DataLoader<string, unknown>);
+    }
+    return loader;
+  }
+
+  /** For the audit resolver, which reads these two through the view (until it reads through the slices). */
+  get masterplan(): DataLoader<string, MasterplanRow | undefined> {
+    return this.loader(masterplanById);
+  }
+  get actor(): DataLoader<string, ActorRow | undefined> {
+    return this.loader(actorById);
+  }
 
   versionOf(streamId: string): Promise<number> {
-    return this.streamVersion.load(streamId);
-  }
-
-  allActors(): ActorRow[] {
-    return this.read<ActorRow>(`SELECT * FROM actors WHERE ${validAt()} ORDER BY name`, {
-      at: this.at,
-    });
-  }
-
-  allMasterplans(): MasterplanRow[] {
-    return this.read<MasterplanRow>(
-      `SELECT * FROM masterplans WHERE ${validAt()} ORDER BY initiated_at`,
-      { at: this.at },
-    );
-  }
-
-  /** Measures of a theme field, taken from the masterplan's measures (one query for all fields). */
-  async measuresOfThemeField(masterplanId: string, themeFieldId: string): Promise<MeasureRow[]> {
-    return (await this.measuresOfMasterplan.load(masterplanId)).filter(
-      (m) => m.theme_field_id === themeFieldId,
-    );
+    return this.loader(streamVersions).load(streamId);
   }
 }

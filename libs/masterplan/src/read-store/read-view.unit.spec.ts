@@ -1,3 +1,5 @@
+import { allActors } from '../actors/actors.projection.js';
+import { masterplanById } from '../masterplans/masterplans.projection.js';
 import { prepareReadModels } from '../projections/projections.js';
 import { ReadStore } from './read-store.js';
 import { ReadView, type Budget } from './read-view.js';
@@ -13,14 +15,14 @@ describe('a read view spending a request’s budget', () => {
   it('reads until its deadline, and refuses every read after it, naming the limit', async () => {
     const budget: Budget = { deadline: Date.now() + 60_000, executionMs: 10_000 };
     const view = new ReadView(store, undefined, budget);
-    expect(await view.masterplan.load('mp')).toBeUndefined();
+    expect(await view.loader(masterplanById).load('mp')).toBeUndefined();
     budget.deadline = Date.now() - 1;
     await expect(
-      new ReadView(store, undefined, budget).masterplan.load('mp'),
+      new ReadView(store, undefined, budget).loader(masterplanById).load('mp'),
     ).rejects.toMatchObject({
       extensions: { code: 'LIMIT_EXCEEDED', limit: 'executionMs', max: 10_000 },
     });
-    expect(() => view.allActors()).toThrow('took too long');
+    expect(() => allActors(view)).toThrow('took too long');
   });
 
   it('counts objects and the bytes of their text (not characters), and stops past either', () => {
@@ -42,13 +44,22 @@ describe('a read view spending a request’s budget', () => {
     const shared = new ReadView(store);
     const mine: Budget = { maxObjects: 1 };
     const within = shared.within(mine);
-    expect(within.masterplan).toBe(shared.masterplan);
+    expect(within.loader(masterplanById)).toBe(shared.loader(masterplanById));
     expect(within.moment).toBe(shared.moment);
     within.spend({ id: 'a' });
     expect(() => within.spend({ id: 'b' })).toThrow('more than 1 objects');
     // The shared view and the other subscribers' views are not held back.
     expect(() => shared.spend({ id: 'c' })).not.toThrow();
     expect(() => shared.within({ maxObjects: 1 }).spend({ id: 'd' })).not.toThrow();
+  });
+
+  it('reads a shared loader under the view it is within, whichever view made it first', async () => {
+    const shared = new ReadView(store);
+    const late: Budget = { deadline: Date.now() - 1, executionMs: 1 };
+    // A subscriber past its deadline makes the loader; the others still read through it.
+    const loader = shared.within(late).loader(masterplanById);
+    expect(loader).toBe(shared.loader(masterplanById));
+    expect(await loader.load('mp')).toBeUndefined();
   });
 
   it('lets others in once a request has held the thread for a slice, and not before', async () => {

@@ -1,5 +1,21 @@
 import { occurredAt, projection } from '../projections/projection.js';
 import { VALIDITY, endRow, insertRow } from '../read-store/temporal.js';
+import { versionedTable } from '../read-store/lookup.js';
+
+/** Rows of this read model's tables, as SQLite returns them. */
+export interface WorkingGroupRow {
+  working_group_id: string;
+  masterplan_id: string;
+  theme_field_id: string;
+  name: string;
+  facilitator_actor_id: string;
+  formed_at: string;
+}
+export interface MemberRow {
+  working_group_id: string;
+  actor_id: string;
+  joined_at: string;
+}
 
 export const workingGroupsProjection = projection({
   name: 'working-groups',
@@ -66,3 +82,13 @@ export const workingGroupsProjection = projection({
     }
   },
 });
+
+// How the GraphQL side reads these tables, batched per view (ReadView.loader).
+const workingGroups = versionedTable<WorkingGroupRow>('working_groups');
+const workingGroupMembers = versionedTable<MemberRow>('working_group_members');
+export const workingGroupById = workingGroups.rowBy('working_group_id');
+export const workingGroupsOfMasterplan = workingGroups.rowsBy('masterplan_id', 'working_group_id');
+export const membersOfWorkingGroup = workingGroupMembers.rowsBy(
+  'working_group_id',
+  'joined_at, actor_id',
+);

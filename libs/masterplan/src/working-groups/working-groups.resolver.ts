@@ -11,12 +11,18 @@ import {
 } from '@nestjs/graphql';
 import type { GqlContext } from '../graphql/context.js';
 import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
-import { load } from '../graphql/loaders.js';
-import { AuditEntryConnection, Actor, ThemeField, WorkingGroup } from '../graphql/models.js';
-import { MutationInput, MutationRunner } from '../graphql/mutation-runner.js';
-import { changed, WorkingGroupPayload } from '../graphql/payloads.js';
-import type { CommandOutcome } from '../shared/command-executor.js';
+import { Actor, loadActor } from '../actors/actors.graphql.js';
+import { AuditEntryConnection } from '../graphql/models.js';
+import { newEntityId } from '../shared/command-metadata.js';
+import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
+import { loadThemeField, ThemeField } from '../masterplans/masterplans.graphql.js';
 import { FormWorkingGroup, JoinWorkingGroup, LeaveWorkingGroup } from './working-group.handlers.js';
+import {
+  WorkingGroup,
+  workingGroupPayload,
+  WorkingGroupPayload,
+} from './working-groups.graphql.js';
+import { membersOfWorkingGroup } from './working-groups.projection.js';
 
 @InputType()
 class FormWorkingGroupInput extends MutationInput {
@@ -40,17 +46,22 @@ class WorkingGroupMembershipInput extends MutationInput {
 
 @Resolver(() => WorkingGroup)
 export class WorkingGroupsResolver {
-  constructor(private readonly mutations: MutationRunner) {}
+  /** Runs a mutation of a working group and answers with the group as it then stands. */
+  private readonly mutate: Mutate<WorkingGroupPayload>;
+
+  constructor(mutations: MutationRunner) {
+    this.mutate = mutations.answeringWith(workingGroupPayload);
+  }
 
   @ResolveField(() => Actor)
   facilitator(@Parent() group: WorkingGroup): Promise<Actor> {
-    return load.actor(group.view, group.facilitatorActorId);
+    return loadActor(group.view, group.facilitatorActorId);
   }
 
   @ResolveField(() => [Actor])
   async members(@Parent() group: WorkingGroup): Promise<Actor[]> {
-    const members = await group.view.membersOfWorkingGroup.load(group.id);
-    return Promise.all(members.map((m) => load.actor(group.view, m.actor_id)));
+    const members = await group.view.loader(membersOfWorkingGroup).load(group.id);
+    return Promise.all(members.map((m) => loadActor(group.view, m.actor_id)));
   }
 
   @ResolveField(() => AuditEntryConnection, {
@@ -71,71 +82,45 @@ export class WorkingGroupsResolver {
 
   @ResolveField(() => ThemeField)
   themeField(@Parent() group: WorkingGroup): Promise<ThemeField> {
-    return load.themeField(group.view, group.masterplanId, group.themeFieldId);
+    return loadThemeField(group.view, group.masterplanId, group.themeFieldId);
   }
 
   @Mutation(() => WorkingGroupPayload, {
     description: 'Form a small working group for a theme field. Administrators only.',
   })
-  async formWorkingGroup(
+  formWorkingGroup(
     @Context() ctx: GqlContext,
     @Args('input') input: FormWorkingGroupInput,
   ): Promise<WorkingGroupPayload> {
-    const meta = this.mutations.metadata(ctx, input, 'form working groups');
-    const workingGroupId = this.mutations.newId(meta, 'FormWorkingGroup', input.workingGroupId);
-    const { masterplanId, themeFieldId, name, facilitatorActorId } = input;
-    return this.answer(
-      ctx,
-      await this.mutations.run(
-        ctx,
-        new FormWorkingGroup(
-          { workingGroupId, masterplanId, themeFieldId, name, facilitatorActorId },
-          meta,
-        ),
-      ),
-    );
+    return this.mutate(ctx, input, 'form working groups', (meta) => {
+      const workingGroupId = input.workingGroupId ?? newEntityId(meta, 'FormWorkingGroup');
+      const { masterplanId, themeFieldId, name, facilitatorActorId } = input;
+      return new FormWorkingGroup(
+        { workingGroupId, masterplanId, themeFieldId, name, facilitatorActorId },
+        meta,
+      );
+    });
   }
 
   @Mutation(() => WorkingGroupPayload, { description: 'An actor joins a working group.' })
-  async joinWorkingGroup(
+  joinWorkingGroup(
     @Context() ctx: GqlContext,
     @Args('input') input: WorkingGroupMembershipInput,
   ): Promise<WorkingGroupPayload> {
-    const meta = this.mutations.metadata(ctx, input, 'join working groups');
-    return this.answer(
-      ctx,
-      await this.mutations.run(
-        ctx,
-        new JoinWorkingGroup(
-          { workingGroupId: input.workingGroupId, actorId: input.actorId },
-          meta,
-        ),
-      ),
-    );
+    const { workingGroupId, actorId } = input;
+    return this.mutate(ctx, input, 'join working groups', (meta) => {
+      return new JoinWorkingGroup({ workingGroupId, actorId }, meta);
+    });
   }
 
   @Mutation(() => WorkingGroupPayload, { description: 'An actor leaves a working group.' })
-  async leaveWorkingGroup(
+  leaveWorkingGroup(
     @Context() ctx: GqlContext,
     @Args('input') input: WorkingGroupMembershipInput,
   ): Promise<WorkingGroupPayload> {
-    const meta = this.mutations.metadata(ctx, input, 'leave working groups');
-    return this.answer(
-      ctx,
-      await this.mutations.run(
-        ctx,
-        new LeaveWorkingGroup(
-          { workingGroupId: input.workingGroupId, actorId: input.actorId },
-          meta,
-        ),
-      ),
-    );
-  }
-
-  private async answer(ctx: GqlContext, outcome: CommandOutcome): Promise<WorkingGroupPayload> {
-    return {
-      ...changed(outcome),
-      workingGroup: await load.workingGroup(ctx.view, outcome.entityId),
-    };
+    const { workingGroupId, actorId } = input;
+    return this.mutate(ctx, input, 'leave working groups', (meta) => {
+      return new LeaveWorkingGroup({ workingGroupId, actorId }, meta);
+    });
   }
 }

@@ -1,0 +1,79 @@
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { DateTime } from '../graphql/date-time.scalar.js';
+import { AssignmentRoleValue, MeasureKindValue, MeasureStatusValue } from '../graphql/enums.js';
+import { AS_OF_POSITION, entityLoader, FromView, StreamEntity } from '../graphql/from-view.js';
+import { Changed, payload } from '../graphql/payloads.js';
+import type { ReadView } from '../read-store/read-view.js';
+import { measureAggregate } from './measure.js';
+import { measureById, type AssignmentRow, type MeasureRow } from './measures.projection.js';
+
+@ObjectType({
+  description:
+    'A concrete measure of the masterplan, with the actors carrying it and their commitments.',
+})
+export class Measure extends StreamEntity {
+  @Field(() => ID) id!: string;
+  masterplanId!: string;
+  themeFieldId!: string;
+  sourceProposalId!: string | null;
+  @Field() title!: string;
+  @Field() description!: string;
+  @Field(() => MeasureKindValue) kind!: string;
+  @Field(() => MeasureStatusValue) status!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why it was cancelled, or the note on completion.',
+  })
+  closingNote?: string | null;
+  @Field(() => DateTime) definedAt!: Date;
+  @Field(() => Int, {
+    description:
+      'Version of the measure stream (its commitments included); pass it as expectedVersion.',
+  })
+  override get version(): Promise<number> {
+    return super.version;
+  }
+  @Field(() => String, AS_OF_POSITION) asOfPosition?: string | null;
+}
+
+@ObjectType({ description: 'An actor assigned to a measure, with its role.' })
+export class Assignment extends FromView {
+  actorId!: string;
+  measureId!: string;
+  @Field(() => AssignmentRoleValue) role!: string;
+  @Field(() => DateTime) assignedAt!: Date;
+}
+
+@ObjectType()
+export class MeasurePayload extends Changed {
+  @Field(() => Measure) measure!: Measure;
+}
+
+export const toMeasure = (r: MeasureRow, view: ReadView): Measure =>
+  Object.assign(new Measure(), {
+    view: view.spend(r),
+    id: r.measure_id,
+    masterplanId: r.masterplan_id,
+    themeFieldId: r.theme_field_id,
+    sourceProposalId: r.source_proposal_id,
+    title: r.title,
+    description: r.description,
+    kind: r.kind,
+    status: r.status,
+    closingNote: r.closing_note,
+    definedAt: new Date(r.defined_at),
+    asOfPosition: view.asOf ?? null,
+    streamId: measureAggregate.streamPrefix + r.measure_id,
+  });
+
+export const toAssignment = (r: AssignmentRow, view: ReadView): Assignment =>
+  Object.assign(new Assignment(), {
+    view: view.spend(r),
+    actorId: r.actor_id,
+    measureId: r.measure_id,
+    role: r.role,
+    assignedAt: new Date(r.assigned_at),
+  });
+
+export const loadMeasure = entityLoader(measureById, toMeasure, 'measure');
+export const measurePayload = payload('measure', loadMeasure);
