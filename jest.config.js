@@ -16,6 +16,7 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
+    '^@ml/auth$': '<rootDir>/libs/auth/src/index.ts',
     '^@ml/event-store$': '<rootDir>/libs/event-store/src/index.ts',
     '^@ml/masterplan$': '<rootDir>/libs/masterplan/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

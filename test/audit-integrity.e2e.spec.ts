@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { SqliteEventStore } from '@ml/event-store';
-import { loadOrCreateSigningKey } from '../apps/api/src/auth/signing-key.js';
-import { issueToken } from '../apps/api/src/auth/tokens.js';
+import { loadOrCreateSigningKey, issueToken } from '@ml/auth';
 import { ensureBuilt, exitOf, startServer, type ServerProcess } from './support/server-process.js';
 
 /**

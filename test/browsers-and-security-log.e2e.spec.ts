@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { exitOf, startServer, type ServerProcess } from './support/server-process.js';
 import { follow } from './support/ws.js';
-import { loadOrCreateSigningKey } from '../apps/api/src/auth/signing-key.js';
-import { issueToken } from '../apps/api/src/auth/tokens.js';
+import { loadOrCreateSigningKey, issueToken } from '@ml/auth';
 
 /** The server as users run it: what browsers get, and what the security log says. */
 describe('browsers and the security log', () => {

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { EventStoreConfig } from '@ml/event-store';
 import { createApp } from '../../apps/api/src/bootstrap.js';
-import { loadOrCreateSigningKey } from '../../apps/api/src/auth/signing-key.js';
-import { issueToken } from '../../apps/api/src/auth/tokens.js';
+import { loadOrCreateSigningKey, issueToken } from '@ml/auth';
 import { DEFAULT_LIMITS, type Limits } from '../../apps/api/src/graphql/limits.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { eventStoreConfigFromEnv } from '@ml/event-store';
-import { loadOrCreateSigningKey } from '../../api/src/auth/signing-key.js';
-import { ADMINISTRATOR_ROLE, issueToken } from '../../api/src/auth/tokens.js';
+import { loadOrCreateSigningKey, ADMINISTRATOR_ROLE, issueToken } from '@ml/auth';
 
 /** Prints a token signed with this server's key: `token --user <id> [--role administrator] [--ttl 12h]`. */
 export async function printToken(args: string[]): Promise<void> {

@@ -35,3 +35,4 @@ export { EventNotApplied, FollowerFailed } from './shared/log-follower.js';
 export * from './projections/projections.js';
 export * from './projections/rebuild.js';
 export * from './read-store/time-travel.js';
+export * from './shared/lru.js';

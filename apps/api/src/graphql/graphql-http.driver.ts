@@ -39,7 +39,7 @@ import {
   type Limits,
   type TrustProxy,
 } from './limits.js';
-import { Lru } from '../lru.js';
+import { Lru } from '@ml/masterplan';
 import { FixedWindow, Gate, GateFull } from './turns.js';
 import proxyaddr from 'proxy-addr';
 import {

@@ -7,7 +7,7 @@ import {
   ReadView,
   type GqlContext,
 } from '@ml/masterplan';
-import { InvalidToken, TokenVerifier, type Verified } from '../auth/tokens.js';
+import { InvalidToken, TokenVerifier, type Verified } from '@ml/auth';
 import type { SecurityLog } from '../security/security-log.js';
 import type { GraphQLHttpOptions } from './graphql-http.driver.js';
 import type { Limits, TrustProxy } from './limits.js';

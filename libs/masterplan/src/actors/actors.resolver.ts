@@ -15,7 +15,7 @@ import { GraphQLError } from 'graphql';
 import { filledIn, requireUser, type GqlContext } from '../graphql/context.js';
 import { maySeePeopleOf } from '../graphql/readers.js';
 import { ActorKindValue } from '../graphql/enums.js';
-import { AuditEntryConnection } from '../graphql/models.js';
+import { AuditEntryConnection } from '../audit/audit.graphql.js';
 import { newEntityId } from '../shared/command-metadata.js';
 import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
 import { Commitment, toCommitment } from '../commitments/commitments.graphql.js';

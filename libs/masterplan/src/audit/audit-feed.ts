@@ -2,7 +2,7 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Projector } from '../projections/projector.js';
 import { ReadStore } from '../read-store/read-store.js';
 import { ReadView } from '../read-store/read-view.js';
-import type { AuditRow } from '../read-store/rows.js';
+import type { AuditRow } from './audit.projection.js';
 import type { StoredEvent } from '../shared/stored-event.js';
 import { entitiesOf, type EntityRef } from './entities.js';
 import { withSummaries } from './summary.js';

@@ -1,5 +1,5 @@
 import type { ReadStore } from '../read-store/read-store.js';
-import type { AuditRow } from '../read-store/rows.js';
+import type { AuditRow } from './audit.projection.js';
 import type { EntityRef, EntityType } from './entities.js';
 import { withSummaries } from './summary.js';
 

@@ -97,3 +97,25 @@ function masterplanOf(event: StoredEvent, store: ReadStore): string | null {
   }
   return null;
 }
+
+/** An audit entry as SQLite returns it; `summary` is told when it is read (`withSummaries`). */
+export interface AuditRow {
+  position: string;
+  event_id: string;
+  event_type: string;
+  stream_id: string;
+  revision: number;
+  entity_type: string;
+  entity_id: string;
+  masterplan_id: string | null;
+  user_id: string | null;
+  organisation_id: string | null;
+  roles: string;
+  correlation_id: string | null;
+  causation_id: string | null;
+  occurred_at: string;
+  occurred_high: string;
+  recorded_at: string;
+  data: string;
+  summary: string;
+}

@@ -1,7 +1,7 @@
 import type { Position } from '@ml/event-store';
 import { prepareReadModels, project } from '../projections/projections.js';
 import { ReadStore } from '../read-store/read-store.js';
-import type { AuditRow } from '../read-store/rows.js';
+import type { AuditRow } from './audit.projection.js';
 import type { StoredEvent } from '../shared/stored-event.js';
 import { withSummaries } from './summary.js';
 

@@ -17,8 +17,10 @@ import { DateTime } from '../graphql/date-time.scalar.js';
 import { badInput, notFoundError, positionAfter, type GqlContext } from '../graphql/context.js';
 import { EventTypeValue } from '../graphql/enums.js';
 import { auditRowFor, criteriaFor, requireAuditReader } from '../graphql/readers.js';
-import { toActor, toAuditEntry } from '../graphql/mappers.js';
-import { Actor, AuditEntry, AuditEntryConnection } from '../graphql/models.js';
+import { Actor, toActor } from '../actors/actors.graphql.js';
+import { actorById } from '../actors/actors.projection.js';
+import { masterplanExists } from '../masterplans/masterplans.projection.js';
+import { AuditEntry, AuditEntryConnection, toAuditEntry } from './audit.graphql.js';
 import { startMessage, subscriptionQueue, type PushQueue } from '../graphql/push-queue.js';
 import { ReadView } from '../read-store/read-view.js';
 import { ReadStore } from '../read-store/read-store.js';
@@ -180,10 +182,7 @@ export class AuditResolver {
     await requireAuditReader(ctx, 'follow the audit trail');
     checkCriteria(filter ?? {});
     // Following a masterplan that does not exist would wait forever for nothing.
-    if (
-      filter?.masterplanId != null &&
-      !(await new ReadView(this.readStore).masterplan.load(filter.masterplanId))
-    )
+    if (filter?.masterplanId != null && !masterplanExists(this.readStore, filter.masterplanId))
       throw notFoundError('masterplan', filter.masterplanId);
     const queue: PushQueue<LiveAuditEntry> = subscriptionQueue(ctx, () => unsubscribe());
     // The view of each entry's moment, shared with the other subscribers: a long-lived
@@ -213,7 +212,7 @@ export class AuditResolver {
   })
   async organisation(@Parent() entry: AuditEntry): Promise<Actor | null> {
     if (!entry.organisationId) return null;
-    const row = await entry.view.actor.load(entry.organisationId);
+    const row = await entry.view.loader(actorById).load(entry.organisationId);
     return row ? toActor(row, entry.view) : null;
   }
 }

@@ -1,5 +1,5 @@
 import type { ReadStore } from '../read-store/read-store.js';
-import type { AuditRow } from '../read-store/rows.js';
+import type { AuditRow } from './audit.projection.js';
 import type { StoredEvent } from '../shared/stored-event.js';
 import { streamEntity } from './entities.js';
 

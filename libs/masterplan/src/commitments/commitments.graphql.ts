@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { DateTime } from '../graphql/date-time.scalar.js';
 import { CommitmentStatusValue } from '../graphql/enums.js';
 import { entityLoader, FromView } from '../graphql/from-view.js';
-import { PageInfo } from '../graphql/models.js';
+import { PageInfo } from '../graphql/paging.js';
 import { Changed, payload } from '../graphql/payloads.js';
 import type { ReadView } from '../read-store/read-view.js';
 import type { DomainCommand } from '../shared/domain-command.js';

@@ -22,7 +22,7 @@ import {
   type GqlContext,
 } from '../graphql/context.js';
 import { CommitmentStatusValue } from '../graphql/enums.js';
-import { AuditEntryConnection } from '../graphql/models.js';
+import { AuditEntryConnection } from '../audit/audit.graphql.js';
 import { newEntityId } from '../shared/command-metadata.js';
 import type { DomainCommand } from '../shared/domain-command.js';
 import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';

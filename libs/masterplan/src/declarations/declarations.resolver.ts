@@ -12,7 +12,7 @@ import {
 import type { GqlContext } from '../graphql/context.js';
 import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
 import { Actor, loadActor } from '../actors/actors.graphql.js';
-import { AuditEntryConnection } from '../graphql/models.js';
+import { AuditEntryConnection } from '../audit/audit.graphql.js';
 import { newEntityId } from '../shared/command-metadata.js';
 import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
 import { maySeePeopleOf } from '../graphql/readers.js';

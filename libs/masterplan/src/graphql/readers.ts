@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { actorsRepresentedBy } from '../actors/actors.projection.js';
 import { organisationConcerned, PEOPLE_IN_DATA, type AuditCriteria } from '../audit/audit-trail.js';
-import type { AuditRow } from '../read-store/rows.js';
+import type { AuditRow } from '../audit/audit.projection.js';
 import type { User } from '../shared/decider.js';
 import { requireUser, type GqlContext } from './context.js';
 

@@ -7,7 +7,7 @@ import { startMessage, subscriptionQueue, type PushQueue } from '../graphql/push
 import { auditRowFor } from '../graphql/readers.js';
 import { ReadStore } from '../read-store/read-store.js';
 import type { ReadView } from '../read-store/read-view.js';
-import type { AuditRow } from '../read-store/rows.js';
+import type { AuditRow } from '../audit/audit.projection.js';
 import { Masterplan, toMasterplan } from './masterplans.graphql.js';
 import { masterplanById, masterplanExists, type MasterplanRow } from './masterplans.projection.js';
 

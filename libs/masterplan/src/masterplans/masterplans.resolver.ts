@@ -19,7 +19,7 @@ import { JointDeclaration, toJointDeclaration } from '../declarations/declaratio
 import { declarationsOfMasterplan } from '../declarations/declarations.projection.js';
 import { Dialogue, toDialogue } from '../dialogues/dialogues.graphql.js';
 import { dialoguesOfMasterplan } from '../dialogues/dialogues.projection.js';
-import { AuditEntryConnection } from '../graphql/models.js';
+import { AuditEntryConnection } from '../audit/audit.graphql.js';
 import { newEntityId } from '../shared/command-metadata.js';
 import type { DomainCommand } from '../shared/domain-command.js';
 import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';

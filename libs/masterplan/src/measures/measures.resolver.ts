@@ -18,7 +18,7 @@ import { AssignmentRoleValue, CommitmentStatusValue, MeasureKindValue } from '..
 import { Actor, loadActor } from '../actors/actors.graphql.js';
 import { Commitment, toCommitment } from '../commitments/commitments.graphql.js';
 import { commitmentsOfMeasure } from '../commitments/commitments.projection.js';
-import { AuditEntryConnection } from '../graphql/models.js';
+import { AuditEntryConnection } from '../audit/audit.graphql.js';
 import { newEntityId } from '../shared/command-metadata.js';
 import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
 import {

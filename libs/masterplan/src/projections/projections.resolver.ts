@@ -1,5 +1,5 @@
 import { Query, Resolver } from '@nestjs/graphql';
-import { ProjectionStatusModel } from '../graphql/models.js';
+import { ProjectionStatusModel } from './projections.graphql.js';
 import { ReactionRunner } from '../reactions/reaction-runner.js';
 import { Projector } from './projector.js';
 

@@ -14,7 +14,7 @@ import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
 import { filledIn, type GqlContext } from '../graphql/context.js';
 import { MeasureKindValue } from '../graphql/enums.js';
 import { Actor, loadActor } from '../actors/actors.graphql.js';
-import { AuditEntryConnection } from '../graphql/models.js';
+import { AuditEntryConnection } from '../audit/audit.graphql.js';
 import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
 import {
   loadMasterplan,

@@ -3,8 +3,6 @@ import { GraphQLError } from 'graphql';
 import type { LogStart } from '@ml/event-store';
 import type { ReadStore } from './read-store.js';
 import { NOW } from './temporal.js';
-import { actorById, type ActorRow } from '../actors/actors.projection.js';
-import { masterplanById, type MasterplanRow } from '../masterplans/masterplans.projection.js';
 import type { Lookup } from './lookup.js';
 
 /** What one request may spend, and has spent. */
@@ -173,14 +171,6 @@ export class ReadView {
       root.loaders.set(lookup, loader as DataLoader<string, unknown>);
     }
     return loader;
-  }
-
-  /** For the audit resolver, which reads these two through the view (until it reads through the slices). */
-  get masterplan(): DataLoader<string, MasterplanRow | undefined> {
-    return this.loader(masterplanById);
-  }
-  get actor(): DataLoader<string, ActorRow | undefined> {
-    return this.loader(actorById);
   }
 
   versionOf(streamId: string): Promise<number> {

@@ -8,8 +8,7 @@ import {
   type JWTVerifyGetKey,
   type CryptoKey,
 } from 'jose';
-import type { User } from '@ml/masterplan';
-import { Lru } from '../lru.js';
+import { Lru, type User } from '@ml/masterplan';
 import { LOCAL_ISSUER, type SigningKey } from './signing-key.js';
 
 export const ADMINISTRATOR_ROLE = 'administrator';

@@ -1,0 +1,3 @@
+export * from './auth.module.js';
+export * from './signing-key.js';
+export * from './tokens.js';
