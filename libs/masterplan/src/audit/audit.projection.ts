@@ -12,7 +12,7 @@ import { entitiesOf, primaryEntity } from './entities.js';
  */
 export const auditProjection = projection({
   name: 'audit',
-  version: 2,
+  version: 3,
   canHandle: Object.keys(SCHEMA_VERSIONS) as MasterplanDomainEventType[],
   schema: `
     CREATE TABLE IF NOT EXISTS audit_entries (
@@ -28,9 +28,9 @@ export const auditProjection = projection({
     CREATE INDEX IF NOT EXISTS audit_by_correlation ON audit_entries (correlation_id, position);
     CREATE INDEX IF NOT EXISTS audit_by_stream ON audit_entries (stream_id, position);
     CREATE TABLE IF NOT EXISTS audit_entities (
-      entity_type TEXT NOT NULL, entity_id TEXT NOT NULL, position TEXT NOT NULL,
-      PRIMARY KEY (entity_type, entity_id, position)
-    ) WITHOUT ROWID;
+      entity_type TEXT NOT NULL, entity_id TEXT NOT NULL, position TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS audit_entities_by_entity ON audit_entities (entity_type, entity_id, position);
     CREATE TABLE IF NOT EXISTS audit_owners (
       entity_type TEXT NOT NULL, entity_id TEXT NOT NULL, masterplan_id TEXT NOT NULL,
       PRIMARY KEY (entity_type, entity_id)
@@ -72,9 +72,10 @@ export const auditProjection = projection({
       event.recordedAt.toISOString(),
       JSON.stringify(event.data),
     );
+    // Appended in log order (each entity once per event): a rebuild builds the index after.
     for (const ref of entitiesOf(event, masterplanId)) {
       store.run(
-        'INSERT OR IGNORE INTO audit_entities (entity_type, entity_id, position) VALUES (?, ?, ?)',
+        'INSERT INTO audit_entities (entity_type, entity_id, position) VALUES (?, ?, ?)',
         ref.type,
         ref.id,
         event.position,
