@@ -1,4 +1,4 @@
-import { fold, type Aggregate, type Decision, type DomainEvent } from '../src/shared/decider.js';
+import { fold, type Decider, type DomainEvent } from '../src/shared/decider.js';
 import type { RejectionCode } from '../src/shared/rejection.js';
 
 /**
@@ -6,15 +6,14 @@ import type { RejectionCode } from '../src/shared/rejection.js';
  * decider: the shape every business rule is tested in.
  */
 export function deciderSpec<State, E extends DomainEvent, C, Ctx>(
-  aggregate: Aggregate<State, E>,
-  decide: (command: C, state: State, ctx: Ctx) => Decision<E>,
+  decider: Decider<State, E, C, Ctx>,
 ) {
   return {
     given(events: E[]) {
-      const state = fold(aggregate, events);
+      const state = fold(decider, events);
       return {
         when(command: C, ctx: Ctx) {
-          const decision = decide(command, state, ctx);
+          const decision = decider.decide(command, state, ctx);
           return {
             then(expected: E[]) {
               expect(decision).toEqual(expected);

@@ -1,7 +1,6 @@
 import { CommandExecutor } from '../shared/command-executor.js';
 import { DomainCommand, commandHandler, type DataOf } from '../shared/domain-command.js';
-import { actorAggregate } from './actor.js';
-import { decideActor, type ActorCommand } from './decide.js';
+import { actorDecider, type ActorCommand } from './decide.js';
 
 export class RegisterActor extends DomainCommand<DataOf<ActorCommand, 'RegisterActor'>> {}
 export class AppointRepresentative extends DomainCommand<
@@ -15,13 +14,13 @@ const onActor =
   <T extends ActorCommand['type']>(type: T) =>
   (executor: CommandExecutor, command: DomainCommand<DataOf<ActorCommand, T>>) =>
     executor.execute({
-      aggregate: actorAggregate,
+      aggregate: actorDecider,
       entityId: command.data.actorId,
       commandName: type,
       meta: command.meta,
       input: command.data,
       decide: (state) =>
-        decideActor({ type, data: command.data } as ActorCommand, state, command.meta),
+        actorDecider.decide({ type, data: command.data } as ActorCommand, state, command.meta),
     });
 
 export const actorHandlers = [

@@ -1,3 +1,5 @@
+import type { Decider } from '../shared/decider.js';
+import { actorAggregate } from './actor.js';
 import type { DecisionContext, Decision } from '../shared/decider.js';
 import { notFound, ruleViolated, alreadyExists } from '../shared/rejection.js';
 import { mustBeAdministrator } from '../shared/rules.js';
@@ -73,3 +75,9 @@ export function decideActor(
     }
   }
 }
+
+/** The actor decider: its state, events and rules in one object. */
+export const actorDecider: Decider<ActorState, ActorEvent, ActorCommand, DecisionContext> = {
+  ...actorAggregate,
+  decide: decideActor,
+};

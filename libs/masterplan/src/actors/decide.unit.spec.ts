@@ -1,9 +1,9 @@
 import { deciderSpec } from '../../test/decider-spec.js';
 import { as, asAdmin, ihkRep } from '../../test/fixtures.js';
-import { actorAggregate, type ActorEvent } from './actor.js';
-import { decideActor } from './decide.js';
+import { type ActorEvent } from './actor.js';
+import { actorDecider } from './decide.js';
 
-const spec = deciderSpec(actorAggregate, decideActor);
+const spec = deciderSpec(actorDecider);
 const registered: ActorEvent = {
   type: 'ActorRegistered',
   data: { actorId: 'ihk', name: 'IHK Aachen', kind: 'chamber' },

@@ -1,10 +1,8 @@
 import { actorAggregate } from '../actors/actor.js';
-import { decideMasterplan } from '../masterplans/decide.js';
-import { masterplanAggregate } from '../masterplans/masterplan.js';
-import { decideMeasure } from '../measures/decide.js';
-import { measureAggregate } from '../measures/measure.js';
+import { masterplanDecider } from '../masterplans/decide.js';
+import { measureDecider } from '../measures/decide.js';
 import { CommandExecutor } from '../shared/command-executor.js';
-import type { Aggregate, Decision, DomainEvent } from '../shared/decider.js';
+import type { Decider, DomainEvent } from '../shared/decider.js';
 import { DomainCommand, commandHandler, type DataOf } from '../shared/domain-command.js';
 import type { Commitments } from './commitment.js';
 import type { CommitmentCommand, CommitmentContext } from './decide.js';
@@ -20,9 +18,8 @@ export class WithdrawCommitment extends DomainCommand<
 > {}
 
 type Target<State> = {
-  aggregate: Aggregate<State, DomainEvent>;
+  decider: Decider<State, DomainEvent, CommitmentCommand, CommitmentContext>;
   entityId: string;
-  decide(command: CommitmentCommand, state: State, ctx: CommitmentContext): Decision<DomainEvent>;
 };
 
 /** A commitment lives in the stream of what it is made to: a measure, or the masterplan. */
@@ -32,8 +29,8 @@ function targetOf(data: {
 }): Target<{ commitments: Commitments }> {
   return (
     data.measureId
-      ? { aggregate: measureAggregate, entityId: data.measureId, decide: decideMeasure }
-      : { aggregate: masterplanAggregate, entityId: data.masterplanId, decide: decideMasterplan }
+      ? { decider: measureDecider, entityId: data.measureId }
+      : { decider: masterplanDecider, entityId: data.masterplanId }
   ) as Target<{ commitments: Commitments }>;
 }
 
@@ -46,7 +43,7 @@ const onCommitment =
     const actorIdOf = (state: { commitments: Commitments }) =>
       'actorId' in data ? (data.actorId as string) : state.commitments[data.commitmentId]?.actorId;
     return executor.execute({
-      aggregate: target.aggregate,
+      aggregate: target.decider,
       entityId: target.entityId,
       commandName: type,
       meta,
@@ -54,7 +51,7 @@ const onCommitment =
       actingFor: (state) =>
         meta.user.isAdministrator && type === 'FulfilCommitment' ? undefined : actorIdOf(state),
       decide: async (state) =>
-        target.decide({ type, data } as CommitmentCommand, state, {
+        target.decider.decide({ type, data } as CommitmentCommand, state, {
           ...meta,
           actor: await executor.stateOf(actorAggregate, actorIdOf(state)),
         }),

@@ -1,9 +1,9 @@
 import { deciderSpec } from '../../test/decider-spec.js';
 import { as, asAdmin, dgb, dgbRep, ihk, ihkRep } from '../../test/fixtures.js';
-import { measureAggregate, type MeasureEvent } from '../measures/measure.js';
-import { decideMeasure } from '../measures/decide.js';
+import { type MeasureEvent } from '../measures/measure.js';
+import { measureDecider } from '../measures/decide.js';
 
-const spec = deciderSpec(measureAggregate, decideMeasure);
+const spec = deciderSpec(measureDecider);
 const defined: MeasureEvent = {
   type: 'MeasureDefined',
   data: {

@@ -1,3 +1,5 @@
+import type { Decider } from '../shared/decider.js';
+import { jointDeclarationAggregate } from './joint-declaration.js';
 import type { ActorState } from '../actors/actor.js';
 import type { MasterplanState } from '../masterplans/masterplan.js';
 import type { Decision, DecisionContext } from '../shared/decider.js';
@@ -106,3 +108,14 @@ export function decideJointDeclaration(
     }
   }
 }
+
+/** The jointDeclaration decider: its state, events and rules in one object. */
+export const jointDeclarationDecider: Decider<
+  JointDeclarationState,
+  JointDeclarationEvent,
+  JointDeclarationCommand,
+  JointDeclarationContext
+> = {
+  ...jointDeclarationAggregate,
+  decide: decideJointDeclaration,
+};

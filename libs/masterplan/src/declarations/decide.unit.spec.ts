@@ -1,9 +1,9 @@
 import { deciderSpec } from '../../test/decider-spec.js';
 import { as, asAdmin, dgbRep, ihk, ihkRep, masterplan } from '../../test/fixtures.js';
-import { decideJointDeclaration } from './decide.js';
-import { jointDeclarationAggregate, type JointDeclarationEvent } from './joint-declaration.js';
+import { jointDeclarationDecider } from './decide.js';
+import { type JointDeclarationEvent } from './joint-declaration.js';
 
-const spec = deciderSpec(jointDeclarationAggregate, decideJointDeclaration);
+const spec = deciderSpec(jointDeclarationDecider);
 const draftData = {
   declarationId: 'jd-1',
   masterplanId: 'mp',

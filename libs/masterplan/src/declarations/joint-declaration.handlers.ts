@@ -2,8 +2,7 @@ import { actorAggregate } from '../actors/actor.js';
 import { masterplanAggregate } from '../masterplans/masterplan.js';
 import { CommandExecutor } from '../shared/command-executor.js';
 import { DomainCommand, commandHandler, type DataOf } from '../shared/domain-command.js';
-import { decideJointDeclaration, type JointDeclarationCommand } from './decide.js';
-import { jointDeclarationAggregate } from './joint-declaration.js';
+import { jointDeclarationDecider, type JointDeclarationCommand } from './decide.js';
 
 export class DraftJointDeclaration extends DomainCommand<
   DataOf<JointDeclarationCommand, 'DraftJointDeclaration'>
@@ -23,14 +22,14 @@ const onDeclaration =
       masterplanId?: string;
     };
     return executor.execute({
-      aggregate: jointDeclarationAggregate,
+      aggregate: jointDeclarationDecider,
       entityId: data.declarationId,
       commandName: type,
       meta: command.meta,
       input: command.data,
       ...(data.actorId !== undefined ? { actingFor: data.actorId } : {}),
       decide: async (state) =>
-        decideJointDeclaration({ type, data } as JointDeclarationCommand, state, {
+        jointDeclarationDecider.decide({ type, data } as JointDeclarationCommand, state, {
           ...command.meta,
           actor: await executor.stateOf(actorAggregate, data.actorId),
           masterplan: await executor.stateOf(masterplanAggregate, data.masterplanId),

@@ -1,3 +1,5 @@
+import type { Decider } from '../shared/decider.js';
+import { dialogueAggregate } from './dialogue.js';
 import type { ActorState } from '../actors/actor.js';
 import type { MasterplanState } from '../masterplans/masterplan.js';
 import type { Decision, DecisionContext } from '../shared/decider.js';
@@ -102,3 +104,14 @@ export function decideDialogue(
     }
   }
 }
+
+/** The dialogue decider: its state, events and rules in one object. */
+export const dialogueDecider: Decider<
+  DialogueState,
+  DialogueEvent,
+  DialogueCommand,
+  DialogueContext
+> = {
+  ...dialogueAggregate,
+  decide: decideDialogue,
+};

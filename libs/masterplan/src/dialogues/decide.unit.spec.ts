@@ -1,9 +1,9 @@
 import { deciderSpec } from '../../test/decider-spec.js';
 import { as, asAdmin, dgb, ihk, ihkRep, masterplan, unknownActor } from '../../test/fixtures.js';
-import { decideDialogue } from './decide.js';
-import { dialogueAggregate, type DialogueEvent } from './dialogue.js';
+import { dialogueDecider } from './decide.js';
+import { type DialogueEvent } from './dialogue.js';
 
-const spec = deciderSpec(dialogueAggregate, decideDialogue);
+const spec = deciderSpec(dialogueDecider);
 const scheduleData = {
   dialogueId: 'd-1',
   masterplanId: 'mp',

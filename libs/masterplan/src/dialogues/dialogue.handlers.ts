@@ -2,8 +2,7 @@ import { actorAggregate } from '../actors/actor.js';
 import { masterplanAggregate } from '../masterplans/masterplan.js';
 import { CommandExecutor } from '../shared/command-executor.js';
 import { DomainCommand, commandHandler, type DataOf } from '../shared/domain-command.js';
-import { decideDialogue, type DialogueCommand } from './decide.js';
-import { dialogueAggregate } from './dialogue.js';
+import { dialogueDecider, type DialogueCommand } from './decide.js';
 
 export class ScheduleDialogue extends DomainCommand<DataOf<DialogueCommand, 'ScheduleDialogue'>> {}
 export class HoldDialogue extends DomainCommand<DataOf<DialogueCommand, 'HoldDialogue'>> {}
@@ -19,13 +18,13 @@ const onDialogue =
       participantActorIds?: string[];
     };
     return executor.execute({
-      aggregate: dialogueAggregate,
+      aggregate: dialogueDecider,
       entityId: data.dialogueId,
       commandName: type,
       meta: command.meta,
       input: command.data,
       decide: async (state) =>
-        decideDialogue({ type, data } as DialogueCommand, state, {
+        dialogueDecider.decide({ type, data } as DialogueCommand, state, {
           ...command.meta,
           masterplan: await executor.stateOf(masterplanAggregate, data.masterplanId),
           participants: await Promise.all(

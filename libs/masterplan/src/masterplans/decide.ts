@@ -1,3 +1,5 @@
+import type { Decider } from '../shared/decider.js';
+import { masterplanAggregate } from './masterplan.js';
 import {
   decideCommitment,
   type CommitmentCommand,
@@ -183,3 +185,14 @@ export function decideMasterplan(
       return missing ?? decideCommitment(command, state.commitments, ctx);
   }
 }
+
+/** The masterplan decider: its state, events and rules in one object. */
+export const masterplanDecider: Decider<
+  MasterplanState,
+  MasterplanEvent,
+  MasterplanCommand,
+  MasterplanContext
+> = {
+  ...masterplanAggregate,
+  decide: decideMasterplan,
+};

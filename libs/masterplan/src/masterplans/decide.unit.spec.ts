@@ -10,10 +10,10 @@ import {
   motion,
   resolution,
 } from '../../test/fixtures.js';
-import { decideMasterplan } from './decide.js';
-import { masterplanAggregate, type MasterplanEvent } from './masterplan.js';
+import { masterplanDecider } from './decide.js';
+import { type MasterplanEvent } from './masterplan.js';
 
-const spec = deciderSpec(masterplanAggregate, decideMasterplan);
+const spec = deciderSpec(masterplanDecider);
 const presented: MasterplanEvent = {
   type: 'MasterplanPresented',
   data: { masterplanId: 'mp', presentedOn: '2013-03-12' },

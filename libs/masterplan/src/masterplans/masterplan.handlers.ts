@@ -2,8 +2,7 @@ import { actorAggregate } from '../actors/actor.js';
 import { dialogueAggregate } from '../dialogues/dialogue.js';
 import { CommandExecutor } from '../shared/command-executor.js';
 import { DomainCommand, commandHandler, type DataOf } from '../shared/domain-command.js';
-import { decideMasterplan, type MasterplanCommand } from './decide.js';
-import { masterplanAggregate } from './masterplan.js';
+import { masterplanDecider, type MasterplanCommand } from './decide.js';
 
 export class InitiateMasterplan extends DomainCommand<
   DataOf<MasterplanCommand, 'InitiateMasterplan'>
@@ -29,14 +28,14 @@ export const onMasterplan =
   (executor: CommandExecutor, command: DomainCommand<DataOf<MasterplanCommand, T>>) => {
     const actorId = actorIdOf?.(command.data);
     return executor.execute({
-      aggregate: masterplanAggregate,
+      aggregate: masterplanDecider,
       entityId: command.data.masterplanId,
       commandName: type,
       meta: command.meta,
       input: command.data,
       ...(actorId !== undefined ? { actingFor: actorId } : {}),
       decide: async (state) =>
-        decideMasterplan({ type, data: command.data } as MasterplanCommand, state, {
+        masterplanDecider.decide({ type, data: command.data } as MasterplanCommand, state, {
           ...command.meta,
           actor: await executor.stateOf(actorAggregate, actorId),
           dialogue: await executor.stateOf(

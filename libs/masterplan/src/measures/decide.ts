@@ -1,3 +1,5 @@
+import type { Decider } from '../shared/decider.js';
+import { measureAggregate } from './measure.js';
 import type { ActorState } from '../actors/actor.js';
 import { represents } from '../actors/actor.js';
 import {
@@ -247,3 +249,9 @@ function sourceProposalRule(
   }
   return undefined;
 }
+
+/** The measure decider: its state, events and rules in one object. */
+export const measureDecider: Decider<MeasureState, MeasureEvent, MeasureCommand, MeasureContext> = {
+  ...measureAggregate,
+  decide: decideMeasure,
+};

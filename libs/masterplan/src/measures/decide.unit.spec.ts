@@ -2,10 +2,10 @@ import { deciderSpec } from '../../test/decider-spec.js';
 import { as, asAdmin, dgb, ihk, ihkRep, masterplan, unknownActor } from '../../test/fixtures.js';
 import { fold } from '../shared/decider.js';
 import { proposalAggregate, type ProposalEvent } from '../proposals/proposal.js';
-import { decideMeasure } from './decide.js';
-import { measureAggregate, type MeasureEvent } from './measure.js';
+import { measureDecider } from './decide.js';
+import { type MeasureEvent } from './measure.js';
 
-const spec = deciderSpec(measureAggregate, decideMeasure);
+const spec = deciderSpec(measureDecider);
 const defineData = {
   measureId: 'm-1',
   masterplanId: 'mp',

@@ -3,8 +3,7 @@ import { masterplanAggregate } from '../masterplans/masterplan.js';
 import { proposalAggregate } from '../proposals/proposal.js';
 import { CommandExecutor } from '../shared/command-executor.js';
 import { DomainCommand, commandHandler, type DataOf } from '../shared/domain-command.js';
-import { decideMeasure, type MeasureCommand } from './decide.js';
-import { measureAggregate } from './measure.js';
+import { measureDecider, type MeasureCommand } from './decide.js';
 
 export class DefineMeasure extends DomainCommand<DataOf<MeasureCommand, 'DefineMeasure'>> {}
 export class AssignMeasure extends DomainCommand<DataOf<MeasureCommand, 'AssignMeasure'>> {}
@@ -26,14 +25,14 @@ export const onMeasure =
     const define =
       type === 'DefineMeasure' ? (data as DataOf<MeasureCommand, 'DefineMeasure'>) : undefined;
     return executor.execute({
-      aggregate: measureAggregate,
+      aggregate: measureDecider,
       entityId: data.measureId!,
       commandName: type,
       meta: command.meta,
       input: command.data,
       ...(options.actsForActor && data.actorId !== undefined ? { actingFor: data.actorId } : {}),
       decide: async (state) =>
-        decideMeasure({ type, data } as MeasureCommand, state, {
+        measureDecider.decide({ type, data } as MeasureCommand, state, {
           ...command.meta,
           actor: await executor.stateOf(actorAggregate, data.actorId),
           masterplan: await executor.stateOf(masterplanAggregate, define?.masterplanId),

@@ -1,3 +1,5 @@
+import type { Decider } from '../shared/decider.js';
+import { proposalAggregate } from './proposal.js';
 import type { ActorState } from '../actors/actor.js';
 import type { MasterplanState } from '../masterplans/masterplan.js';
 import { MEASURE_KINDS, type MeasureKind } from '../measures/measure.js';
@@ -171,3 +173,14 @@ function workingGroupRule(
   }
   return undefined;
 }
+
+/** The proposal decider: its state, events and rules in one object. */
+export const proposalDecider: Decider<
+  ProposalState,
+  ProposalEvent,
+  ProposalCommand,
+  ProposalContext
+> = {
+  ...proposalAggregate,
+  decide: decideProposal,
+};

@@ -2,10 +2,10 @@ import { deciderSpec } from '../../test/decider-spec.js';
 import { as, asAdmin, dgbRep, ihk, ihkRep, masterplan } from '../../test/fixtures.js';
 import { fold } from '../shared/decider.js';
 import { workingGroupAggregate } from '../working-groups/working-group.js';
-import { decideProposal } from './decide.js';
-import { proposalAggregate, type ProposalEvent } from './proposal.js';
+import { proposalDecider } from './decide.js';
+import { type ProposalEvent } from './proposal.js';
 
-const spec = deciderSpec(proposalAggregate, decideProposal);
+const spec = deciderSpec(proposalDecider);
 const submitData = {
   proposalId: 'p-1',
   masterplanId: 'mp',

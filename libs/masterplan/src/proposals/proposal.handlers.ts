@@ -3,8 +3,8 @@ import { masterplanAggregate } from '../masterplans/masterplan.js';
 import { CommandExecutor } from '../shared/command-executor.js';
 import { DomainCommand, commandHandler, type DataOf } from '../shared/domain-command.js';
 import { workingGroupAggregate } from '../working-groups/working-group.js';
-import { decideProposal, type ProposalCommand } from './decide.js';
-import { proposalAggregate, type ProposalState } from './proposal.js';
+import { proposalDecider, type ProposalCommand } from './decide.js';
+import type { ProposalState } from './proposal.js';
 
 export class SubmitProposal extends DomainCommand<DataOf<ProposalCommand, 'SubmitProposal'>> {}
 export class ReviseProposal extends DomainCommand<DataOf<ProposalCommand, 'ReviseProposal'>> {}
@@ -26,14 +26,14 @@ const onProposal =
     const submitterOf = (state: ProposalState) =>
       submit?.actorId ?? (state.exists ? state.actorId : undefined);
     return executor.execute({
-      aggregate: proposalAggregate,
+      aggregate: proposalDecider,
       entityId: command.data.proposalId,
       commandName: type,
       meta: command.meta,
       input: command.data,
       actingFor: (state) => (options.actsForSubmitter ? submitterOf(state) : undefined),
       decide: async (state) =>
-        decideProposal({ type, data: command.data } as ProposalCommand, state, {
+        proposalDecider.decide({ type, data: command.data } as ProposalCommand, state, {
           ...command.meta,
           actor: await executor.stateOf(actorAggregate, submitterOf(state)),
           masterplan: await executor.stateOf(masterplanAggregate, submit?.masterplanId),

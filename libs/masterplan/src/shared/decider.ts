@@ -31,6 +31,15 @@ export interface Aggregate<State, E extends DomainEvent> {
   evolve(state: State, event: E): State;
 }
 
+/**
+ * A decider: an aggregate's state and how it follows from its events, together with the
+ * rules that decide a command on it (`decide`: command, state, context → events or a
+ * rejection). Pure functions of plain data, no Nest.
+ */
+export interface Decider<State, E extends DomainEvent, C, Ctx> extends Aggregate<State, E> {
+  decide(command: C, state: State, ctx: Ctx): Decision<E>;
+}
+
 export function fold<State, E extends DomainEvent>(
   aggregate: Aggregate<State, E>,
   events: E[],

@@ -1,3 +1,5 @@
+import type { Decider } from '../shared/decider.js';
+import { workingGroupAggregate } from './working-group.js';
 import type { ActorState } from '../actors/actor.js';
 import { represents } from '../actors/actor.js';
 import type { MasterplanState } from '../masterplans/masterplan.js';
@@ -85,3 +87,14 @@ export function decideWorkingGroup(
     ? [{ type: 'WorkingGroupMemberJoined', data }]
     : [{ type: 'WorkingGroupMemberLeft', data }];
 }
+
+/** The workingGroup decider: its state, events and rules in one object. */
+export const workingGroupDecider: Decider<
+  WorkingGroupState,
+  WorkingGroupEvent,
+  WorkingGroupCommand,
+  WorkingGroupContext
+> = {
+  ...workingGroupAggregate,
+  decide: decideWorkingGroup,
+};

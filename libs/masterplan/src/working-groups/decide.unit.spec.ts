@@ -1,9 +1,9 @@
 import { deciderSpec } from '../../test/decider-spec.js';
 import { as, asAdmin, dgb, ihk, ihkRep, masterplan, stranger } from '../../test/fixtures.js';
-import { decideWorkingGroup } from './decide.js';
-import { workingGroupAggregate, type WorkingGroupEvent } from './working-group.js';
+import { workingGroupDecider } from './decide.js';
+import { type WorkingGroupEvent } from './working-group.js';
 
-const spec = deciderSpec(workingGroupAggregate, decideWorkingGroup);
+const spec = deciderSpec(workingGroupDecider);
 const formData = {
   workingGroupId: 'wg-1',
   masterplanId: 'mp',

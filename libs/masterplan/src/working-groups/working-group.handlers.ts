@@ -2,8 +2,7 @@ import { actorAggregate } from '../actors/actor.js';
 import { masterplanAggregate } from '../masterplans/masterplan.js';
 import { CommandExecutor } from '../shared/command-executor.js';
 import { DomainCommand, commandHandler, type DataOf } from '../shared/domain-command.js';
-import { decideWorkingGroup, type WorkingGroupCommand } from './decide.js';
-import { workingGroupAggregate } from './working-group.js';
+import { workingGroupDecider, type WorkingGroupCommand } from './decide.js';
 
 export class FormWorkingGroup extends DomainCommand<
   DataOf<WorkingGroupCommand, 'FormWorkingGroup'>
@@ -25,7 +24,7 @@ const onWorkingGroup =
     };
     const actorId = data.actorId ?? data.facilitatorActorId;
     return executor.execute({
-      aggregate: workingGroupAggregate,
+      aggregate: workingGroupDecider,
       entityId: data.workingGroupId,
       commandName: type,
       meta: command.meta,
@@ -35,7 +34,7 @@ const onWorkingGroup =
         ? { actingFor: data.actorId }
         : {}),
       decide: async (state) =>
-        decideWorkingGroup({ type, data } as WorkingGroupCommand, state, {
+        workingGroupDecider.decide({ type, data } as WorkingGroupCommand, state, {
           ...command.meta,
           actor: await executor.stateOf(actorAggregate, actorId),
           masterplan: await executor.stateOf(masterplanAggregate, data.masterplanId),
