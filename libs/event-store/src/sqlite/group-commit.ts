@@ -68,7 +68,12 @@ export class GroupCommitter {
         const partial = append.events.length > 1;
         if (partial) this.statements.savepoint.run();
         try {
-          outcomes.push({ ok: true, ...this.appendInTransaction(append, recordedAt) });
+          const predecessorWritten =
+            append.after === undefined || outcomes[append.after]?.ok === true;
+          outcomes.push({
+            ok: true,
+            ...this.appendInTransaction(append, recordedAt, predecessorWritten),
+          });
           if (partial) this.statements.release.run();
         } catch (error) {
           if (partial) {
@@ -93,10 +98,12 @@ export class GroupCommitter {
   private appendInTransaction(
     append: WireAppend,
     recordedAt: number,
+    predecessorWritten: boolean,
   ): { nextExpectedRevision: number; position: number } {
     const { stream, events, expected } = append;
     const current: CurrentRevision =
       this.statements.currentRevision.get(stream)?.revision ?? 'no_stream';
+    if (!predecessorWritten) throw new WrongExpectedVersion(stream, expected, current);
     if (!revisionMatches(expected, current)) {
       const repeated = this.repeatedAppend(append, current);
       if (repeated) return repeated;

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type {
   AppendOptions,
   AppendResult,
+  CurrentRevision,
   EventMetadata,
   EventStore,
   EventStoreHealth,
@@ -15,8 +16,8 @@ import type {
   Subscription,
 } from '../contract.js';
 import { matchesFilter } from '../contract.js';
-import { EventStoreClosed, StreamNotFound } from '../errors.js';
-import { assertAppendable } from '../new-events.js';
+import { EventStoreClosed, InvalidEvent, StreamNotFound, WrongExpectedVersion } from '../errors.js';
+import { assertAppendable, wasWritten } from '../new-events.js';
 import {
   SCHEMA,
   sqlitePosition,
@@ -24,7 +25,7 @@ import {
   type EventRow,
   type SqliteDurability,
 } from './sqlite-schema.js';
-import { SqliteWriter } from './sqlite-writer.js';
+import { SqliteWriter, type PendingAppend } from './sqlite-writer.js';
 import type { WireEvent } from './writer-protocol.js';
 
 export { sqlitePosition, sqliteRowPosition, type SqliteDurability };
@@ -56,6 +57,8 @@ export class SqliteEventStore implements EventStore {
   private commitCount = 0;
   private closed = false;
   private readonly subscriptions = new Set<Subscription>();
+  /** Appends of this store object by the promise it returned, for `after`. */
+  private readonly pending = new WeakMap<Promise<AppendResult>, PendingAppend>();
   private readonly pollIntervalMs: number;
   private readonly statements;
 
@@ -104,26 +107,51 @@ export class SqliteEventStore implements EventStore {
     return this.options.file;
   }
 
-  async appendToStream(
+  appendToStream(
     stream: string,
     events: NewEvent[],
     options: AppendOptions = {},
   ): Promise<AppendResult> {
-    if (this.closed) throw new EventStoreClosed();
-    assertAppendable(stream, events);
-    // Serialised here, so that data JSON cannot hold refuses this append alone.
-    const wire: WireEvent[] = events.map((event) => ({
-      id: event.id,
-      type: event.type,
-      data: JSON.stringify(event.data),
-      metadata: JSON.stringify(event.metadata ?? {}),
+    if (this.closed) return Promise.reject(new EventStoreClosed());
+    let wire: WireEvent[];
+    try {
+      assertAppendable(stream, events);
+      // Serialised here, so that data JSON cannot hold refuses this append alone.
+      wire = events.map((event) => ({
+        id: event.id,
+        type: event.type,
+        data: JSON.stringify(event.data),
+        metadata: JSON.stringify(event.metadata ?? {}),
+      }));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const expected = options.expectedRevision ?? 'any';
+    const after = options.after && this.pending.get(options.after);
+    if (options.after && !after) {
+      // Not an append of this store object: wait for it.
+      return wasWritten(options.after).then((written) =>
+        written
+          ? this.appendToStream(stream, events, { expectedRevision: expected })
+          : Promise.reject(
+              new WrongExpectedVersion(stream, expected, this.currentRevision(stream)),
+            ),
+      );
+    }
+    if (after && after.append.stream !== stream) {
+      return Promise.reject(new InvalidEvent('An append can only follow one to the same stream'));
+    }
+    const [written, pending] = this.writer.append({ stream, expected, events: wire }, after);
+    const result = written.then(({ nextExpectedRevision, position }) => ({
+      nextExpectedRevision,
+      position: sqlitePosition(position),
     }));
-    const { nextExpectedRevision, position } = await this.writer.append({
-      stream,
-      expected: options.expectedRevision ?? 'any',
-      events: wire,
-    });
-    return { nextExpectedRevision, position: sqlitePosition(position) };
+    this.pending.set(result, pending);
+    return result;
+  }
+
+  private currentRevision(stream: string): CurrentRevision {
+    return this.statements.currentRevision.get(stream)?.revision ?? 'no_stream';
   }
 
   readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
@@ -144,10 +172,12 @@ export class SqliteEventStore implements EventStore {
       this.assertOpen();
       const page = Math.min(PAGE, remaining);
       const rows = statement.all(stream, next, page);
+      // Nothing at or before a revision, or from the first: the stream has no events at all.
+      const wholeStream = backwards ? next >= 0 : next === 0;
       if (
         first &&
         rows.length === 0 &&
-        this.statements.currentRevision.get(stream)?.revision == null
+        (wholeStream || this.currentRevision(stream) === 'no_stream')
       ) {
         throw new StreamNotFound(stream);
       }

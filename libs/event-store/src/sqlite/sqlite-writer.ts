@@ -23,9 +23,20 @@ export interface SqliteWriterOptions {
   workerUrl?: URL;
 }
 
-interface PendingAppend {
-  append: WireAppend;
-  resolve(outcome: { nextExpectedRevision: number; position: number }): void;
+export interface Written {
+  nextExpectedRevision: number;
+  position: number;
+}
+
+/** An append on its way; another append may be chained behind it. */
+export interface PendingAppend {
+  readonly append: WireAppend;
+  /** Written only if this one is. */
+  readonly after: PendingAppend | undefined;
+  outcome?: 'written' | 'refused';
+  /** Its index in the group it was sent in. */
+  index?: number;
+  resolve(written: Written): void;
   reject(error: unknown): void;
 }
 
@@ -70,11 +81,27 @@ export class SqliteWriter {
     return this.failure;
   }
 
-  append(append: WireAppend): Promise<{ nextExpectedRevision: number; position: number }> {
-    if (this.failure) return Promise.reject(this.failure);
-    if (this.closed) return Promise.reject(new EventStoreClosed());
-    return new Promise((resolve, reject) => {
-      this.queue.push({ append, resolve, reject });
+  /** Queues an append, to be written only after `after` (an append of this writer) if given. */
+  append(append: WireAppend, after?: PendingAppend): [Promise<Written>, PendingAppend] {
+    let pending!: PendingAppend;
+    const written = new Promise<Written>((resolve, reject) => {
+      pending = {
+        append,
+        after,
+        resolve: (value) => {
+          pending.outcome = 'written';
+          resolve(value);
+        },
+        reject: (error) => {
+          pending.outcome = 'refused';
+          reject(error);
+        },
+      };
+    });
+    if (this.failure) pending.reject(this.failure);
+    else if (this.closed) pending.reject(new EventStoreClosed());
+    else {
+      this.queue.push(pending);
       if (!this.inFlight && !this.sendScheduled) {
         this.sendScheduled = true;
         setImmediate(() => {
@@ -82,7 +109,8 @@ export class SqliteWriter {
           this.sendNextGroup();
         });
       }
-    });
+    }
+    return [written, pending];
   }
 
   /** Writes the appends already accepted (and any that arrive meanwhile), then stops the thread. */
@@ -115,7 +143,7 @@ export class SqliteWriter {
     this.inFlight = { id: this.nextGroupId++, group };
     const worker = this.started();
     worker.ref();
-    this.post({ type: 'group', id: this.inFlight.id, appends: group.map((p) => p.append) });
+    this.post({ type: 'group', id: this.inFlight.id, appends: group.map(toWire) });
   }
 
   private started(): Worker {
@@ -185,12 +213,21 @@ export class SqliteWriter {
   }
 }
 
+/**
+ * An append as the writer thread gets it. One chained behind another is either in the same
+ * group (appends are sent in the order they came, and one group at a time), or behind one
+ * whose outcome is known.
+ */
+function toWire(pending: PendingAppend, index: number, group: PendingAppend[]): WireAppend {
+  pending.index = index;
+  const after = pending.after;
+  if (!after || after.outcome === 'written') return pending.append;
+  const inGroup = after.outcome === undefined && group[after.index ?? -1] === after;
+  return { ...pending.append, after: inGroup ? after.index : -1 };
+}
+
 function settle(pending: PendingAppend, outcome: WireOutcome | undefined): void {
   if (!outcome) return pending.reject(new Error('The writer thread gave no outcome for an append'));
-  if (outcome.ok) {
-    pending.resolve({
-      nextExpectedRevision: outcome.nextExpectedRevision,
-      position: outcome.position,
-    });
-  } else pending.reject(fromWireError(outcome.error));
+  if (outcome.ok) pending.resolve(outcome);
+  else pending.reject(fromWireError(outcome.error));
 }

@@ -19,6 +19,11 @@ export interface WireAppend {
   stream: string;
   expected: ExpectedRevision;
   events: WireEvent[];
+  /**
+   * The append (its index in the same group) this one is written only after; -1 when that
+   * one was already refused.
+   */
+  after?: number;
 }
 
 export type WireError =
