@@ -180,9 +180,6 @@ export class SqliteWriter {
       return this.fail(`it answered group ${message.id}, which was not being written`);
     }
     this.inFlight = undefined;
-    // The appends that queued during this commit leave at once, as the next group.
-    if (this.queue.length > 0) this.sendNextGroup();
-    else this.worker!.unref();
     if (message.type === 'failed') {
       const error = fromWireError(message.error);
       for (const pending of flight.group) pending.reject(error);
@@ -190,6 +187,10 @@ export class SqliteWriter {
       this.options.onCommit();
       flight.group.forEach((pending, i) => settle(pending, message.outcomes[i]));
     }
+    // The appends that queued during this commit leave at once, as the next group (their
+    // answers above are only queued: the code awaiting them runs after this).
+    if (this.queue.length > 0) this.sendNextGroup();
+    else this.worker!.unref();
     this.notifyIfDrained();
   }
 
