@@ -4,10 +4,17 @@ import { DuplicateEventId, WrongExpectedVersion } from '../errors.js';
 import { SCHEMA } from './sqlite-schema.js';
 import {
   toWireError,
+  type FromWriter,
   type WireAppend,
   type WireOutcome,
   type WriterSettings,
 } from './writer-protocol.js';
+
+/**
+ * Groups whose outcomes an append may depend on: the main thread names a predecessor only
+ * while its group is on its way (see `MAX_GROUPS_IN_FLIGHT`), so a few suffice.
+ */
+const RECENT_GROUPS = 8;
 
 interface StoredEvent {
   stream_id: string;
@@ -22,17 +29,24 @@ interface StoredEvent {
  * alone.
  */
 export class GroupCommitter {
-  private readonly db: Database.Database;
   private readonly statements;
+  /** The latest groups, newest first: their first append's number and those refused. */
+  private readonly recent: Array<{ first: number; refused: Set<number> }> = [];
 
-  constructor(settings: WriterSettings) {
-    this.db = new Database(settings.file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${settings.durability}`);
-    this.db.pragma('busy_timeout = 5000');
+  /** Opens the write connection the writer thread owns. */
+  static open(settings: WriterSettings): GroupCommitter {
+    const db = new Database(settings.file);
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${settings.durability}`);
+    db.pragma('busy_timeout = 5000');
+    db.exec(SCHEMA);
+    return new GroupCommitter(db);
+  }
+
+  /** Writes with `db`, a connection in WAL mode with the events table. */
+  constructor(private readonly db: Database.Database) {
     // Checkpoint the WAL every ~16 MB rather than every 4 MB: fewer fsyncs of the main file under load.
     this.db.pragma('wal_autocheckpoint = 4000');
-    this.db.exec(SCHEMA);
     this.statements = {
       currentRevision: this.db.prepare<[string], { revision: number | null }>(
         'SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?',
@@ -59,6 +73,10 @@ export class GroupCommitter {
    */
   commit(group: WireAppend[]): WireOutcome[] {
     const outcomes: WireOutcome[] = [];
+    // A group's appends are numbered in order: its first number and those refused say it all.
+    const refused = new Set<number>();
+    this.recent.unshift({ first: group[0]?.seq ?? Infinity, refused });
+    if (this.recent.length > RECENT_GROUPS) this.recent.pop();
     try {
       this.statements.begin.run();
       const recordedAt = Date.now();
@@ -68,12 +86,9 @@ export class GroupCommitter {
         const partial = append.events.length > 1;
         if (partial) this.statements.savepoint.run();
         try {
-          const predecessorWritten =
-            append.after === undefined || outcomes[append.after]?.ok === true;
-          outcomes.push({
-            ok: true,
-            ...this.appendInTransaction(append, recordedAt, predecessorWritten),
-          });
+          outcomes.push(
+            this.appendInTransaction(append, recordedAt, this.wasWritten(append.after)),
+          );
           if (partial) this.statements.release.run();
         } catch (error) {
           if (partial) {
@@ -81,14 +96,32 @@ export class GroupCommitter {
             this.statements.release.run();
           }
           outcomes.push({ ok: false, error: toWireError(error) });
+          refused.add(append.seq);
         }
       }
       this.statements.commit.run();
     } catch (error) {
       if (this.db.inTransaction) this.statements.rollback.run();
+      for (const append of group) refused.add(append.seq);
       throw error;
     }
     return outcomes;
+  }
+
+  /** Whether the append `seq` (of this group, before, or a recent one) was written; true for none. */
+  private wasWritten(seq: number | undefined): boolean {
+    if (seq === undefined) return true;
+    const group = this.recent.find((g) => seq >= g.first);
+    return group !== undefined && !group.refused.has(seq);
+  }
+
+  /** The answer to a group: its outcomes, or why the whole group failed. */
+  answer(id: number, appends: WireAppend[]): FromWriter {
+    try {
+      return { type: 'committed', id, outcomes: this.commit(appends) };
+    } catch (error) {
+      return { type: 'failed', id, error: toWireError(error) };
+    }
   }
 
   close(): void {
@@ -99,7 +132,7 @@ export class GroupCommitter {
     append: WireAppend,
     recordedAt: number,
     predecessorWritten: boolean,
-  ): { nextExpectedRevision: number; position: number } {
+  ): WireOutcome {
     const { stream, events, expected } = append;
     const current: CurrentRevision =
       this.statements.currentRevision.get(stream)?.revision ?? 'no_stream';
@@ -134,17 +167,14 @@ export class GroupCommitter {
         throw error;
       }
     }
-    return { nextExpectedRevision: revision, position };
+    return { ok: true, nextExpectedRevision: revision, position };
   }
 
   /**
    * Idempotency: when this exact append (same ids, same stream, same starting revision) was
    * already stored, answer with its first result instead of writing again.
    */
-  private repeatedAppend(
-    append: WireAppend,
-    current: CurrentRevision,
-  ): { nextExpectedRevision: number; position: number } | undefined {
+  private repeatedAppend(append: WireAppend, current: CurrentRevision): WireOutcome | undefined {
     const stored = append.events.map((e) => this.statements.byEventId.get(e.id.toLowerCase()));
     const first = stored[0];
     if (!first) return undefined;
@@ -165,7 +195,7 @@ export class GroupCommitter {
       (typeof expected === 'number' && first.revision === expected + 1);
     if (!startedRight) throw new WrongExpectedVersion(append.stream, expected, current);
     const last = stored[stored.length - 1]!;
-    return { nextExpectedRevision: last.revision, position: last.position };
+    return { ok: true, nextExpectedRevision: last.revision, position: last.position };
   }
 }
 

@@ -37,18 +37,26 @@ export interface SqliteEventStoreOptions {
   pollIntervalMs?: number;
   /** Most appends that share one transaction (group commit). */
   maxGroupSize?: number;
+  /**
+   * Where groups are committed: `inline` (the default) on this thread, or `thread`, in a
+   * writer thread that owns the write connection, so that a commit's fsync never blocks this
+   * thread. See docs/event-store.md for what each costs.
+   */
+  writer?: SqliteWriterMode;
   /** The writer thread's module (tests substitute one that fails). */
   writerUrl?: URL;
 }
 
+export type SqliteWriterMode = 'inline' | 'thread';
+
 const PAGE = 512;
 
 /**
- * The embedded engine: one SQLite file in WAL mode. Appends go to a writer thread that owns
- * the write connection and commits them in groups (one transaction, one fsync per group; each
- * append keeps its own revision check inside a savepoint, so one append's refusal does not
- * affect the others). This thread keeps a read connection of its own for reads and
- * subscriptions; WAL lets it read while the writer commits.
+ * The embedded engine: one SQLite file in WAL mode. Appends made together are committed in
+ * groups (one transaction, one fsync per group; each append keeps its own revision check
+ * inside a savepoint, so one append's refusal does not affect the others), on this thread or
+ * in a writer thread that owns a write connection of its own (`writer: 'thread'`). Reads and
+ * subscriptions use this thread's connection; WAL lets it read while a writer commits.
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
@@ -74,6 +82,7 @@ export class SqliteEventStore implements EventStore {
       file: options.file,
       durability: options.durability ?? 'FULL',
       maxGroupSize: options.maxGroupSize ?? 256,
+      ...(options.writer === 'thread' ? {} : { inline: this.db }),
       // Live subscriptions wake only once the writer's COMMIT returned: what they read is stored.
       onCommit: () => {
         this.commitCount++;
@@ -141,13 +150,9 @@ export class SqliteEventStore implements EventStore {
     if (after && after.append.stream !== stream) {
       return Promise.reject(new InvalidEvent('An append can only follow one to the same stream'));
     }
-    const [written, pending] = this.writer.append({ stream, expected, events: wire }, after);
-    const result = written.then(({ nextExpectedRevision, position }) => ({
-      nextExpectedRevision,
-      position: sqlitePosition(position),
-    }));
-    this.pending.set(result, pending);
-    return result;
+    const pending = this.writer.append(stream, expected, wire, after);
+    this.pending.set(pending.done, pending);
+    return pending.done;
   }
 
   private currentRevision(stream: string): CurrentRevision {
@@ -296,7 +301,7 @@ export class SqliteEventStore implements EventStore {
         engine: 'sqlite',
         state: 'up',
         // Health is public: where the data lives on disk is not (the start-up log says it).
-        detail: `WAL, synchronous=${this.options.durability ?? 'FULL'}, ${head} events`,
+        detail: `WAL, synchronous=${this.options.durability ?? 'FULL'}, ${this.options.writer === 'thread' ? 'writer thread, ' : ''}${head} events`,
       };
     } catch (error) {
       return { engine: 'sqlite', state: 'down', detail: (error as Error).message };

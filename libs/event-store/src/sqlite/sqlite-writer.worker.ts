@@ -5,27 +5,17 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { GroupCommitter } from './group-commit.js';
-import {
-  toWireError,
-  type FromWriter,
-  type ToWriter,
-  type WriterSettings,
-} from './writer-protocol.js';
+import type { FromWriter, ToWriter, WriterSettings } from './writer-protocol.js';
 
 const port = parentPort!;
-const committer = new GroupCommitter(workerData as WriterSettings);
-const answer = (message: FromWriter) => port.postMessage(message);
+const committer = GroupCommitter.open(workerData as WriterSettings);
 
 port.on('message', (message: ToWriter) => {
-  if (message.type === 'close') {
-    committer.close();
-    answer({ type: 'closed' });
-    port.close();
+  if (message.type === 'group') {
+    port.postMessage(committer.answer(message.id, message.appends));
     return;
   }
-  try {
-    answer({ type: 'committed', id: message.id, outcomes: committer.commit(message.appends) });
-  } catch (error) {
-    answer({ type: 'failed', id: message.id, error: toWireError(error) });
-  }
+  committer.close();
+  port.postMessage({ type: 'closed' } satisfies FromWriter);
+  port.close();
 });

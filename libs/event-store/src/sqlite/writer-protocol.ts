@@ -16,12 +16,14 @@ export interface WireEvent {
 }
 
 export interface WireAppend {
+  /** Numbers the appends of one store in the order they were made. */
+  seq: number;
   stream: string;
   expected: ExpectedRevision;
   events: WireEvent[];
   /**
-   * The append (its index in the same group) this one is written only after; -1 when that
-   * one was already refused.
+   * The append (its `seq`, in this group or one sent before) this one is written only after;
+   * -1 when that one was already refused.
    */
   after?: number;
 }
