@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { SqliteEventStore, type EventStore, type RecordedEvent } from '@ml/event-store';
 import { actorAggregate } from '../src/actors/actor.js';
 import { decideMeasure, type MeasureCommand } from '../src/measures/decide.js';
-import { measureAggregate } from '../src/measures/measure.js';
+import { measureAggregate, type MeasureEvent } from '../src/measures/measure.js';
 import { CommandExecutor, type CommandOutcome } from '../src/shared/command-executor.js';
 import type { User } from '../src/shared/decider.js';
+import { upcast } from '../src/shared/upcasters.js';
 import { isRejection, type Rejection } from '../src/shared/rejection.js';
 import { startDomain, type DomainApp } from './domain-app.js';
-import { admin, ihkRep } from './fixtures.js';
+import { admin, dgbRep, ihkRep } from './fixtures.js';
 import { acceptProposal, meta, setTheStage } from './story.js';
 
 async function collect(iterable: AsyncIterable<RecordedEvent>) {
@@ -191,5 +192,63 @@ describe('the state cache and commands in line on one stream', () => {
     ]);
     expect(first).toMatchObject({ rejected: true, reason: 'MEASURE_CANCELLED' });
     expect(second).toMatchObject({ rejected: true, reason: 'MEASURE_CANCELLED' });
+  });
+
+  it('a burst of mixed commands from two instances keeps every rule, and the cache agrees with the log', async () => {
+    const actors = [
+      { actorId: 'ihk', user: ihkRep },
+      { actorId: 'dgb', user: dgbRep },
+    ];
+    // Deterministic pseudo-random mix: declarations, withdrawals and reports, half of them
+    // through the other instance, all sent at once.
+    let seed = 7;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const sent = Array.from({ length: 60 }, (_, i) => {
+      const executor = next(2) === 0 ? domain.executor : other;
+      const { actorId, user } = actors[next(2)]!;
+      const kind = next(3);
+      if (kind === 0) return onMeasure(executor, report(i));
+      if (kind === 1) return onMeasure(executor, declare(`c-${actorId}-${i}`), user, actorId);
+      const guess = `c-${actorId}-${next(i + 1)}`;
+      return onMeasure(
+        executor,
+        {
+          type: 'WithdrawCommitment',
+          data: { commitmentId: guess, masterplanId: 'mp', measureId: 'm-1', reason: 'mix' },
+        },
+        user,
+        actorId,
+      );
+    });
+    const outcomes = await Promise.all(sent);
+    const stored = await collect(domain.store.readStream('measure-m-1'));
+    expect(stored.map((e) => e.revision)).toEqual(stored.map((_, i) => i));
+    // Every accepted command's events are where its outcome says.
+    for (const outcome of outcomes) {
+      if (isRejection(outcome)) continue;
+      const first = outcome.version - outcome.events.length + 1;
+      expect(stored.slice(first, outcome.version + 1).map((e) => e.type)).toEqual(
+        outcome.events.map((e) => e.type),
+      );
+    }
+    // No actor ever held two active commitments to the measure.
+    let state = measureAggregate.initialState;
+    for (const e of stored) {
+      state = measureAggregate.evolve(
+        state,
+        upcast(e.type, e.data, e.metadata.schemaVersion) as MeasureEvent,
+      );
+      for (const { actorId } of actors) {
+        const active = Object.values(state.commitments).filter(
+          (c) => c.actorId === actorId && c.status === 'active',
+        );
+        expect(active.length).toBeLessThanOrEqual(1);
+      }
+    }
+    for (const executor of [domain.executor, other]) {
+      const cached = await executor.load(measureAggregate, 'm-1');
+      expect(cached.state).toEqual(state);
+      expect(cached.version).toBe(stored.length - 1);
+    }
   });
 });
