@@ -3,10 +3,21 @@ import { join, resolve } from 'node:path';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import type { EventStore } from './contract.js';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
-import { SqliteEventStore, type SqliteDurability } from './sqlite/sqlite-event-store.js';
+import {
+  SqliteEventStore,
+  type SqliteDurability,
+  type SqliteWriterMode,
+} from './sqlite/sqlite-event-store.js';
 
 export type EventStoreConfig =
-  | { engine: 'sqlite'; dataDir: string; file: string; durability: SqliteDurability }
+  | {
+      engine: 'sqlite';
+      dataDir: string;
+      file: string;
+      durability: SqliteDurability;
+      /** Where appends are committed (default `inline`). */
+      writer?: SqliteWriterMode;
+    }
   | { engine: 'eventstoredb'; connectionString: string; dataDir: string };
 
 /** A setting the server cannot start with; the message says which and why. */
@@ -18,6 +29,7 @@ export class ConfigurationError extends Error {
 }
 
 const DURABILITIES: SqliteDurability[] = ['FULL', 'NORMAL', 'EXTRA'];
+const WRITERS: SqliteWriterMode[] = ['inline', 'thread'];
 
 /** Reads and checks the engine settings; nothing is opened yet. */
 export function eventStoreConfigFromEnv(env: NodeJS.ProcessEnv = process.env): EventStoreConfig {
@@ -42,7 +54,13 @@ export function eventStoreConfigFromEnv(env: NodeJS.ProcessEnv = process.env): E
       `SQLITE_DURABILITY must be one of ${DURABILITIES.join(', ')}, not '${env.SQLITE_DURABILITY}'`,
     );
   }
-  return { engine: 'sqlite', dataDir, file: join(dataDir, 'events.sqlite'), durability };
+  const writer = (env.SQLITE_WRITER ?? 'inline').toLowerCase() as SqliteWriterMode;
+  if (!WRITERS.includes(writer)) {
+    throw new ConfigurationError(
+      `SQLITE_WRITER must be one of ${WRITERS.join(', ')}, not '${env.SQLITE_WRITER}'`,
+    );
+  }
+  return { engine: 'sqlite', dataDir, file: join(dataDir, 'events.sqlite'), durability, writer };
 }
 
 /** Creates the directory if needed and proves it is writable. */
@@ -62,5 +80,9 @@ export function resolveDataDir(dir: string): string {
 export function openEventStore(config: EventStoreConfig): EventStore {
   return config.engine === 'eventstoredb'
     ? new EventStoreDbEventStore(config.connectionString)
-    : new SqliteEventStore({ file: config.file, durability: config.durability });
+    : new SqliteEventStore({
+        file: config.file,
+        durability: config.durability,
+        ...(config.writer ? { writer: config.writer } : {}),
+      });
 }

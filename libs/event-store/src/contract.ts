@@ -68,6 +68,13 @@ export interface RecordedEvent<Data = unknown> {
 
 export interface AppendOptions {
   expectedRevision?: ExpectedRevision;
+  /**
+   * An earlier append to the same stream, as this store object returned it, perhaps not yet
+   * answered: this append is written only if that one is, and is refused with
+   * `WrongExpectedVersion` otherwise. It lets a writer append behind its own pending append
+   * (the expected revision counting its events) without waiting for its commit.
+   */
+  after?: Promise<AppendResult>;
 }
 
 export interface AppendResult {

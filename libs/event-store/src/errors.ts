@@ -54,3 +54,19 @@ export class EventStoreClosed extends EventStoreError {
     this.name = 'EventStoreClosed';
   }
 }
+
+/**
+ * The embedded engine's writer thread stopped unexpectedly. Appends that were being written
+ * may or may not be stored (read the stream to know); later appends are refused until the
+ * store is opened again, and health reports the engine down.
+ */
+export class EventStoreWriterFailed extends EventStoreError {
+  readonly code = 'EVENT_STORE_WRITER_FAILED';
+  constructor(readonly reason: string) {
+    super(
+      `The event store's writer thread stopped (${reason}); appends in flight may or may not ` +
+        'have been written, and no more can be accepted until the store is reopened',
+    );
+    this.name = 'EventStoreWriterFailed';
+  }
+}

@@ -2,5 +2,10 @@ export * from './contract.js';
 export * from './errors.js';
 export * from './config.js';
 export * from './event-store.module.js';
-export { SqliteEventStore, type SqliteDurability } from './sqlite/sqlite-event-store.js';
+export { wasWritten } from './new-events.js';
+export {
+  SqliteEventStore,
+  type SqliteDurability,
+  type SqliteWriterMode,
+} from './sqlite/sqlite-event-store.js';
 export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';

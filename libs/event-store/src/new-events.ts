@@ -1,4 +1,4 @@
-import type { NewEvent } from './contract.js';
+import type { AppendResult, NewEvent } from './contract.js';
 import { InvalidEvent } from './errors.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -28,4 +28,12 @@ export function assertAppendable(stream: string, events: NewEvent[]): void {
     }
     if (event.data === undefined) throw new InvalidEvent(`Event ${event.id} has no data`);
   }
+}
+
+/** Whether an append was written, once it is answered (engines that cannot chain appends wait). */
+export function wasWritten(append: Promise<AppendResult>): Promise<boolean> {
+  return append.then(
+    () => true,
+    () => false,
+  );
 }

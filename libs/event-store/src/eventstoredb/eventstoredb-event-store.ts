@@ -2,6 +2,7 @@ import { BACKWARDS, EventStoreDBClient, FORWARDS } from '@eventstore/db-client';
 import type {
   AppendOptions,
   AppendResult,
+  CurrentRevision,
   EventStore,
   EventStoreHealth,
   LogStart,
@@ -12,8 +13,8 @@ import type {
   SubscribeToAllOptions,
   Subscription,
 } from '../contract.js';
-import { EventStoreClosed } from '../errors.js';
-import { assertAppendable } from '../new-events.js';
+import { EventStoreClosed, StreamNotFound, WrongExpectedVersion } from '../errors.js';
+import { assertAppendable, wasWritten } from '../new-events.js';
 import {
   fromEsdbError,
   fromEsdbPosition,
@@ -45,6 +46,10 @@ export class EventStoreDbEventStore implements EventStore {
     if (this.closed) throw new EventStoreClosed();
     assertAppendable(stream, events);
     const expected = options.expectedRevision ?? 'any';
+    // The server has no such condition: the append waits for the one it must follow.
+    if (options.after && !(await wasWritten(options.after))) {
+      throw new WrongExpectedVersion(stream, expected, await this.currentRevision(stream));
+    }
     const append = this.client.appendToStream(stream, events.map(toEsdbEvent), {
       expectedRevision: toEsdbExpectedRevision(expected),
     });
@@ -62,6 +67,16 @@ export class EventStoreDbEventStore implements EventStore {
     } finally {
       this.inFlight.delete(append);
     }
+  }
+
+  private async currentRevision(stream: string): Promise<CurrentRevision> {
+    try {
+      for await (const last of this.readStream(stream, { direction: 'backwards', maxCount: 1 }))
+        return last.revision;
+    } catch (error) {
+      if (!(error instanceof StreamNotFound)) throw error;
+    }
+    return 'no_stream';
   }
 
   readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {

@@ -7,10 +7,8 @@ import type {
   EventMetadata,
   EventStore,
   EventStoreHealth,
-  ExpectedRevision,
   LogStart,
   NewEvent,
-  Position,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -18,21 +16,19 @@ import type {
   Subscription,
 } from '../contract.js';
 import { matchesFilter } from '../contract.js';
+import { EventStoreClosed, InvalidEvent, StreamNotFound, WrongExpectedVersion } from '../errors.js';
+import { assertAppendable, wasWritten } from '../new-events.js';
 import {
-  DuplicateEventId,
-  EventStoreClosed,
-  StreamNotFound,
-  WrongExpectedVersion,
-} from '../errors.js';
-import { assertAppendable } from '../new-events.js';
+  SCHEMA,
+  sqlitePosition,
+  sqliteRowPosition,
+  type EventRow,
+  type SqliteDurability,
+} from './sqlite-schema.js';
+import { SqliteWriter, type PendingAppend } from './sqlite-writer.js';
+import type { WireEvent } from './writer-protocol.js';
 
-/**
- * How hard SQLite works to keep a commit. `FULL` (the default) syncs the write-ahead log on
- * every commit, so an acknowledged append survives a power loss. `NORMAL` syncs only at
- * checkpoints: an append survives a crash of the process but the last ones can be lost with
- * the machine, in exchange for much faster commits.
- */
-export type SqliteDurability = 'FULL' | 'NORMAL' | 'EXTRA';
+export { sqlitePosition, sqliteRowPosition, type SqliteDurability };
 
 export interface SqliteEventStoreOptions {
   file: string;
@@ -41,72 +37,37 @@ export interface SqliteEventStoreOptions {
   pollIntervalMs?: number;
   /** Most appends that share one transaction (group commit). */
   maxGroupSize?: number;
+  /**
+   * Where groups are committed: `inline` (the default) on this thread, or `thread`, in a
+   * writer thread that owns the write connection, so that a commit's fsync never blocks this
+   * thread. See docs/event-store.md for what each costs.
+   */
+  writer?: SqliteWriterMode;
+  /** The writer thread's module (tests substitute one that fails). */
+  writerUrl?: URL;
 }
 
-interface EventRow {
-  position: number;
-  event_id: string;
-  stream_id: string;
-  revision: number;
-  type: string;
-  data: string;
-  metadata: string;
-  recorded_at: number;
-}
-
-interface PendingAppend {
-  stream: string;
-  events: NewEvent[];
-  expected: ExpectedRevision;
-  resolve(result: AppendResult): void;
-  reject(error: unknown): void;
-}
+export type SqliteWriterMode = 'inline' | 'thread';
 
 const PAGE = 512;
-const POSITION_DIGITS = 16;
-
-export function sqlitePosition(rowPosition: number): Position {
-  return String(rowPosition).padStart(POSITION_DIGITS, '0') as Position;
-}
-
-export function sqliteRowPosition(position: Position): number {
-  const n = Number(position);
-  if (!/^\d+$/.test(position) || !Number.isSafeInteger(n)) {
-    throw new Error(`'${position}' is not a position of the SQLite event store`);
-  }
-  return n;
-}
-
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS events (
-    position    INTEGER PRIMARY KEY AUTOINCREMENT,
-    event_id    TEXT    NOT NULL UNIQUE,
-    stream_id   TEXT    NOT NULL,
-    revision    INTEGER NOT NULL,
-    type        TEXT    NOT NULL,
-    data        TEXT    NOT NULL,
-    metadata    TEXT    NOT NULL,
-    recorded_at INTEGER NOT NULL,
-    UNIQUE (stream_id, revision)
-  );
-`;
 
 /**
- * The embedded engine: one SQLite file in WAL mode. Appends that arrive in the same turn
- * of the event loop share one transaction and one fsync (group commit); each keeps its own
- * revision check inside a savepoint, so one append's refusal does not affect the others.
+ * The embedded engine: one SQLite file in WAL mode. Appends made together are committed in
+ * groups (one transaction, one fsync per group; each append keeps its own revision check
+ * inside a savepoint, so one append's refusal does not affect the others), on this thread or
+ * in a writer thread that owns a write connection of its own (`writer: 'thread'`). Reads and
+ * subscriptions use this thread's connection; WAL lets it read while a writer commits.
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
+  private readonly writer: SqliteWriter;
   private readonly commits = new EventEmitter();
   private commitCount = 0;
-  private queue: PendingAppend[] = [];
-  private flushScheduled = false;
-  private flushing: Promise<void> = Promise.resolve();
   private closed = false;
   private readonly subscriptions = new Set<Subscription>();
+  /** Appends of this store object by the promise it returned, for `after`. */
+  private readonly pending = new WeakMap<Promise<AppendResult>, PendingAppend>();
   private readonly pollIntervalMs: number;
-  private readonly maxGroupSize: number;
   private readonly statements;
 
   constructor(private readonly options: SqliteEventStoreOptions) {
@@ -114,24 +75,25 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.durability ?? 'FULL'}`);
     this.db.pragma('busy_timeout = 5000');
-    // Checkpoint the WAL every ~16 MB rather than every 4 MB: fewer fsyncs of the main file under load.
-    this.db.pragma('wal_autocheckpoint = 4000');
     this.db.exec(SCHEMA);
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
-    this.maxGroupSize = options.maxGroupSize ?? 256;
     this.commits.setMaxListeners(0);
+    this.writer = new SqliteWriter({
+      file: options.file,
+      durability: options.durability ?? 'FULL',
+      maxGroupSize: options.maxGroupSize ?? 256,
+      ...(options.writer === 'thread' ? {} : { inline: this.db }),
+      // Live subscriptions wake only once the writer's COMMIT returned: what they read is stored.
+      onCommit: () => {
+        this.commitCount++;
+        this.commits.emit('commit');
+      },
+      ...(options.writerUrl ? { workerUrl: options.writerUrl } : {}),
+    });
     this.statements = {
       currentRevision: this.db.prepare<[string], { revision: number | null }>(
         'SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?',
       ),
-      insert: this.db.prepare(
-        `INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      byEventId: this.db.prepare<
-        [string],
-        { stream_id: string; revision: number; position: number }
-      >('SELECT stream_id, revision, position FROM events WHERE event_id = ?'),
       streamForwards: this.db.prepare<[string, number, number], EventRow>(
         'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
       ),
@@ -147,12 +109,6 @@ export class SqliteEventStore implements EventStore {
       head: this.db.prepare<[], { position: number | null }>(
         'SELECT MAX(position) AS position FROM events',
       ),
-      begin: this.db.prepare('BEGIN IMMEDIATE'),
-      commit: this.db.prepare('COMMIT'),
-      rollback: this.db.prepare('ROLLBACK'),
-      savepoint: this.db.prepare('SAVEPOINT append'),
-      release: this.db.prepare('RELEASE append'),
-      rollbackTo: this.db.prepare('ROLLBACK TO append'),
     };
   }
 
@@ -166,135 +122,41 @@ export class SqliteEventStore implements EventStore {
     options: AppendOptions = {},
   ): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new EventStoreClosed());
+    let wire: WireEvent[];
     try {
       assertAppendable(stream, events);
+      // Serialised here, so that data JSON cannot hold refuses this append alone.
+      wire = events.map((event) => ({
+        id: event.id,
+        type: event.type,
+        data: JSON.stringify(event.data),
+        metadata: JSON.stringify(event.metadata ?? {}),
+      }));
     } catch (error) {
       return Promise.reject(error);
     }
-    return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({
-        stream,
-        events,
-        expected: options.expectedRevision ?? 'any',
-        resolve,
-        reject,
-      });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => {
-          this.flushing = this.flushing.then(() => this.flush());
-        });
-      }
-    });
+    const expected = options.expectedRevision ?? 'any';
+    const after = options.after && this.pending.get(options.after);
+    if (options.after && !after) {
+      // Not an append of this store object: wait for it.
+      return wasWritten(options.after).then((written) =>
+        written
+          ? this.appendToStream(stream, events, { expectedRevision: expected })
+          : Promise.reject(
+              new WrongExpectedVersion(stream, expected, this.currentRevision(stream)),
+            ),
+      );
+    }
+    if (after && after.append.stream !== stream) {
+      return Promise.reject(new InvalidEvent('An append can only follow one to the same stream'));
+    }
+    const pending = this.writer.append(stream, expected, wire, after);
+    this.pending.set(pending.done, pending);
+    return pending.done;
   }
 
-  private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      const group = this.queue.splice(0, this.maxGroupSize);
-      const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> =
-        [];
-      try {
-        this.statements.begin.run();
-        const recordedAt = Date.now();
-        for (const append of group) {
-          // One INSERT is atomic by itself; only an append of several events needs a
-          // savepoint to be undone alone if a later insert of it fails.
-          const partial = append.events.length > 1;
-          if (partial) this.statements.savepoint.run();
-          try {
-            outcomes.push({ ok: true, result: this.appendInTransaction(append, recordedAt) });
-            if (partial) this.statements.release.run();
-          } catch (error) {
-            if (partial) {
-              this.statements.rollbackTo.run();
-              this.statements.release.run();
-            }
-            outcomes.push({ ok: false, error });
-          }
-        }
-        this.statements.commit.run();
-      } catch (error) {
-        if (this.db.inTransaction) this.statements.rollback.run();
-        for (const append of group) append.reject(error);
-        continue;
-      }
-      this.commitCount++;
-      this.commits.emit('commit');
-      group.forEach((append, i) => {
-        const outcome = outcomes[i]!;
-        if (outcome.ok) append.resolve(outcome.result);
-        else append.reject(outcome.error);
-      });
-    }
-    this.flushScheduled = false;
-  }
-
-  private appendInTransaction(append: PendingAppend, recordedAt: number): AppendResult {
-    const { stream, events, expected } = append;
-    const current: CurrentRevision =
-      this.statements.currentRevision.get(stream)?.revision ?? 'no_stream';
-    if (!revisionMatches(expected, current)) {
-      const repeated = this.repeatedAppend(append, current);
-      if (repeated) return repeated;
-      throw new WrongExpectedVersion(stream, expected, current);
-    }
-    let revision = current === 'no_stream' ? -1 : current;
-    let position = 0;
-    for (const event of events) {
-      revision++;
-      try {
-        const info = this.statements.insert.run(
-          event.id.toLowerCase(),
-          stream,
-          revision,
-          event.type,
-          JSON.stringify(event.data),
-          JSON.stringify(event.metadata ?? {}),
-          recordedAt,
-        );
-        position = Number(info.lastInsertRowid);
-      } catch (error) {
-        if (isUniqueViolation(error, 'events.event_id')) {
-          const repeated = this.repeatedAppend(append, current);
-          if (repeated) return repeated;
-          const stored = this.statements.byEventId.get(event.id.toLowerCase());
-          throw new DuplicateEventId(event.id, stored?.stream_id ?? stream);
-        }
-        throw error;
-      }
-    }
-    return { nextExpectedRevision: revision, position: sqlitePosition(position) };
-  }
-
-  /**
-   * Idempotency: when this exact append (same ids, same stream, same starting revision) was
-   * already stored, answer with its first result instead of writing again.
-   */
-  private repeatedAppend(
-    append: PendingAppend,
-    current: CurrentRevision,
-  ): AppendResult | undefined {
-    const stored = append.events.map((e) => this.statements.byEventId.get(e.id.toLowerCase()));
-    const first = stored[0];
-    if (!first) return undefined;
-    const sameWrite = stored.every(
-      (row, i) =>
-        row !== undefined && row.stream_id === append.stream && row.revision === first.revision + i,
-    );
-    if (!sameWrite) {
-      const other = stored.find((row) => row && row.stream_id !== append.stream);
-      if (other) throw new DuplicateEventId(append.events[0]!.id, other.stream_id);
-      throw new WrongExpectedVersion(append.stream, append.expected, current);
-    }
-    const expected = append.expected;
-    const startedRight =
-      expected === 'any' ||
-      expected === 'stream_exists' ||
-      (expected === 'no_stream' && first.revision === 0) ||
-      (typeof expected === 'number' && first.revision === expected + 1);
-    if (!startedRight) throw new WrongExpectedVersion(append.stream, expected, current);
-    const last = stored[stored.length - 1]!;
-    return { nextExpectedRevision: last.revision, position: sqlitePosition(last.position) };
+  private currentRevision(stream: string): CurrentRevision {
+    return this.statements.currentRevision.get(stream)?.revision ?? 'no_stream';
   }
 
   readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
@@ -315,10 +177,12 @@ export class SqliteEventStore implements EventStore {
       this.assertOpen();
       const page = Math.min(PAGE, remaining);
       const rows = statement.all(stream, next, page);
+      // Nothing at or before a revision, or from the first: the stream has no events at all.
+      const wholeStream = backwards ? next >= 0 : next === 0;
       if (
         first &&
         rows.length === 0 &&
-        this.statements.currentRevision.get(stream)?.revision == null
+        (wholeStream || this.currentRevision(stream) === 'no_stream')
       ) {
         throw new StreamNotFound(stream);
       }
@@ -429,13 +293,15 @@ export class SqliteEventStore implements EventStore {
 
   async health(): Promise<EventStoreHealth> {
     if (this.closed) return { engine: 'sqlite', state: 'down', detail: 'closed' };
+    const failed = this.writer.failed;
+    if (failed) return { engine: 'sqlite', state: 'down', detail: failed.message };
     try {
       const head = this.statements.head.get()?.position ?? 0;
       return {
         engine: 'sqlite',
         state: 'up',
         // Health is public: where the data lives on disk is not (the start-up log says it).
-        detail: `WAL, synchronous=${this.options.durability ?? 'FULL'}, ${head} events`,
+        detail: `WAL, synchronous=${this.options.durability ?? 'FULL'}, ${this.options.writer === 'thread' ? 'writer thread, ' : ''}${head} events`,
       };
     } catch (error) {
       return { engine: 'sqlite', state: 'down', detail: (error as Error).message };
@@ -445,10 +311,8 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     // Appends already accepted are written before the file is released.
-    while (this.flushScheduled || this.queue.length > 0) {
-      await new Promise((resolve) => setImmediate(resolve));
-      await this.flushing;
-    }
+    await this.writer.close();
+    if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.subscriptions].map((s) => s.close()));
     this.db.close();
@@ -466,27 +330,6 @@ export class SqliteEventStore implements EventStore {
     }
     return sqliteRowPosition(from);
   }
-}
-
-function revisionMatches(expected: ExpectedRevision, current: CurrentRevision): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return current === 'no_stream';
-    case 'stream_exists':
-      return current !== 'no_stream';
-    default:
-      return current === expected;
-  }
-}
-
-/** Duck-typed: better-sqlite3's errors may come from another realm (e.g. under jest's vm). */
-function isUniqueViolation(error: unknown, column: string): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return (
-    code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof message === 'string' && message.includes(column)
-  );
 }
 
 function toRecorded(row: EventRow): RecordedEvent {

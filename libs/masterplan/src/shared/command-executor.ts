@@ -1,6 +1,9 @@
 import {
   WrongExpectedVersion,
   StreamNotFound,
+  wasWritten,
+  type AppendResult,
+  type EventMetadata,
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
@@ -61,19 +64,61 @@ export interface CommandExecution<State, E extends DomainEvent> {
 const MAX_ATTEMPTS = 5;
 const CACHED_STREAMS = 10_000;
 
+/** A command's append on its way, and what its stream will be once it is written. */
+interface Appending {
+  loaded: Loaded<unknown>;
+  append: Promise<AppendResult>;
+}
+
+/** A command's place in the line of commands on its stream in this process. */
+interface Turn {
+  /** Settles when the command has appended (with what it appends) or has finished. */
+  handedOver: Promise<Appending | undefined>;
+  finished: Promise<void>;
+}
+
+/** What a command learns from the one before it on its stream. */
+interface Line {
+  /** The one before has appended this and not yet been answered: decide on what it will leave. */
+  appending?: Appending;
+  /** The one before has finished. */
+  before: Promise<void>;
+  /** Lets the next one decide on what this one appends (absent: the next one waits for it). */
+  handOver?(appending: Appending): void;
+}
+
+/** An event as a fold meets it: upcast, with its revision and (once stored) position. */
+interface Folded {
+  event: DomainEvent;
+  metadata: EventMetadata;
+  revision: number;
+  position?: Position;
+}
+
 /**
  * The one path from a command to stored events: load, decide, append with the revision
  * read. Without a caller-supplied expected version a lost race is retried (re-read,
  * re-decide) a few times; with one, it is a conflict.
+ *
+ * Commands on one stream take turns in this process. A command without an idempotency key
+ * hands over as soon as it has appended: the next one decides on the state its events will
+ * leave and appends behind it (`after`), without waiting for the commit, so a hot stream is
+ * not limited to one command per commit. Should the first append be refused, so is the
+ * second, which then waits for the first to finish and decides again on what is stored; a
+ * refusal decided on a state not yet stored is given only once that state is.
  */
 export class CommandExecutor {
   /** Counters for benchmarks and status: lost races retried, and conflicts reported. */
   readonly stats = { commands: 0, retries: 0, conflicts: 0 };
 
-  /** Recently loaded streams, most recent last (a small LRU). */
+  /**
+   * States of recently used streams as stored, most recent last (an LRU of folded state,
+   * revision and keyed outcomes). A load reads only the events after the cached revision,
+   * so it is never behind what is stored; a command's own append updates it without a read.
+   */
   private readonly cache = new Map<string, Loaded<unknown>>();
-  /** The tail of the queue of commands per stream in this process. */
-  private readonly queues = new Map<string, Promise<unknown>>();
+  /** The last command in line per stream in this process. */
+  private readonly turns = new Map<string, Turn>();
 
   readonly ids: IdRegistry;
   private readonly keys: IdempotencyKeys;
@@ -101,49 +146,32 @@ export class CommandExecutor {
       options.fromCache === false
         ? undefined
         : (this.cache.get(streamId) as Loaded<State> | undefined);
-    let { state, version, earlier } = cached ?? {
+    const { state, version, earlier } = cached ?? {
       state: aggregate.initialState,
       version: -1,
-      earlier: new Map(),
+      earlier: new Map<string, EarlierOutcome>(),
     };
-    let copiedEarlier = !cached;
+    let loaded: Loaded<State> = { state, version, earlier };
     try {
+      const events: Folded[] = [];
       for await (const recorded of this.store.readStream(streamId, { fromRevision: version + 1 })) {
-        const event = upcast(
-          recorded.type,
-          recorded.data,
-          recorded.metadata.schemaVersion,
-        ) as DomainEvent as E;
-        state = aggregate.evolve(state, event);
-        version = recorded.revision;
-        const scope = recorded.metadata.idempotencyKey;
-        if (typeof scope === 'string') {
-          if (!copiedEarlier) {
-            earlier = new Map(earlier);
-            copiedEarlier = true;
-          }
-          const before = earlier.get(scope);
-          const { intent, commandName } = recorded.metadata;
-          earlier.set(scope, {
-            streamId,
-            entityId,
-            version,
-            position: recorded.position,
-            events: [...(before?.events ?? []), event],
-            commandName: typeof commandName === 'string' ? commandName : 'a command',
-            ...(typeof intent === 'string' ? { intent } : {}),
-          });
-        }
+        events.push({
+          event: upcast(recorded.type, recorded.data, recorded.metadata.schemaVersion),
+          metadata: recorded.metadata,
+          revision: recorded.revision,
+          position: recorded.position,
+        });
       }
+      loaded = foldInto(aggregate, entityId, loaded, events);
     } catch (error) {
       if (!(error instanceof StreamNotFound)) throw error;
     }
-    const loaded = { state, version, earlier };
-    if (version >= 0) this.remember(streamId, loaded);
+    if (loaded.version >= 0) this.remember(streamId, loaded);
     return loaded;
   }
 
   private remember(streamId: string, loaded: Loaded<unknown>): void {
+    if ((this.cache.get(streamId)?.version ?? -1) > loaded.version) return;
     this.cache.delete(streamId);
     this.cache.set(streamId, loaded);
     if (this.cache.size > CACHED_STREAMS) this.cache.delete(this.cache.keys().next().value!);
@@ -167,18 +195,35 @@ export class CommandExecutor {
     command: CommandExecution<State, E>,
   ): Promise<CommandOutcome | Rejection> {
     const streamId = command.aggregate.streamPrefix + command.entityId;
-    const previous = this.queues.get(streamId) ?? Promise.resolve();
-    const turn = previous.then(() => this.decideAndAppend(command));
-    const tail = turn.catch(() => undefined);
-    this.queues.set(streamId, tail);
-    void tail.then(() => {
-      if (this.queues.get(streamId) === tail) this.queues.delete(streamId);
+    const previous = this.turns.get(streamId);
+    // A keyed command's repeat is found in the stored outcomes: it waits for what is stored.
+    const pipelined = idempotencyScope(command.meta) === undefined;
+    let handOver!: (appending: Appending | undefined) => void;
+    const handedOver = new Promise<Appending | undefined>((resolve) => (handOver = resolve));
+    const outcome = (async () => {
+      const before = previous?.finished ?? Promise.resolve();
+      const appending = pipelined ? await previous?.handedOver : await before.then(() => undefined);
+      return this.decideAndAppend(command, {
+        ...(appending ? { appending } : {}),
+        before,
+        ...(pipelined ? { handOver } : {}),
+      });
+    })();
+    const finished = outcome.then(
+      () => handOver(undefined),
+      () => handOver(undefined),
+    );
+    const turn = { handedOver, finished };
+    this.turns.set(streamId, turn);
+    void finished.then(() => {
+      if (this.turns.get(streamId) === turn) this.turns.delete(streamId);
     });
-    return turn;
+    return outcome;
   }
 
   private async decideAndAppend<State, E extends DomainEvent>(
     command: CommandExecution<State, E>,
+    line: Line,
   ): Promise<CommandOutcome | Rejection> {
     const { aggregate, entityId, meta } = command;
     const streamId = aggregate.streamPrefix + entityId;
@@ -201,11 +246,22 @@ export class CommandExecutor {
         `An idempotency key is 1 to 200 letters, digits, '.', '_', ':' or '-' (a UUID, say), not '${meta.idempotencyKey.slice(0, 120)}'`,
       );
     await this.ready();
+    let appending = line.appending;
+    // Decided on a state not yet stored, a refusal stands only once that state is stored.
+    const onStoredState = async (): Promise<boolean> => {
+      if (!appending) return true;
+      const stored = await wasWritten(appending.append);
+      appending = undefined;
+      if (!stored) await line.before;
+      return stored;
+    };
     try {
       for (let attempt = 1; ; attempt++) {
         if (attempt > 1) this.stats.retries++;
         if (attempt > MAX_ATTEMPTS) return tooMuchContention(streamId);
-        const loaded = await this.load(aggregate, entityId);
+        const loaded = appending
+          ? (appending.loaded as Loaded<State>)
+          : await this.load(aggregate, entityId);
         if (scope !== undefined) {
           const first = loaded.earlier.get(scope);
           if (first) {
@@ -233,19 +289,29 @@ export class CommandExecutor {
           }
         }
         if (meta.expectedVersion !== undefined && meta.expectedVersion !== loaded.version) {
+          if (!(await onStoredState())) continue;
           this.stats.conflicts++;
           return conflict(streamId, meta.expectedVersion, loaded.version);
         }
         const decision = await command.decide(loaded.state);
-        if (isRejection(decision)) return decision;
+        if (isRejection(decision)) {
+          if (await onStoredState()) return decision;
+          continue;
+        }
         const claims = decision
           .flatMap((event) => idsCreatedBy(event as unknown as MasterplanDomainEvent))
           .filter((c) => !held.some((h) => h.claim.kind === c.kind && h.claim.id === c.id));
         const misshapen = claims.map((c) => requireId(c.id, `A ${c.kind} id`)).find(Boolean);
-        if (misshapen) return misshapen;
+        if (misshapen) {
+          if (await onStoredState()) return misshapen;
+          continue;
+        }
         // A taken id refuses the command before anything is written.
         const taken = claims.length > 0 ? await this.ids.refusal(claims, holder) : undefined;
-        if (taken) return taken;
+        if (taken) {
+          if (await onStoredState()) return taken;
+          continue;
+        }
         // Reserving the ids and recording the key are independent appends: issued together,
         // they share one commit on the embedded engine.
         const [reserved, recorded] = await Promise.all([
@@ -270,7 +336,10 @@ export class CommandExecutor {
           keyRecordedAt = recorded.revision;
           keyIsOurs = true;
         }
-        if (isRejection(reserved)) return reserved;
+        if (isRejection(reserved)) {
+          if (await onStoredState()) return reserved;
+          continue;
+        }
         held.push(...reserved);
         // Another request recorded the same key first: look again at what it stands for.
         if (recorded === 'raced') continue;
@@ -290,11 +359,19 @@ export class CommandExecutor {
             intent,
           ),
         }));
+        const leaves = (position?: Position) =>
+          foldInto(aggregate, entityId, loaded, ownEvents(events, loaded.version, position));
+        const append = this.store.appendToStream(streamId, events, {
+          expectedRevision: loaded.version === -1 ? 'no_stream' : loaded.version,
+          ...(appending ? { after: appending.append } : {}),
+        });
+        const next = line.handOver ? leaves() : undefined;
+        if (next) line.handOver?.({ loaded: next, append });
         try {
-          const result = await this.store.appendToStream(streamId, events, {
-            expectedRevision: loaded.version === -1 ? 'no_stream' : loaded.version,
-          });
+          const result = await append;
           settled = true;
+          // Keyed outcomes in the state name their position, known only now.
+          this.remember(streamId, next && scope === undefined ? next : leaves(result.position));
           return {
             streamId,
             entityId,
@@ -305,6 +382,8 @@ export class CommandExecutor {
           };
         } catch (error) {
           if (!(error instanceof WrongExpectedVersion)) throw error;
+          // Behind an append that was refused: refused too, decide again on what is stored.
+          if (!(await onStoredState())) continue;
           if (meta.expectedVersion !== undefined) {
             this.stats.conflicts++;
             return conflict(
@@ -360,4 +439,51 @@ function conflict(streamId: string, expected: number, actual: number): Rejection
     `'${streamId}' is at version ${actual}, not the expected version ${expected}; reload it and decide again`,
     { expectedVersion: expected, actualVersion: actual },
   );
+}
+
+/** The events a command appends, as a load will meet them once stored (JSON, upcast). */
+function ownEvents(events: NewEvent[], version: number, position?: Position): Folded[] {
+  return events.map((event, i) => {
+    const metadata = event.metadata ?? {};
+    return {
+      event: upcast(event.type, JSON.parse(JSON.stringify(event.data)), metadata.schemaVersion),
+      metadata,
+      revision: version + 1 + i,
+      ...(position !== undefined ? { position } : {}),
+    };
+  });
+}
+
+/** The state after `events`, and the keyed outcomes among them (those need a position). */
+function foldInto<State, E extends DomainEvent>(
+  aggregate: Aggregate<State, E>,
+  entityId: string,
+  from: Loaded<State>,
+  events: Folded[],
+): Loaded<State> {
+  const streamId = aggregate.streamPrefix + entityId;
+  let { state, version, earlier } = from;
+  let copiedEarlier = false;
+  for (const { event, metadata, revision, position } of events) {
+    state = aggregate.evolve(state, event as E);
+    version = revision;
+    const scope = metadata.idempotencyKey;
+    if (typeof scope !== 'string' || position === undefined) continue;
+    if (!copiedEarlier) {
+      earlier = new Map(earlier);
+      copiedEarlier = true;
+    }
+    const before = earlier.get(scope);
+    const { intent, commandName } = metadata;
+    earlier.set(scope, {
+      streamId,
+      entityId,
+      version,
+      position,
+      events: [...(before?.events ?? []), event],
+      commandName: typeof commandName === 'string' ? commandName : 'a command',
+      ...(typeof intent === 'string' ? { intent } : {}),
+    });
+  }
+  return { state, version, earlier };
 }

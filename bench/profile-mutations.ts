@@ -1,0 +1,127 @@
+/**
+ * The `declareCommitment` load of the GraphQL benchmark alone, against a built server, for
+ * profiling and for comparing two builds on the same data:
+ * `node --import @swc-node/register/esm-register bench/profile-mutations.ts [seconds] [server main.js] [--cpu-prof]`.
+ * The store (100k demo-shaped events, read models caught up) is made once in PROFILE_DIR and
+ * copied for every run, so runs start alike; a profile lands in PROFILE_DIR/profiles.
+ */
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore } from '@ml/event-store';
+import { loadOrCreateSigningKey } from '../apps/api/src/auth/signing-key.js';
+import { issueToken } from '../apps/api/src/auth/tokens.js';
+import { BENCH_MASTERPLAN, actorId, measureId, repOf, writeDataset } from './lib/dataset.js';
+
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const seconds = Number(args[0] ?? 10);
+const server = args[1] ?? join(import.meta.dirname, '..', 'dist', 'apps', 'api', 'src', 'main.js');
+const profile = process.argv.includes('--cpu-prof');
+const prepared = process.env.PROFILE_DIR ?? '/tmp/ml-profile-mutations';
+const EVENTS = 100_000;
+
+async function start(dir: string, flags: string[] = []) {
+  const child = spawn(process.execPath, [...flags, server], {
+    env: {
+      ...process.env,
+      DATA_DIR: dir,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      LIMIT_REQUESTS_PER_MINUTE: '0',
+      LIMIT_MUTATIONS_PER_MINUTE: '0',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /serving GraphQL at (\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  for (;;) {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ projectionStatus { lagEvents } }' }),
+    });
+    const body = (await response.json()) as {
+      data?: { projectionStatus: Array<{ lagEvents: number }> };
+    };
+    if (body.data?.projectionStatus.every((p) => p.lagEvents === 0)) break;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.on('exit', r));
+  };
+  return { url, stop };
+}
+
+if (!existsSync(join(prepared, 'read-models.sqlite'))) {
+  rmSync(prepared, { recursive: true, force: true });
+  mkdirSync(prepared, { recursive: true });
+  const store = new SqliteEventStore({
+    file: join(prepared, 'events.sqlite'),
+    durability: 'NORMAL',
+  });
+  await writeDataset(store, EVENTS);
+  await store.close();
+  await (await start(prepared)).stop();
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'ml-profile-mutations-'));
+try {
+  cpSync(prepared, dir, { recursive: true });
+  const { url, stop } = await start(
+    dir,
+    profile ? ['--cpu-prof', '--cpu-prof-dir', join(prepared, 'profiles')] : [],
+  );
+  const key = await loadOrCreateSigningKey(dir);
+  const tokens = await Promise.all(
+    Array.from({ length: 50 }, (_, i) => issueToken(key, { userId: repOf(i), roles: [] })),
+  );
+  const measures = EVENTS / 100;
+  const declare = (i: number, n: number) =>
+    JSON.stringify({
+      query:
+        'mutation Declare($input: DeclareCommitmentInput!) { declareCommitment(input: $input) { version position } }',
+      variables: {
+        input: {
+          actorId: actorId(i),
+          masterplanId: BENCH_MASTERPLAN,
+          measureId: measureId((i * 20 + n) % measures),
+          statement: `Benchmark commitment ${n}`,
+        },
+      },
+    });
+  let clientIndex = 0;
+  let errors = 0;
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    connections: 50,
+    duration: seconds,
+    setupClient: (client) => {
+      const i = clientIndex++;
+      let n = 0;
+      client.setHeadersAndBody(
+        { 'content-type': 'application/json', authorization: `Bearer ${tokens[i]}` },
+        declare(i, n),
+      );
+      client.on('body', (b: Buffer) => (errors += b.includes('"errors"') ? 1 : 0));
+      client.on('response', () => client.setBody(declare(i, ++n)));
+    },
+  });
+  await stop();
+  console.log(
+    `declareCommitment: ${Math.round(result.requests.average)}/s, p50 ${result.latency.p50} ms, ` +
+      `p99 ${result.latency.p99} ms, ${errors} errors, ${result.non2xx} non-2xx`,
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
