@@ -11,8 +11,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@ml/event-store';
-import { loadOrCreateSigningKey } from '../apps/api/src/auth/signing-key.js';
-import { issueToken } from '../apps/api/src/auth/tokens.js';
+import { issueToken, loadOrCreateSigningKey } from '@ml/auth';
 import { BENCH_MASTERPLAN, actorId, measureId, repOf, writeDataset } from './lib/dataset.js';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
