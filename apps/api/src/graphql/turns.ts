@@ -13,17 +13,28 @@ export class Gate {
     private readonly maxQueued: number,
   ) {}
 
-  async run<T>(task: () => T | Promise<T>): Promise<T> {
+  /** Waits for a turn (GateFull when too many wait); the function returned ends it. */
+  async enter(): Promise<() => void> {
     if (this.running >= this.max) {
       if (this.waiting.length >= this.maxQueued) throw new GateFull();
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else this.running++;
-    try {
-      return await task();
-    } finally {
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
       const next = this.waiting.shift();
       if (next) next();
       else this.running--;
+    };
+  }
+
+  async run<T>(task: () => T | Promise<T>): Promise<T> {
+    const leave = await this.enter();
+    try {
+      return await task();
+    } finally {
+      leave();
     }
   }
 }

@@ -25,6 +25,26 @@ describe('taking turns', () => {
     expect(await Promise.all([b, c])).toEqual(['b', 'c']);
   });
 
+  it('a gate lets one enter, the next once it left (leaving twice frees one turn only)', async () => {
+    const gate = new Gate(1, 1);
+    const leave = await gate.enter();
+    let second = false;
+    const next = gate.enter().then((left) => ((second = true), left));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(second).toBe(false);
+    await expect(gate.enter()).rejects.toBeInstanceOf(GateFull);
+    leave();
+    leave();
+    const leaveNext = await next;
+    expect(second).toBe(true);
+    let third = false;
+    const after = gate.enter().then(() => (third = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(third).toBe(false);
+    leaveNext();
+    await after;
+  });
+
   it('a fixed window lets so many through per key, then says how long to wait', () => {
     const window = new FixedWindow(2, 60_000);
     expect([window.take('u', 0), window.take('u', 1)]).toEqual([undefined, undefined]);

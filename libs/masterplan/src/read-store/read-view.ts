@@ -19,7 +19,18 @@ export interface Budget {
   refusal?: GraphQLError;
   /** When its current slice of the thread began (performance.now()); see ReadView.pause. */
   slice?: number;
+  /**
+   * Awaited once, when the request has grown large (more than LARGE_OBJECTS objects or
+   * LARGE_BYTES of text read): it goes on when its turn among large requests comes, so
+   * that however many arrive at once, the memory of only one large answer is being built.
+   */
+  grownLarge?: () => Promise<void>;
+  large?: boolean;
 }
+
+/** What makes a request large (see Budget.grownLarge): far beyond an everyday answer. */
+export const LARGE_OBJECTS = 2_000;
+export const LARGE_BYTES = 1024 * 1024;
 
 /**
  * The version (last revision) of each stream as of the view, from the audit trail: rows
@@ -113,6 +124,15 @@ export class ReadView {
    */
   async pause(): Promise<void> {
     const budget = this.budget;
+    if (
+      budget.grownLarge &&
+      !budget.large &&
+      ((budget.objects ?? 0) > LARGE_OBJECTS || (budget.bytes ?? 0) > LARGE_BYTES)
+    ) {
+      budget.large = true;
+      await budget.grownLarge();
+      budget.slice = performance.now();
+    }
     budget.slice ??= performance.now();
     while (performance.now() - budget.slice >= SLICE_MS) {
       const waitedFrom = performance.now();

@@ -2,7 +2,7 @@ import { allActors } from '../actors/actors.projection.js';
 import { masterplanById } from '../masterplans/masterplans.projection.js';
 import { prepareReadModels } from '../projections/projections.js';
 import { ReadStore } from './read-store.js';
-import { ReadView, type Budget } from './read-view.js';
+import { LARGE_OBJECTS, ReadView, type Budget } from './read-view.js';
 
 describe('a read view spending a request’s budget', () => {
   let store: ReadStore;
@@ -74,5 +74,31 @@ describe('a read view spending a request’s budget', () => {
     await view.pause();
     order.push('next slice');
     expect(order).toEqual(['first slice', 'someone else', 'someone else again', 'next slice']);
+  });
+
+  it('waits for its turn among large requests once it has grown large, once, and small ones never', async () => {
+    const turns: string[] = [];
+    let letIn!: () => void;
+    const small: Budget = { maxObjects: 100_000, grownLarge: async () => void turns.push('small') };
+    const large: Budget = {
+      maxObjects: 100_000,
+      grownLarge: () => {
+        turns.push('large');
+        return new Promise<void>((resolve) => (letIn = resolve));
+      },
+    };
+    const smallView = new ReadView(store, undefined, small);
+    const largeView = new ReadView(store, undefined, large);
+    for (let i = 0; i < 10; i++) smallView.spend({ id: String(i) });
+    await smallView.pause();
+    for (let i = 0; i <= LARGE_OBJECTS; i++) largeView.spend({ id: String(i) });
+    let resumed = false;
+    const paused = largeView.pause().then(() => (resumed = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(resumed).toBe(false);
+    letIn();
+    await paused;
+    await largeView.pause();
+    expect(turns).toEqual(['large']);
   });
 });
