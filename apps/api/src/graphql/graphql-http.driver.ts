@@ -64,6 +64,9 @@ export interface CallerContext {
   refusal?: GraphQLError;
   /** Awaited once the operation has grown large: its turn among large ones. */
   grownLarge?: () => Promise<void>;
+  large?: boolean;
+  /** The objects its answer was estimated to hold (see costOf). */
+  estimatedCost?: number;
 }
 
 export interface GraphQLHttpOptions extends GqlModuleOptions {
@@ -100,6 +103,12 @@ const RESPONSE_BYTES = 32 * 1024 * 1024;
  * an answer of 10,000 small objects, 250 KB as JSON, held 3.3 MB).
  */
 const RESULT_OBJECT_BYTES = 300;
+/**
+ * An estimate (see costOf) beyond which a query is large before it runs: half the default
+ * cost limit, far beyond an everyday page (a masterplan with all its measures is estimated
+ * at about 4,000, since unpaged lists count ten each).
+ */
+const LARGE_ESTIMATE = 10_000;
 
 /** What a cached answer weighs in memory: its text and its objects (one per `{`). */
 function resultWeight(text: string, bytes: number): number {
@@ -197,6 +206,14 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
           }
         };
       try {
+        // Estimated to be large before it runs: it waits for its turn holding nothing but
+        // its document, and its time to run starts when the turn comes.
+        if (query && (context.estimatedCost ?? 0) > LARGE_ESTIMATE) {
+          leaveLarge = await largeQueries.enter();
+          context.large = true;
+          if (context.executionMs !== undefined)
+            context.deadline = Date.now() + context.executionMs;
+        }
         result = (await (query
           ? queries.run(() => execute(args))
           : execute(args))) as ExecutionResult;
@@ -687,6 +704,7 @@ function refusal(
       return costError(limits, Number.POSITIVE_INFINITY);
   }
   if (cost > limits.cost) return costError(limits, cost);
+  context.estimatedCost = cost;
   const operation = getOperationAST(args.document, args.operationName);
   if (operation?.operation === 'mutation' && context.user) {
     // Each mutation counts, aliased ones and those in fragments too.
