@@ -334,11 +334,11 @@ describe('limits while a query runs, and on WebSockets', () => {
       for (let i = 0; i < 20; i++)
         dataOf(await app.running.gql(defineMeasure(`m${i}`), {}, app.admin));
       const query = '{ masterplan(id: "mp") { measures { id } } }';
-      expect(limitOf(await app.running.gql(query))).toMatchObject({
-        code: 'LIMIT_EXCEEDED',
-        limit: 'cost',
-        max: 15,
-      });
+      const stopped = await app.running.gql(query);
+      expect(limitOf(stopped)).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'cost', max: 15 });
+      // The request as a whole is stopped: one error, naming no field.
+      expect(stopped.errors).toHaveLength(1);
+      expect(stopped.errors![0]).not.toHaveProperty('path');
       const fewer = '{ masterplan(id: "mp") { themeFields { id } } }';
       expect(dataOf(await app.running.gql(fewer))).toEqual({
         masterplan: { themeFields: [{ id: 'tf' }] },

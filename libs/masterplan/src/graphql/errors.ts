@@ -71,7 +71,9 @@ function shortened(message: string): string {
 }
 
 function formatWhole(error: GraphQLError): GraphQLFormattedError {
-  const formatted = error.toJSON();
+  const { path, ...located } = error.toJSON();
+  // A request stopped as a whole (a budget spent) names no field: its path is empty.
+  const formatted: GraphQLFormattedError = path && path.length > 0 ? { ...located, path } : located;
   if (typeof formatted.extensions?.code === 'string') return formatted;
   // Without a path the error is not from executing a field: the document or a variable
   // value is wrong (a scalar's own refusal too). The client's mistake, never our fault.

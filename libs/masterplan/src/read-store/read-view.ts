@@ -94,7 +94,11 @@ export class ReadView {
   }
 
   private refuse(limit: string, max: number | undefined, message: string): never {
+    // With a path of its own, GraphQL passes the one error on as it is: every field still
+    // to resolve throws it again, and would otherwise make a new error of it each time
+    // (tens of thousands for a large answer, and most of its cost once refused).
     this.budget.refusal ??= new GraphQLError(message, {
+      path: [],
       extensions: { code: 'LIMIT_EXCEEDED', limit, ...(max !== undefined ? { max } : {}) },
     });
     throw this.budget.refusal;
