@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { SqliteEventStore } from '@ml/event-store';
 import { loadOrCreateSigningKey, issueToken } from '@ml/auth';
 import { peakRssMb, runWatched } from './lib/child.js';
-import { BENCH_MASTERPLAN, measureId, repOf, actorId, writeDataset } from './lib/dataset.js';
+import { declareCommitmentLoad } from './lib/declare-load.js';
+import { BENCH_MASTERPLAN, measureId, repOf, writeDataset } from './lib/dataset.js';
 import { figure, now, percentile, sortNumbers, type Figures } from './lib/figures.js';
 
 const root = join(import.meta.dirname, '..');
@@ -209,48 +210,14 @@ export async function graphqlBenchmarks(quick: boolean): Promise<Figures> {
         await new Promise((r) => guarded.child.on('exit', r));
       }
 
-      // Mutations: 50 connections, each a representative of its own actor, committing to one measure after another.
-      const tokens = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => issueToken(key, { userId: repOf(i), roles: [] })),
-      );
-      const measures = Math.round(total / 100);
-      let clientIndex = 0;
-      let mutationErrors = 0;
-      // As clients send them: one document, the values in variables (so it is parsed once).
-      const declare = (i: number, n: number) =>
-        JSON.stringify({
-          query:
-            'mutation Declare($input: DeclareCommitmentInput!) { declareCommitment(input: $input) { version position } }',
-          variables: {
-            input: {
-              actorId: actorId(i),
-              masterplanId: BENCH_MASTERPLAN,
-              measureId: measureId((i * 20 + n) % measures),
-              statement: `Benchmark commitment ${n}`,
-            },
-          },
-        });
       phase = 'mutations';
-      const mutations = await autocannon({
+      const measures = Math.round(total / 100);
+      const { result: mutations, errors: mutationErrors } = await declareCommitmentLoad(
         url,
-        method: 'POST',
-        connections: 50,
-        duration: seconds,
-        setupClient: (client) => {
-          const i = clientIndex++;
-          let n = 0;
-          client.setHeadersAndBody(
-            { 'content-type': 'application/json', authorization: `Bearer ${tokens[i]}` },
-            declare(i, n),
-          );
-          client.on('body', (b: Buffer) => {
-            if (!b.includes('"errors"')) return;
-            if (mutationErrors++ === 0)
-              process.stderr.write(`first mutation error: ${b.toString().slice(0, 400)}\n`);
-          });
-          client.on('response', () => client.setBody(declare(i, ++n)));
-        },
-      });
+        dir,
+        measures,
+        seconds,
+      );
 
       phase = 'time travel';
       // Time travel at 1M events: a position early and one late in the log, each asked afresh.

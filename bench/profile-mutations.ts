@@ -5,14 +5,13 @@
  * The store (100k demo-shaped events, read models caught up) is made once in PROFILE_DIR and
  * copied for every run, so runs start alike; a profile lands in PROFILE_DIR/profiles.
  */
-import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@ml/event-store';
-import { issueToken, loadOrCreateSigningKey } from '@ml/auth';
-import { BENCH_MASTERPLAN, actorId, measureId, repOf, writeDataset } from './lib/dataset.js';
+import { writeDataset } from './lib/dataset.js';
+import { declareCommitmentLoad } from './lib/declare-load.js';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const seconds = Number(args[0] ?? 10);
@@ -80,42 +79,7 @@ try {
     dir,
     profile ? ['--cpu-prof', '--cpu-prof-dir', join(prepared, 'profiles')] : [],
   );
-  const key = await loadOrCreateSigningKey(dir);
-  const tokens = await Promise.all(
-    Array.from({ length: 50 }, (_, i) => issueToken(key, { userId: repOf(i), roles: [] })),
-  );
-  const measures = EVENTS / 100;
-  const declare = (i: number, n: number) =>
-    JSON.stringify({
-      query:
-        'mutation Declare($input: DeclareCommitmentInput!) { declareCommitment(input: $input) { version position } }',
-      variables: {
-        input: {
-          actorId: actorId(i),
-          masterplanId: BENCH_MASTERPLAN,
-          measureId: measureId((i * 20 + n) % measures),
-          statement: `Benchmark commitment ${n}`,
-        },
-      },
-    });
-  let clientIndex = 0;
-  let errors = 0;
-  const result = await autocannon({
-    url,
-    method: 'POST',
-    connections: 50,
-    duration: seconds,
-    setupClient: (client) => {
-      const i = clientIndex++;
-      let n = 0;
-      client.setHeadersAndBody(
-        { 'content-type': 'application/json', authorization: `Bearer ${tokens[i]}` },
-        declare(i, n),
-      );
-      client.on('body', (b: Buffer) => (errors += b.includes('"errors"') ? 1 : 0));
-      client.on('response', () => client.setBody(declare(i, ++n)));
-    },
-  });
+  const { result, errors } = await declareCommitmentLoad(url, dir, EVENTS / 100, seconds);
   await stop();
   console.log(
     `declareCommitment: ${Math.round(result.requests.average)}/s, p50 ${result.latency.p50} ms, ` +
