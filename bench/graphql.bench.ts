@@ -1,11 +1,10 @@
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@ml/event-store';
 import { loadOrCreateSigningKey, issueToken } from '@ml/auth';
-import { peakRssMb, runWatched } from './lib/child.js';
+import { peakRssMb, runWatched, startServer as startBuilt } from './lib/child.js';
 import { declareCommitmentLoad } from './lib/declare-load.js';
 import { BENCH_MASTERPLAN, measureId, repOf, writeDataset } from './lib/dataset.js';
 import { figure, now, percentile, sortNumbers, type Figures } from './lib/figures.js';
@@ -41,26 +40,8 @@ const WORST_QUERIES = [
 const WORST_AUDIT = `{ ${Array.from({ length: 30 }, (_, i) => `p${i}: auditTrail(first: 500) { edges { cursor node { ...E } } }`).join(' ')} }
   fragment E on AuditEntry { position eventId eventType streamId occurredAt recordedAt organisationId userId roles correlationId causationId summary data entityType entityId masterplanId }`;
 
-/** The built server in its own process on `dir`, once it listens. */
-async function startServer(
-  dir: string,
-  env: Record<string, string>,
-): Promise<{ child: ReturnType<typeof spawn>; url: string }> {
-  const child = spawn(process.execPath, [server], {
-    env: { ...process.env, DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /serving GraphQL at (\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { child, url };
-}
+/** The built server on `dir`, once it listens. */
+const startServer = (dir: string, env: Record<string, string>) => startBuilt(server, dir, env);
 
 async function post(
   url: string,

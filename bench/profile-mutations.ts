@@ -5,11 +5,11 @@
  * The store (100k demo-shaped events, read models caught up) is made once in PROFILE_DIR and
  * copied for every run, so runs start alike; a profile lands in PROFILE_DIR/profiles.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@ml/event-store';
+import { startServer } from './lib/child.js';
 import { writeDataset } from './lib/dataset.js';
 import { declareCommitmentLoad } from './lib/declare-load.js';
 
@@ -21,26 +21,12 @@ const prepared = process.env.PROFILE_DIR ?? '/tmp/ml-profile-mutations';
 const EVENTS = 100_000;
 
 async function start(dir: string, flags: string[] = []) {
-  const child = spawn(process.execPath, [...flags, server], {
-    env: {
-      ...process.env,
-      DATA_DIR: dir,
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      LIMIT_REQUESTS_PER_MINUTE: '0',
-      LIMIT_MUTATIONS_PER_MINUTE: '0',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /serving GraphQL at (\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
+  const { child, url } = await startServer(
+    server,
+    dir,
+    { LIMIT_REQUESTS_PER_MINUTE: '0', LIMIT_MUTATIONS_PER_MINUTE: '0' },
+    flags,
+  );
   for (;;) {
     const response = await fetch(url, {
       method: 'POST',

@@ -30,3 +30,26 @@ export async function runWatched(
   clearInterval(timer);
   return { output, peakMb, code };
 }
+
+/** A built server (`main.js`) in its own process on `dir`, once it listens. */
+export async function startServer(
+  main: string,
+  dir: string,
+  env: Record<string, string>,
+  nodeFlags: string[] = [],
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [...nodeFlags, main], {
+    env: { ...process.env, DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /serving GraphQL at (\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { child, url };
+}
