@@ -126,13 +126,14 @@ export async function auditConnection(
     throw badInput('first must be between 1 and 500', 'first');
   checkCriteria(criteria);
   const readable = await criteriaFor(ctx, criteria);
-  await view.pause();
-  const result = auditPage(view.store, readable, {
-    first: page.first,
-    ...(view.asOf !== undefined ? { upToPosition: view.asOf } : {}),
-    newestFirst: page.order === AuditOrder.NEWEST_FIRST,
-    ...(page.after != null ? { afterPosition: positionAfter(page.after, view.lastApplied) } : {}),
-  });
+  const result = await view.step(() =>
+    auditPage(view.store, readable, {
+      first: page.first,
+      ...(view.asOf !== undefined ? { upToPosition: view.asOf } : {}),
+      newestFirst: page.order === AuditOrder.NEWEST_FIRST,
+      ...(page.after != null ? { afterPosition: positionAfter(page.after, view.lastApplied) } : {}),
+    }),
+  );
   const edges = await Promise.all(
     result.rows.map(async (row) => ({
       cursor: encodeCursor(row.position),

@@ -106,7 +106,6 @@ export async function commitmentsPage(
   limit: number,
   after?: string,
 ): Promise<CommitmentRow[]> {
-  await view.pause();
   const where: string[] = [validAt()];
   const params: unknown[] = [];
   const equal = (column: string, value: unknown) => {
@@ -125,10 +124,12 @@ export async function commitmentsPage(
     where.push('position > ?');
     params.push(after);
   }
-  return view.read<CommitmentRow>(
-    `SELECT * FROM commitments WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`,
-    ...params,
-    limit,
-    { at: view.at },
+  return view.step(() =>
+    view.read<CommitmentRow>(
+      `SELECT * FROM commitments WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`,
+      ...params,
+      limit,
+      { at: view.at },
+    ),
   );
 }

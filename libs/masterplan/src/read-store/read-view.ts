@@ -121,12 +121,15 @@ export class ReadView {
   }
 
   /**
-   * Lets others in when this request has held the thread for a slice: a request reading
-   * much (30 pages of 500 entries) would otherwise keep even health checks waiting. Each
-   * waiting part of the request goes on in the next turn of the event loop, one slice per
-   * turn, so I/O is served in between.
+   * Runs `work` (a synchronous read and what is made of it) once this request may hold the
+   * thread: when it has held it for a slice, it lets others in first (health checks, other
+   * requests), going on in a later turn of the event loop. The check comes right before the
+   * work, in the same run: the parts of one request resolved side by side (30 aliased audit
+   * pages) each check after the others' work, so no request holds the thread for more than
+   * a slice and one piece of work at a time. A request that has grown large first waits
+   * for its turn among large ones (Budget.grownLarge).
    */
-  async pause(): Promise<void> {
+  async step<T>(work: () => T): Promise<T> {
     const budget = this.budget;
     if (
       budget.grownLarge &&
@@ -144,6 +147,7 @@ export class ReadView {
       // The first part back begins a new slice; the others go on within it, or wait again.
       if (budget.slice < waitedFrom) budget.slice = performance.now();
     }
+    return work();
   }
 
   private checkDeadline(): void {
@@ -185,13 +189,11 @@ export class ReadView {
     const root = this.root;
     let loader = root.loaders.get(lookup) as DataLoader<string, Value> | undefined;
     if (!loader) {
-      loader = new DataLoader<string, Value>(async (keys) => {
-        await root.pause();
-        return lookup.answer(
-          keys,
-          root.read<Row>(lookup.sql, JSON.stringify(keys), { at: root.at }),
-        );
-      });
+      loader = new DataLoader<string, Value>((keys) =>
+        root.step(() =>
+          lookup.answer(keys, root.read<Row>(lookup.sql, JSON.stringify(keys), { at: root.at })),
+        ),
+      );
       root.loaders.set(lookup, loader as DataLoader<string, unknown>);
     }
     return loader;

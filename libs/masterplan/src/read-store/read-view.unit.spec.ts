@@ -67,13 +67,34 @@ describe('a read view spending a request’s budget', () => {
     const view = new ReadView(store, undefined, budget);
     const order: string[] = [];
     setImmediate(() => order.push('someone else'));
-    await view.pause();
-    order.push('first slice');
+    await view.step(() => order.push('first slice'));
     budget.slice = performance.now() - 50;
     setImmediate(() => order.push('someone else again'));
-    await view.pause();
-    order.push('next slice');
+    await view.step(() => order.push('next slice'));
     expect(order).toEqual(['first slice', 'someone else', 'someone else again', 'next slice']);
+  });
+
+  it('checks right before each piece of work, so parts of one request side by side take a slice each', async () => {
+    const budget: Budget = {};
+    const view = new ReadView(store, undefined, budget);
+    const order: string[] = [];
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    // Thirty aliased pages: all resolved at once, each doing more than a slice of work.
+    const parts = Array.from({ length: 3 }, (_, i) =>
+      Promise.resolve().then(() =>
+        view.step(() => {
+          order.push(`part ${i}`);
+          busy(10);
+        }),
+      ),
+    );
+    setImmediate(() => order.push('someone else'));
+    setImmediate(() => setImmediate(() => order.push('someone else again')));
+    await Promise.all(parts);
+    expect(order).toEqual(['part 0', 'someone else', 'part 1', 'someone else again', 'part 2']);
   });
 
   it('waits for its turn among large requests once it has grown large, once, and small ones never', async () => {
@@ -90,15 +111,15 @@ describe('a read view spending a request’s budget', () => {
     const smallView = new ReadView(store, undefined, small);
     const largeView = new ReadView(store, undefined, large);
     for (let i = 0; i < 10; i++) smallView.spend({ id: String(i) });
-    await smallView.pause();
+    await smallView.step(() => undefined);
     for (let i = 0; i <= LARGE_OBJECTS; i++) largeView.spend({ id: String(i) });
     let resumed = false;
-    const paused = largeView.pause().then(() => (resumed = true));
+    const paused = largeView.step(() => (resumed = true));
     await new Promise((resolve) => setImmediate(resolve));
     expect(resumed).toBe(false);
     letIn();
     await paused;
-    await largeView.pause();
+    await largeView.step(() => undefined);
     expect(turns).toEqual(['large']);
   });
 });
