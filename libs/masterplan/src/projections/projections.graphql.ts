@@ -27,7 +27,10 @@ export class ProjectionStatusModel {
   lagEvents!: number;
   @Field({ description: 'Age in seconds of the oldest event not yet applied; 0 when up to date.' })
   lagSeconds!: number;
-  @Field(() => Int, { description: 'Events applied since this server started.' })
+  @Field(() => Int, {
+    description:
+      'Records of the log read since this server started by the follower that feeds it (those it does not handle, and bookkeeping, included).',
+  })
   eventsApplied!: number;
   @Field(() => ProjectionFailureModel, {
     nullable: true,

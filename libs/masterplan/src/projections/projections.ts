@@ -11,7 +11,7 @@ import type { StoredEvent } from '../shared/stored-event.js';
 import { workingGroupsProjection } from '../working-groups/working-groups.projection.js';
 import type { Projection } from './projection.js';
 
-/** All read models, in the order they apply an event (the audit last: it quotes the others). */
+/** All read models, in the order they are listed (each reads only its own tables). */
 export const PROJECTIONS: readonly Projection[] = [
   actorsProjection,
   masterplansProjection,
