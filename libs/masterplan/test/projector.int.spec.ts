@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore } from '@ml/event-store';
+import { Projector } from '../src/projections/projector.js';
+import { ReadStore } from '../src/read-store/read-store.js';
+import type { StoredEvent } from '../src/shared/stored-event.js';
+
+const registered = (actorId: string) => ({
+  id: randomUUID(),
+  type: 'ActorRegistered',
+  data: { actorId, name: `Actor ${actorId}`, kind: 'company' },
+  metadata: { schemaVersion: 1, occurredAt: '2013-07-01T10:00:00.000Z' },
+});
+
+describe('the projector, with a read model rebuilt on its own', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let readStore: ReadStore;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ml-projector-'));
+    store = new SqliteEventStore({ file: join(dir, 'events.sqlite') });
+    readStore = ReadStore.inDataDir(dir);
+  });
+  afterEach(async () => {
+    readStore.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const follow = async () => {
+    const projector = new Projector(store, readStore);
+    const heard: StoredEvent[] = [];
+    projector.projected.on('events', (events) => heard.push(...events));
+    projector.onApplicationBootstrap();
+    await projector.reached(await store.headPosition());
+    return { projector, heard };
+  };
+
+  it('does not tell listeners again of the history one read model rebuilds, and tells of new events once', async () => {
+    for (const id of ['a', 'b', 'c']) await store.appendToStream(`actor-${id}`, [registered(id)]);
+    const first = await follow();
+    // Read models built from nothing tell of every event as they apply it, as before.
+    expect(first.heard.map((e) => e.data)).toEqual(
+      ['a', 'b', 'c'].map((id) => registered(id).data),
+    );
+    await first.projector.stop();
+
+    readStore.run("UPDATE read_models SET version = version - 1 WHERE name = 'actors'");
+    const again = await follow();
+    expect(
+      (await again.projector.status()).map((s) => [s.name, s.eventsApplied > 0]),
+    ).toContainEqual(['actors', true]);
+    expect(again.heard).toEqual([]);
+    expect(readStore.all('SELECT actor_id FROM actors ORDER BY actor_id')).toEqual([
+      { actor_id: 'a' },
+      { actor_id: 'b' },
+      { actor_id: 'c' },
+    ]);
+
+    const fresh = await store.appendToStream('actor-d', [registered('d')]);
+    await again.projector.reached(fresh.position);
+    expect(again.heard.map((e) => e.position)).toEqual([fresh.position]);
+    await again.projector.stop();
+  });
+});
