@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '@ml/event-store';
+import { SqliteEventStore, type Position } from '@ml/event-store';
 import { Projector } from '../src/projections/projector.js';
 import { ReadStore } from '../src/read-store/read-store.js';
 import type { StoredEvent } from '../src/shared/stored-event.js';
@@ -63,5 +63,26 @@ describe('the projector, with a read model rebuilt on its own', () => {
     await again.projector.reached(fresh.position);
     expect(again.heard.map((e) => e.position)).toEqual([fresh.position]);
     await again.projector.stop();
+  });
+
+  it('says at once that a change is late while a read model rebuilds, and names it', async () => {
+    for (const id of ['a', 'b']) await store.appendToStream(`actor-${id}`, [registered(id)]);
+    await (await follow()).projector.stop();
+    readStore.run("UPDATE read_models SET version = version - 1 WHERE name = 'audit'");
+    const head = (await store.headPosition()) as string;
+    const next = String(Number(head) + 1).padStart(head.length, '0');
+    const projector = new Projector(store, readStore);
+    projector.onApplicationBootstrap();
+    expect(projector.rebuilding).toEqual(['audit']);
+    // Asked before the audit could catch up (no turn of the event loop in between), for the
+    // next event: 'late' at once, not after the minute it was given.
+    const late = projector.waitFor(next as Position, 60_000);
+    expect(await late).toBe('late');
+    const change = await store.appendToStream('actor-c', [registered('c')]);
+    expect(change.position).toBe(next);
+    await projector.reached(change.position);
+    expect(projector.rebuilding).toEqual([]);
+    expect(await projector.waitFor(change.position, 60_000)).toBe('reached');
+    await projector.stop();
   });
 });

@@ -102,9 +102,18 @@ export class MutationRunner {
       throw error;
     }
     if (reached === 'late') {
+      const rebuilding = this.projector.rebuilding;
       throw new GraphQLError(
-        `${stored} but the read models did not show it within ${READ_YOUR_WRITES_MS} ms; queries may not show it yet. Do not repeat it without an idempotency key.`,
-        { extensions: { code: 'READ_MODEL_LAGGING', ...where } },
+        rebuilding.length > 0
+          ? `${stored} but this server is rebuilding its read models ${rebuilding.join(', ')} (their version changed); queries may not show it until they have caught up (projectionStatus shows how far). Do not repeat it without an idempotency key.`
+          : `${stored} but the read models did not show it within ${READ_YOUR_WRITES_MS} ms; queries may not show it yet. Do not repeat it without an idempotency key.`,
+        {
+          extensions: {
+            code: 'READ_MODEL_LAGGING',
+            ...where,
+            ...(rebuilding.length > 0 ? { rebuilding } : {}),
+          },
+        },
       );
     }
   }

@@ -108,6 +108,7 @@ export class Projector implements OnApplicationBootstrap, BeforeApplicationShutd
   readonly projected = new EventEmitter<{ events: [StoredEvent[]] }>();
   private groups: ProjectionGroup[] = [];
   private announcedUpTo: LogStart = 'start';
+  private rebuildUpTo: LogStart = 'start';
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -136,7 +137,18 @@ export class Projector implements OnApplicationBootstrap, BeforeApplicationShutd
     this.groups = [...byCheckpoint.values()].map(
       (projections) => new ProjectionGroup(this.store, this.readStore, projections, this.advance),
     );
+    this.rebuildUpTo = this.announcedUpTo;
     for (const group of this.groups) group.start();
+  }
+
+  /**
+   * The read models rebuilding since start (their version changed): they are behind where
+   * the others stood at start. A change is not waited for while they catch up.
+   */
+  get rebuilding(): string[] {
+    return this.groups
+      .filter((group) => comparePositions(group.processed, this.rebuildUpTo) < 0)
+      .flatMap((group) => group.projections.map((p) => p.name));
   }
 
   async stop(): Promise<void> {
@@ -171,10 +183,12 @@ export class Projector implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   /**
-   * Waits until the read models include `position`, at most `ms`: 'late' if they did not,
-   * FollowerFailed (thrown) if one stopped on an event before it.
+   * Waits until the read models include `position`, at most `ms`: 'late' if they did not
+   * (at once while one is rebuilding), FollowerFailed (thrown) if one stopped before it.
    */
   async waitFor(position: LogStart, ms: number): Promise<'reached' | 'late'> {
+    // A read model rebuilding from zero will take long to get there: said at once.
+    if (this.rebuilding.length > 0 && comparePositions(this.processed, position) < 0) return 'late';
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
     const reached = this.reached(position).then(() => 'reached' as const);
