@@ -39,7 +39,7 @@ import {
   type Limits,
   type TrustProxy,
 } from './limits.js';
-import { Lru } from '@ml/masterplan';
+import { Lru, type Budget } from '@ml/masterplan';
 import { FixedWindow, Gate, GateFull } from './turns.js';
 import proxyaddr from 'proxy-addr';
 import {
@@ -54,17 +54,9 @@ import {
  * What the driver needs of a request's context: who asks, and what it may spend (its
  * read views spend it: a deadline for reads, objects and bytes for the answer).
  */
-export interface CallerContext {
+/** A request's context: the caller, and the budget its read views spend (see Budget). */
+export interface CallerContext extends Budget {
   user: { userId: string; isAdministrator: boolean; expiresAt?: number } | null;
-  executionMs?: number;
-  deadline?: number;
-  maxObjects?: number;
-  maxBytes?: number;
-  /** Set when the operation went over its budget while it ran. */
-  refusal?: GraphQLError;
-  /** Awaited once the operation has grown large: its turn among large ones. */
-  grownLarge?: () => Promise<void>;
-  large?: boolean;
   /** The objects its answer was estimated to hold (see costOf). */
   estimatedCost?: number;
 }

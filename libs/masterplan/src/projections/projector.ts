@@ -42,7 +42,7 @@ class ProjectionGroup extends LogFollower {
     store: EventStore,
     private readonly readStore: ReadStore,
     readonly projections: readonly Projection[],
-    private readonly onAdvance: (group: ProjectionGroup, events: StoredEvent[]) => void,
+    private readonly onAdvance: (events: StoredEvent[]) => void,
   ) {
     super(
       store,
@@ -90,7 +90,7 @@ class ProjectionGroup extends LogFollower {
   protected override advanced(): void {
     const events = this.appliedNow;
     this.appliedNow = [];
-    this.onAdvance(this, events);
+    this.onAdvance(events);
   }
 }
 
@@ -213,7 +213,7 @@ export class Projector implements OnApplicationBootstrap, BeforeApplicationShutd
    * announced yet are. They are all in this group's batch: only the group that was
    * furthest behind moves the point every read model has passed.
    */
-  private readonly advance = (_group: ProjectionGroup, events: StoredEvent[]): void => {
+  private readonly advance = (events: StoredEvent[]): void => {
     const upTo = this.processed;
     if (comparePositions(upTo, this.announcedUpTo) <= 0) return;
     const since = this.announcedUpTo;

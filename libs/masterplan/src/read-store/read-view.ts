@@ -17,7 +17,7 @@ export interface Budget {
   bytes?: number;
   /** Set once the request went over a limit: its answer is that error alone. */
   refusal?: GraphQLError;
-  /** When its current slice of the thread began (performance.now()); see ReadView.pause. */
+  /** When its current slice of the thread began (performance.now()); see ReadView.step. */
   slice?: number;
   /**
    * Awaited once, when the request has grown large (more than LARGE_OBJECTS objects or
