@@ -1,6 +1,7 @@
 import {
   Inject,
   Injectable,
+  Logger,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
@@ -105,6 +106,7 @@ class ProjectionGroup extends LogFollower {
 @Injectable()
 export class Projector implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly name = 'read-models';
+  private readonly logger = new Logger('read-models');
   readonly projected = new EventEmitter<{ events: [StoredEvent[]] }>();
   private groups: ProjectionGroup[] = [];
   private announcedUpTo: LogStart = 'start';
@@ -118,7 +120,11 @@ export class Projector implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   onApplicationBootstrap(): void {
-    prepareReadModels(this.readStore);
+    const emptied = prepareReadModels(this.readStore);
+    if (emptied.length > 0)
+      this.logger.log(
+        `Read models ${emptied.join(', ')} are built from the beginning of the log (new, or their version changed)${emptied.length < PROJECTIONS.length ? '; the others resume from their checkpoints' : ''}`,
+      );
     this.start();
   }
 
