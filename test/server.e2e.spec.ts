@@ -65,4 +65,13 @@ describe('the server process', () => {
       'Cannot start: EVENTSTORE_CONNECTION_STRING is not a valid EventStoreDB connection string',
     );
   });
+
+  it('refuses to start with a READ_YOUR_WRITES_TIMEOUT_MS that is not a number of milliseconds', () => {
+    const result = startWith({ DATA_DIR: dir, READ_YOUR_WRITES_TIMEOUT_MS: 'abc' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      "Cannot start: READ_YOUR_WRITES_TIMEOUT_MS must be a whole number of milliseconds, at least 1, not 'abc'",
+    );
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
 });

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { setFlagsFromString } from 'node:v8';
 import { ConfigurationError, eventStoreConfigFromEnv } from '@ml/event-store';
+import { readYourWritesMsFromEnv } from '@ml/masterplan';
 import { createApp } from './bootstrap.js';
 
 /**
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     throw new ConfigurationError(`PORT must be a port number, not '${process.env.PORT}'`);
   }
   const eventStore = eventStoreConfigFromEnv();
+  readYourWritesMsFromEnv();
   const app = await createApp({ eventStore });
   await app.listen(port, process.env.HOST ?? '127.0.0.1');
   console.log(`Masterplan Ledger serving GraphQL at ${await app.getUrl()}/graphql`);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Field, InputType, Int } from '@nestjs/graphql';
 import { GraphQLError } from 'graphql';
+import { ConfigurationError } from '@ml/event-store';
 import { Projector } from '../projections/projector.js';
 import { ReadStore } from '../read-store/read-store.js';
 import { ReadView } from '../read-store/read-view.js';
@@ -40,7 +41,19 @@ export type Mutate<Payload, Command = DomainCommand<unknown>> = (
   build: (meta: CommandMetadata) => Command | Promise<Command>,
 ) => Promise<Payload>;
 
-const READ_YOUR_WRITES_MS = Number(process.env.READ_YOUR_WRITES_TIMEOUT_MS ?? 5000);
+/**
+ * READ_YOUR_WRITES_TIMEOUT_MS: how long a mutation waits for the read models to show its
+ * change (default 5000). A bad value stops the start (main.ts checks it) with one line.
+ */
+export function readYourWritesMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.READ_YOUR_WRITES_TIMEOUT_MS;
+  if (text === undefined || text === '') return 5000;
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || !Number.isSafeInteger(Number(text)))
+    throw new ConfigurationError(
+      `READ_YOUR_WRITES_TIMEOUT_MS must be a whole number of milliseconds, at least 1, not '${text}'`,
+    );
+  return Number(text);
+}
 
 /**
  * The edge between GraphQL and the command bus: builds the metadata, turns a rejection into
@@ -48,6 +61,8 @@ const READ_YOUR_WRITES_MS = Number(process.env.READ_YOUR_WRITES_TIMEOUT_MS ?? 50
  */
 @Injectable()
 export class MutationRunner {
+  private readonly readYourWritesMs = readYourWritesMsFromEnv();
+
   constructor(
     private readonly commands: CommandBus,
     private readonly projector: Projector,
@@ -96,7 +111,7 @@ export class MutationRunner {
     const where = { position: outcome.position, version: outcome.version };
     let reached: 'reached' | 'late';
     try {
-      reached = await this.projector.waitFor(outcome.position, READ_YOUR_WRITES_MS);
+      reached = await this.projector.waitFor(outcome.position, this.readYourWritesMs);
     } catch (error) {
       if (error instanceof FollowerFailed) throw readModelsStopped(error, stored, where);
       throw error;
@@ -106,7 +121,7 @@ export class MutationRunner {
       throw new GraphQLError(
         rebuilding.length > 0
           ? `${stored} but this server is rebuilding its read models ${rebuilding.join(', ')} (their version changed); queries may not show it until they have caught up (projectionStatus shows how far). Do not repeat it without an idempotency key.`
-          : `${stored} but the read models did not show it within ${READ_YOUR_WRITES_MS} ms; queries may not show it yet. Do not repeat it without an idempotency key.`,
+          : `${stored} but the read models did not show it within ${this.readYourWritesMs} ms; queries may not show it yet. Do not repeat it without an idempotency key.`,
         {
           extensions: {
             code: 'READ_MODEL_LAGGING',
