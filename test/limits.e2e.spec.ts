@@ -147,10 +147,12 @@ describe('limits before execution', () => {
   });
 
   it('never answers from the cache before the token is verified', async () => {
-    const expiring = await app.running.token('admin', { administrator: true, ttl: '1s' });
+    // Expiry is counted in whole seconds from the second the token was issued in,
+    // so a token for 3s is valid for at least 2s and at most 3s.
+    const expiring = await app.running.token('admin', { administrator: true, ttl: '3s' });
     const query = '{ auditTrail(first: 1) { edges { node { position } } } }';
     expect((await app.running.gql(query, {}, expiring)).errors).toBeUndefined();
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await new Promise((resolve) => setTimeout(resolve, 3100));
     const again = await fetch(app.running.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${expiring}` },
@@ -488,7 +490,7 @@ describe('limits while a query runs, and on WebSockets', () => {
         app.running.wsUrl,
         `subscription { masterplanChanged(id: "mp") { summary masterplan { title region motion { title filedBy } resolution { body } themeFields { id name description } } } }`,
       );
-      const expiring = await app.running.token('short.lived', { administrator: true, ttl: '2s' });
+      const expiring = await app.running.token('short.lived', { administrator: true, ttl: '3s' });
       const audit = follow(
         app.running.wsUrl,
         'subscription { auditEvents { position } }',
@@ -508,7 +510,7 @@ describe('limits while a query runs, and on WebSockets', () => {
       });
       await plain.until(() => plain.received.length === 1);
       expect(audit.received.length).toBe(1);
-      await audit.until(() => audit.errors.length > 0, 4000);
+      await audit.until(() => audit.errors.length > 0, 5000);
       expect(audit.errors[0]![0]!.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
       expect(audit.errors[0]![0]!.message).toMatch(/expired/);
       // Only that operation ended: the connection stays open.
