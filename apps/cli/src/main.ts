@@ -15,7 +15,9 @@ Verbs:
   seed-demo             build the Aachen demo masterplan through real commands (safe to repeat)
   token --user <id> [--role administrator] [--ttl 12h]
                         print a bearer token signed with this server's key (in DATA_DIR)
-  rebuild-projections   rebuild the read models from position zero (stop the server first)
+  rebuild-projections [--read-model <name>]...
+                        rebuild the read models from position zero, or only those named
+                        (stop the server first)
   show-event <position | event id>
                         print one stored event as JSON (e.g. the one a read model stopped on)
 `;
@@ -57,7 +59,7 @@ async function main(): Promise<void> {
   const verb = process.argv[2];
   if (verb === 'seed-demo') return seedDemo();
   if (verb === 'token') return printToken(process.argv.slice(3));
-  if (verb === 'rebuild-projections') return rebuildProjections();
+  if (verb === 'rebuild-projections') return rebuildProjections(process.argv.slice(3));
   if (verb === 'show-event') return showEvent(process.argv.slice(3));
   process.stderr.write(USAGE);
   process.exit(verb ? 2 : 0);

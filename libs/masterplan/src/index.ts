@@ -31,6 +31,7 @@ export * from './graphql/errors.js';
 export { DateTime } from './graphql/date-time.scalar.js';
 export * from './read-store/read-view.js';
 export * from './projections/projector.js';
+export type { Projection } from './projections/projection.js';
 export { EventNotApplied, FollowerFailed } from './shared/log-follower.js';
 export * from './projections/projections.js';
 export * from './projections/rebuild.js';
