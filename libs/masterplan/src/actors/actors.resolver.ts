@@ -1,3 +1,4 @@
+import type { Connection } from '../graphql/paging.js';
 import {
   Args,
   Context,
@@ -15,7 +16,7 @@ import { GraphQLError } from 'graphql';
 import { filledIn, requireUser, type GqlContext } from '../graphql/context.js';
 import { maySeePeopleOf } from '../graphql/readers.js';
 import { ActorKindValue } from '../graphql/enums.js';
-import { AuditEntryConnection } from '../audit/audit.graphql.js';
+import { AuditEntry, AuditEntryConnection } from '../audit/audit.graphql.js';
 import { newEntityId } from '../shared/command-metadata.js';
 import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
 import { Commitment, toCommitment } from '../commitments/commitments.graphql.js';
@@ -121,7 +122,7 @@ export class ActorsResolver {
     @Context() ctx: GqlContext,
     @Parent() actor: Actor,
     @Args() page: PageArgs,
-  ): Promise<AuditEntryConnection> {
+  ): Promise<Connection<AuditEntry>> {
     return auditConnection(ctx, actor.view, { entityType: 'actor', entityId: actor.id }, page);
   }
 

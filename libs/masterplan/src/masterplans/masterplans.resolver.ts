@@ -1,3 +1,4 @@
+import type { Connection } from '../graphql/paging.js';
 import {
   Args,
   Context,
@@ -19,7 +20,7 @@ import { JointDeclaration, toJointDeclaration } from '../declarations/declaratio
 import { declarationsOfMasterplan } from '../declarations/declarations.projection.js';
 import { Dialogue, toDialogue } from '../dialogues/dialogues.graphql.js';
 import { dialoguesOfMasterplan } from '../dialogues/dialogues.projection.js';
-import { AuditEntryConnection } from '../audit/audit.graphql.js';
+import { AuditEntry, AuditEntryConnection } from '../audit/audit.graphql.js';
 import { newEntityId } from '../shared/command-metadata.js';
 import type { DomainCommand } from '../shared/domain-command.js';
 import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
@@ -215,7 +216,7 @@ export class MasterplansResolver {
     @Context() ctx: GqlContext,
     @Parent() plan: Masterplan,
     @Args() page: PageArgs,
-  ): Promise<AuditEntryConnection> {
+  ): Promise<Connection<AuditEntry>> {
     return auditConnection(ctx, plan.view, { masterplanId: plan.id }, page);
   }
 

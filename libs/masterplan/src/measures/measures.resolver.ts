@@ -1,3 +1,4 @@
+import type { Connection } from '../graphql/paging.js';
 import {
   Args,
   Context,
@@ -18,7 +19,7 @@ import { AssignmentRoleValue, CommitmentStatusValue, MeasureKindValue } from '..
 import { Actor, loadActor } from '../actors/actors.graphql.js';
 import { Commitment, toCommitment } from '../commitments/commitments.graphql.js';
 import { commitmentsOfMeasure } from '../commitments/commitments.projection.js';
-import { AuditEntryConnection } from '../audit/audit.graphql.js';
+import { AuditEntry, AuditEntryConnection } from '../audit/audit.graphql.js';
 import { newEntityId } from '../shared/command-metadata.js';
 import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
 import {
@@ -199,7 +200,7 @@ export class MeasuresResolver {
     @Context() ctx: GqlContext,
     @Parent() measure: Measure,
     @Args() page: PageArgs,
-  ): Promise<AuditEntryConnection> {
+  ): Promise<Connection<AuditEntry>> {
     return auditConnection(
       ctx,
       measure.view,

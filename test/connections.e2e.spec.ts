@@ -1,0 +1,145 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CommandBus } from '@nestjs/cqrs';
+import { EVENT_STORE, type EventStore } from '@ml/event-store';
+import { Projector, ReactionRunner } from '@ml/masterplan';
+import { seedAachenDemo } from '../apps/cli/src/seed/aachen-demo.js';
+import { dataOf, startApp, type RunningApp } from './support/app.js';
+
+interface Page {
+  totalCount: number;
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
+  edges: Array<{ cursor: string; node: Record<string, unknown> }>;
+}
+
+const PAGE_FIELDS = 'totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }';
+
+describe('lists as Relay connections, counted', () => {
+  let dir: string;
+  let running: RunningApp;
+  let store: EventStore;
+  let admin: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ml-connections-'));
+    running = await startApp(dir);
+    store = running.app.get(EVENT_STORE);
+    await seedAachenDemo(running.app.get(CommandBus), running.app.get(ReactionRunner));
+    await running.app.get(Projector).reached(await store.headPosition());
+    admin = await running.token('fb02.wolf', { administrator: true });
+  });
+  afterAll(async () => {
+    await running.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Every page of a list, in order, with `list(after)` answering one page. */
+  const allPages = async (list: (after: string | null) => Promise<Page>): Promise<Page[]> => {
+    const pages: Page[] = [];
+    for (let after: string | null = null; ;) {
+      const page = await list(after);
+      pages.push(page);
+      if (!page.pageInfo.hasNextPage) return pages;
+      after = page.pageInfo.endCursor;
+    }
+  };
+
+  const checkPages = (pages: Page[], size: number) => {
+    const total = pages.flatMap((p) => p.edges).length;
+    expect(pages.length).toBe(Math.max(1, Math.ceil(total / size)));
+    pages.forEach((page, i) => {
+      expect(page.totalCount).toBe(total);
+      expect(page.pageInfo.hasPreviousPage).toBe(i > 0);
+      expect(page.pageInfo.hasNextPage).toBe(i < pages.length - 1);
+      expect(page.pageInfo.startCursor).toBe(page.edges[0]?.cursor ?? null);
+      expect(page.pageInfo.endCursor).toBe(page.edges.at(-1)?.cursor ?? null);
+    });
+    return total;
+  };
+
+  it('the audit trail: totalCount of all pages, hasPreviousPage and startCursor, in both orders and filtered', async () => {
+    const trail = (filter: string, order: string) => (after: string | null) =>
+      running
+        .gql<{ auditTrail: Page }>(
+          `query($after: String) { auditTrail(first: 40, after: $after, order: ${order}${filter}) { ${PAGE_FIELDS} edges { cursor node { position } } } }`,
+          { after },
+          admin,
+        )
+        .then((r) => dataOf(r).auditTrail);
+    const oldest = await allPages(trail('', 'OLDEST_FIRST'));
+    const total = checkPages(oldest, 40);
+    expect(total).toBeGreaterThan(200);
+    const newest = await allPages(trail('', 'NEWEST_FIRST'));
+    expect(checkPages(newest, 40)).toBe(total);
+    const positions = (pages: Page[]) => pages.flatMap((p) => p.edges.map((e) => e.node.position));
+    expect(positions(newest)).toEqual([...positions(oldest)].reverse());
+
+    const ofOneMeasure = await allPages(
+      trail(', filter: { entityType: MEASURE, entityId: "m-03" }', 'OLDEST_FIRST'),
+    );
+    const measureTotal = checkPages(ofOneMeasure, 40);
+    expect(measureTotal).toBeGreaterThan(0);
+    expect(measureTotal).toBeLessThan(total);
+  });
+
+  it('a history in the past counts only what had happened then', async () => {
+    const now = dataOf(
+      await running.gql<{ masterplan: { history: Page } }>(
+        `{ masterplan(id: "aachen-2020") { history(first: 5) { ${PAGE_FIELDS} edges { cursor node { position } } } } }`,
+        {},
+        admin,
+      ),
+    ).masterplan.history;
+    const fifth = now.edges[4]!.node.position as string;
+    const then = dataOf(
+      await running.gql<{ masterplan: { history: Page } }>(
+        `query($at: String) { masterplan(id: "aachen-2020", asOfPosition: $at) { history(first: 5) { ${PAGE_FIELDS} edges { cursor node { position } } } } }`,
+        { at: fifth },
+        admin,
+      ),
+    ).masterplan.history;
+    expect(then.totalCount).toBe(5);
+    expect(then.pageInfo.hasNextPage).toBe(false);
+    expect(now.totalCount).toBeGreaterThan(5);
+  });
+
+  it('commitments: counted, paged, and those overdue on a day', async () => {
+    const list = (filter: string) => (after: string | null) =>
+      running
+        .gql<{ commitments: Page }>(
+          `query($after: String) { commitments(first: 4, after: $after${filter}) { ${PAGE_FIELDS} edges { cursor node { id status dueDate } } } }`,
+          { after },
+        )
+        .then((r) => dataOf(r).commitments);
+    const all = await allPages(list(''));
+    const total = checkPages(all, 4);
+    const nodes = all.flatMap((p) => p.edges.map((e) => e.node));
+    expect(nodes.length).toBe(total);
+    const day = '2015-01-01';
+    const expected = nodes
+      .filter((c) => c.status === 'ACTIVE' && c.dueDate != null && (c.dueDate as string) < day)
+      .map((c) => c.id);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(total);
+    const overdue = await allPages(list(`, filter: { overdueOn: "${day}" }`));
+    checkPages(overdue, 4);
+    expect(overdue.flatMap((p) => p.edges.map((e) => e.node.id))).toEqual(expected);
+
+    const wrong = await running.gql(
+      '{ commitments(filter: { overdueOn: "soon" }) { totalCount } }',
+    );
+    expect(wrong.errors![0]!.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'overdueOn',
+    });
+    expect(wrong.errors![0]!.message).toBe(
+      "overdueOn must be an ISO 8601 date such as 2013-11-20, not 'soon'",
+    );
+  });
+});
