@@ -24,7 +24,12 @@ import { AuditEntry, AuditEntryConnection } from '../audit/audit.graphql.js';
 import { newEntityId } from '../shared/command-metadata.js';
 import type { DomainCommand } from '../shared/domain-command.js';
 import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
-import { Measure, toMeasure } from '../measures/measures.graphql.js';
+import {
+  Measure,
+  MeasureFilter,
+  measuresMatching,
+  toMeasure,
+} from '../measures/measures.graphql.js';
 import { measuresOfMasterplan, measuresOfThemeField } from '../measures/measures.projection.js';
 import { Proposal, toProposal } from '../proposals/proposals.graphql.js';
 import { proposalsOfMasterplan } from '../proposals/proposals.projection.js';
@@ -163,11 +168,15 @@ export class MasterplansResolver {
     return (await plan.view.loader(milestonesOfMasterplan).load(plan.id)).map(toMilestone);
   }
 
-  @ResolveField(() => [Measure], { description: 'All measures, across theme fields.' })
-  async measures(@Parent() plan: Masterplan): Promise<Measure[]> {
-    return (await plan.view.loader(measuresOfMasterplan).load(plan.id)).map((r) =>
-      toMeasure(r, plan.view),
-    );
+  @ResolveField(() => [Measure], {
+    description: 'All measures, across theme fields, or those matching the filter.',
+  })
+  async measures(
+    @Parent() plan: Masterplan,
+    @Args('filter', { type: () => MeasureFilter, nullable: true }) filter?: MeasureFilter,
+  ): Promise<Measure[]> {
+    const rows = await plan.view.loader(measuresOfMasterplan).load(plan.id);
+    return (await measuresMatching(plan.view, rows, filter)).map((r) => toMeasure(r, plan.view));
   }
 
   @ResolveField(() => [Proposal])
@@ -311,11 +320,13 @@ export class MasterplansResolver {
 
 @Resolver(() => ThemeField)
 export class ThemeFieldsResolver {
-  @ResolveField(() => [Measure])
-  async measures(@Parent() field: ThemeField): Promise<Measure[]> {
-    return (await measuresOfThemeField(field.view, field.masterplanId, field.id)).map((r) =>
-      toMeasure(r, field.view),
-    );
+  @ResolveField(() => [Measure], { description: 'Its measures, or those matching the filter.' })
+  async measures(
+    @Parent() field: ThemeField,
+    @Args('filter', { type: () => MeasureFilter, nullable: true }) filter?: MeasureFilter,
+  ): Promise<Measure[]> {
+    const rows = await measuresOfThemeField(field.view, field.masterplanId, field.id);
+    return (await measuresMatching(field.view, rows, filter)).map((r) => toMeasure(r, field.view));
   }
 
   @ResolveField(() => [Proposal])

@@ -20,7 +20,7 @@ interface Page {
 
 const PAGE_FIELDS = 'totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }';
 
-describe('lists as Relay connections, counted', () => {
+describe("an auditor's lists: Relay connections, counted, and filters for what is missing", () => {
   let dir: string;
   let running: RunningApp;
   let store: EventStore;
@@ -141,5 +141,53 @@ describe('lists as Relay connections, counted', () => {
     expect(wrong.errors![0]!.message).toBe(
       "overdueOn must be an ISO 8601 date such as 2013-11-20, not 'soon'",
     );
+  });
+
+  it('measures without a lead, or without active commitments, and their opposites', async () => {
+    interface M {
+      id: string;
+      status: string;
+      lead: { name: string } | null;
+      commitments: Array<{ id: string }>;
+    }
+    const measures = async (filter = '') =>
+      dataOf(
+        await running.gql<{ masterplan: { measures: M[] } }>(
+          `{ masterplan(id: "aachen-2020") { measures${filter} { id status lead { name } commitments(status: ACTIVE) { id } } } }`,
+        ),
+      ).masterplan.measures;
+    const all = await measures();
+    const ids = (list: M[]) => list.map((m) => m.id);
+    const leaderless = all.filter((m) => m.lead === null);
+    const uncommitted = all.filter((m) => m.commitments.length === 0);
+    // The demo has both kinds, so each filter has something to leave out.
+    expect(leaderless.length).toBeGreaterThan(0);
+    expect(leaderless.length).toBeLessThan(all.length);
+    expect(uncommitted.length).toBeGreaterThan(0);
+    expect(uncommitted.length).toBeLessThan(all.length);
+    expect(ids(await measures('(filter: { withoutLead: true })'))).toEqual(ids(leaderless));
+    expect(ids(await measures('(filter: { withoutLead: false })'))).toEqual(
+      ids(all.filter((m) => m.lead !== null)),
+    );
+    expect(ids(await measures('(filter: { withoutActiveCommitments: true })'))).toEqual(
+      ids(uncommitted),
+    );
+    expect(
+      ids(await measures('(filter: { withoutActiveCommitments: true, withoutLead: true })')),
+    ).toEqual(ids(uncommitted.filter((m) => m.lead === null)));
+    const status = all[0]!.status;
+    expect(ids(await measures(`(filter: { status: ${status} })`))).toEqual(
+      ids(all.filter((m) => m.status === status)),
+    );
+    // The same filter on a theme field's measures.
+    const fields = dataOf(
+      await running.gql<{
+        masterplan: { themeFields: Array<{ all: M[]; leaderless: M[] }> };
+      }>(
+        `{ masterplan(id: "aachen-2020") { themeFields { all: measures { id lead { name } } leaderless: measures(filter: { withoutLead: true }) { id } } } }`,
+      ),
+    ).masterplan.themeFields;
+    for (const field of fields)
+      expect(ids(field.leaderless)).toEqual(ids(field.all.filter((m) => m.lead === null)));
   });
 });
