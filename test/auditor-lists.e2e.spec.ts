@@ -190,4 +190,73 @@ describe("an auditor's lists: Relay connections, counted, and filters for what i
     for (const field of fields)
       expect(ids(field.leaderless)).toEqual(ids(field.all.filter((m) => m.lead === null)));
   });
+
+  it('shows a measure just before and just after an audit entry, found by its event id', async () => {
+    const declared = dataOf(
+      await running.gql<{
+        auditTrail: {
+          edges: Array<{
+            node: {
+              eventId: string;
+              position: string;
+              entityId: string;
+              data: { measureId?: string; commitmentId: string };
+            };
+          }>;
+        };
+      }>(
+        '{ auditTrail(first: 50, filter: { eventTypes: [CommitmentDeclared] }) { edges { node { eventId position entityId data } } } }',
+        {},
+        admin,
+      ),
+    )
+      .auditTrail.edges.map((e) => e.node)
+      .find((entry) => entry.data.measureId !== undefined)!;
+    const measureId = declared.data.measureId!;
+    const commitmentsAt = async (moment: string) =>
+      dataOf(
+        await running.gql<{
+          measure: { asOfPosition: string; commitments: Array<{ id: string }> };
+        }>(`{ measure(id: "${measureId}", ${moment}) { asOfPosition commitments { id } } }`),
+      ).measure;
+    const before = await commitmentsAt(`justBeforeEvent: "${declared.eventId}"`);
+    const after = await commitmentsAt(`justAfterEvent: "${declared.eventId.toUpperCase()}"`);
+    expect(before.commitments.map((c) => c.id)).not.toContain(declared.data.commitmentId);
+    expect(after.commitments.map((c) => c.id)).toContain(declared.data.commitmentId);
+    expect(after.asOfPosition).toBe(declared.position);
+    expect(before.asOfPosition < declared.position).toBe(true);
+    // The position it names shows the same.
+    expect(await commitmentsAt(`asOfPosition: "${before.asOfPosition}"`)).toEqual(before);
+
+    // Before the very first event, nothing existed.
+    const first = dataOf(
+      await running.gql<{ auditTrail: { edges: Array<{ node: { eventId: string } }> } }>(
+        '{ auditTrail(first: 1) { edges { node { eventId } } } }',
+        {},
+        admin,
+      ),
+    ).auditTrail.edges[0]!.node;
+    const nothing = await running.gql(
+      `{ masterplan(id: "aachen-2020", justBeforeEvent: "${first.eventId}") { title } }`,
+    );
+    expect(nothing.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND' });
+
+    const unknown = await running.gql(
+      '{ measure(id: "m-03", justAfterEvent: "0b5c7a3e-0000-4000-8000-000000000000") { title } }',
+    );
+    expect(unknown.errors![0]!.extensions).toEqual({ code: 'NOT_FOUND', field: 'justAfterEvent' });
+    expect(unknown.errors![0]!.message).toBe(
+      "justAfterEvent: no audit entry has the eventId '0b5c7a3e-0000-4000-8000-000000000000'; take one from an audit entry",
+    );
+    const two = await running.gql(
+      `{ measure(id: "m-03", asOfPosition: "${declared.position}", justBeforeEvent: "${declared.eventId}") { title } }`,
+    );
+    expect(two.errors![0]!.extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'justBeforeEvent',
+    });
+    expect(two.errors![0]!.message).toBe(
+      'Give one of asOf, asOfPosition, justBeforeEvent, justAfterEvent, not asOfPosition and justBeforeEvent: each names a moment by itself',
+    );
+  });
 });

@@ -1,3 +1,4 @@
+import { MOMENT_DESCRIPTION, MomentArgs } from '../graphql/moment.js';
 import type { Connection } from '../graphql/paging.js';
 import {
   Args,
@@ -11,7 +12,6 @@ import {
   ResolveField,
   Resolver,
 } from '@nestjs/graphql';
-import { DateTime } from '../graphql/date-time.scalar.js';
 import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
 import { filledIn, type GqlContext } from '../graphql/context.js';
 import { Commitment, toCommitment } from '../commitments/commitments.graphql.js';
@@ -127,27 +127,16 @@ export class MasterplansResolver {
   }
 
   @Query(() => Masterplan, {
-    description:
-      'A masterplan now, or as it stood at a past moment: `asOfPosition` (a log position: what the log held then) or `asOf` (a time: the last log position up to which everything had occurred by then), not both. The answer names the position it shows (`asOfPosition`), and asking for that position gives exactly the same answer, versions and histories included.',
+    description: `A masterplan now, or as it stood ${MOMENT_DESCRIPTION}`,
   })
   async masterplan(
     @Context() ctx: GqlContext,
     @Args('id', { type: () => ID }) id: string,
-    @Args('asOf', {
-      type: () => DateTime,
-      nullable: true,
-      description: 'A past time; it is shown as the log position it resolves to.',
-    })
-    asOf?: Date,
-    @Args('asOfPosition', {
-      nullable: true,
-      description: 'A log position as this server gives them: an audit entry’s, a payload’s.',
-    })
-    asOfPosition?: string,
+    @Args() moment: MomentArgs,
   ): Promise<Masterplan> {
     // Nothing is deleted, so a masterplan unknown now never existed: said as such.
     const now = await loadMasterplan(ctx.view, id);
-    const view = await this.timeTravel.viewFor(ctx.view, asOf, asOfPosition);
+    const view = await this.timeTravel.viewFor(ctx.view, moment);
     return view === ctx.view ? now : loadMasterplan(view, id);
   }
 

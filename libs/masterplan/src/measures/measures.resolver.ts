@@ -1,3 +1,4 @@
+import { MOMENT_DESCRIPTION, MomentArgs } from '../graphql/moment.js';
 import type { Connection } from '../graphql/paging.js';
 import {
   Args,
@@ -12,7 +13,6 @@ import {
   ResolveField,
   Resolver,
 } from '@nestjs/graphql';
-import { DateTime } from '../graphql/date-time.scalar.js';
 import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
 import { filledIn, type GqlContext } from '../graphql/context.js';
 import { AssignmentRoleValue, CommitmentStatusValue, MeasureKindValue } from '../graphql/enums.js';
@@ -106,27 +106,16 @@ export class MeasuresResolver {
   }
 
   @Query(() => Measure, {
-    description:
-      'A measure now, or at a past moment: `asOfPosition` (a log position) or `asOf` (a time, shown as the log position it resolves to), not both; as for `masterplan`.',
+    description: `A measure now, or as it stood ${MOMENT_DESCRIPTION}`,
   })
   async measure(
     @Context() ctx: GqlContext,
     @Args('id', { type: () => ID }) id: string,
-    @Args('asOf', {
-      type: () => DateTime,
-      nullable: true,
-      description: 'A past time; it is shown as the log position it resolves to.',
-    })
-    asOf?: Date,
-    @Args('asOfPosition', {
-      nullable: true,
-      description: 'A log position as this server gives them: an audit entry’s, a payload’s.',
-    })
-    asOfPosition?: string,
+    @Args() moment: MomentArgs,
   ): Promise<Measure> {
     // Nothing is deleted, so a measure unknown now never existed; its masterplan is the one to look at.
     const now = await loadMeasure(ctx.view, id);
-    const view = await this.timeTravel.viewFor(ctx.view, asOf, asOfPosition);
+    const view = await this.timeTravel.viewFor(ctx.view, moment);
     if (view === ctx.view) return now;
     return loadMeasure(view, id);
   }
