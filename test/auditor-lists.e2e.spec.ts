@@ -259,4 +259,154 @@ describe("an auditor's lists: Relay connections, counted, and filters for what i
       'Give one of asOf, asOfPosition, justBeforeEvent, justAfterEvent, not asOfPosition and justBeforeEvent: each names a moment by itself',
     );
   });
+
+  it('tells who set each field, and who made and ended assignments and commitments', async () => {
+    const rep = await running.token('ihk.schmidt');
+    const mutate = async (mutation: string, token: string) =>
+      dataOf(await running.gql(`mutation { ${mutation} }`, {}, token));
+    await mutate(
+      'defineMeasure(input: { measureId: "prov-1", masterplanId: "aachen-2020", themeFieldId: "innovationen", title: "Provenance", description: "d", kind: QUICK_WIN }) { version }',
+      admin,
+    );
+    await mutate(
+      'assignMeasure(input: { measureId: "prov-1", actorId: "ihk", role: LEAD }) { version }',
+      admin,
+    );
+    await mutate(
+      'reportMeasureProgress(input: { measureId: "prov-1", actorId: "ihk", percentComplete: 30, note: "started" }) { version }',
+      rep,
+    );
+    await mutate(
+      'unassignMeasure(input: { measureId: "prov-1", actorId: "ihk", reason: "moved" }) { version }',
+      admin,
+    );
+    await mutate(
+      'assignMeasure(input: { measureId: "prov-1", actorId: "ihk", role: PARTNER }) { version }',
+      admin,
+    );
+    await mutate(
+      'declareCommitment(input: { commitmentId: "prov-c1", actorId: "ihk", masterplanId: "aachen-2020", measureId: "prov-1", statement: "we help" }) { version }',
+      rep,
+    );
+    await mutate(
+      'withdrawCommitment(input: { commitmentId: "prov-c1", reason: "no budget" }) { version }',
+      rep,
+    );
+
+    const ACT = 'by at position eventId eventType actingFor { id }';
+    const QUERY = `query($moment: ID) { measure(id: "prov-1", justBeforeEvent: $moment) {
+      provenance { field value setBy actingFor { id } eventType position }
+      assignments { role created { ${ACT} } ended { ${ACT} } provenance { field value setBy } }
+      endedAssignments { role created { ${ACT} } ended { ${ACT} } }
+      commitments { id provenance { field value setBy eventType } created { ${ACT} } ended { ${ACT} } } } }`;
+    interface Provenance {
+      field: string;
+      value: unknown;
+      setBy: string | null;
+      actingFor?: { id: string } | null;
+      eventType: string;
+    }
+    interface Act {
+      by: string | null;
+      eventType: string;
+      position: string;
+      eventId: string;
+      actingFor: { id: string } | null;
+    }
+    interface Answer {
+      measure: {
+        provenance: Provenance[];
+        assignments: Array<{
+          role: string;
+          created: Act;
+          ended: Act | null;
+          provenance: Provenance[];
+        }>;
+        endedAssignments: Array<{ role: string; created: Act; ended: Act }>;
+        commitments: Array<{
+          id: string;
+          provenance: Provenance[];
+          created: Act;
+          ended: Act | null;
+        }>;
+      };
+    }
+    const now = dataOf(await running.gql<Answer>(QUERY, { moment: null }, admin)).measure;
+    const field = (list: Provenance[], name: string) => list.find((p) => p.field === name)!;
+    expect(field(now.provenance, 'title')).toMatchObject({
+      value: 'Provenance',
+      setBy: 'fb02.wolf',
+      actingFor: null,
+      eventType: 'MeasureDefined',
+    });
+    expect(field(now.provenance, 'percentComplete')).toMatchObject({
+      value: 30,
+      setBy: 'ihk.schmidt',
+      actingFor: { id: 'ihk' },
+      eventType: 'MeasureProgressReported',
+    });
+    expect(field(now.provenance, 'kind').value).toBe('QUICK_WIN');
+
+    expect(now.assignments).toHaveLength(1);
+    const [current] = now.assignments;
+    expect(current).toMatchObject({
+      role: 'PARTNER',
+      ended: null,
+      created: { by: 'fb02.wolf', eventType: 'MeasureAssigned' },
+    });
+    expect(field(current!.provenance, 'role')).toMatchObject({
+      value: 'PARTNER',
+      setBy: 'fb02.wolf',
+    });
+    expect(now.endedAssignments).toHaveLength(1);
+    const [ended] = now.endedAssignments;
+    expect(ended).toMatchObject({
+      role: 'LEAD',
+      created: { by: 'fb02.wolf', eventType: 'MeasureAssigned' },
+      ended: { by: 'fb02.wolf', eventType: 'MeasureUnassigned' },
+    });
+    expect(ended!.created.position < current!.created.position).toBe(true);
+
+    const [commitment] = now.commitments;
+    expect(commitment).toMatchObject({
+      id: 'prov-c1',
+      created: { by: 'ihk.schmidt', eventType: 'CommitmentDeclared', actingFor: { id: 'ihk' } },
+      ended: { by: 'ihk.schmidt', eventType: 'CommitmentWithdrawn', actingFor: { id: 'ihk' } },
+    });
+    expect(field(commitment!.provenance, 'status')).toMatchObject({
+      value: 'WITHDRAWN',
+      eventType: 'CommitmentWithdrawn',
+    });
+    expect(field(commitment!.provenance, 'statement')).toMatchObject({
+      value: 'we help',
+      eventType: 'CommitmentDeclared',
+    });
+
+    // Just before the withdrawal: active, ended by nobody yet.
+    const before = dataOf(
+      await running.gql<Answer>(QUERY, { moment: commitment!.ended!.eventId }, admin),
+    ).measure;
+    expect(before.commitments[0]!.ended).toBeNull();
+    expect(field(before.commitments[0]!.provenance, 'status').value).toBe('ACTIVE');
+
+    // A representative sees its own people, not the administrator behind an entry.
+    const asRep = dataOf(await running.gql<Answer>(QUERY, { moment: null }, rep)).measure;
+    expect(field(asRep.provenance, 'title').setBy).toBeNull();
+    expect(field(asRep.provenance, 'percentComplete').setBy).toBe('ihk.schmidt');
+    expect(asRep.endedAssignments[0]!.created.by).toBeNull();
+
+    // Anonymous callers read the measure, not who did what.
+    const anonymous = await running.gql('{ measure(id: "prov-1") { title provenance { field } } }');
+    expect(anonymous.errors![0]!.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
+
+    const actor = dataOf(
+      await running.gql<{ actor: { provenance: Provenance[] } }>(
+        '{ actor(id: "ihk") { provenance { field value eventType } } }',
+        {},
+        admin,
+      ),
+    ).actor;
+    expect(actor.provenance.map((p) => p.field)).toEqual(['name', 'shortName', 'kind']);
+    expect(actor.provenance.every((p) => p.eventType === 'ActorRegistered')).toBe(true);
+  });
 });

@@ -1,3 +1,9 @@
+import {
+  FieldProvenance,
+  fieldProvenance,
+  PROVENANCE_DESCRIPTION,
+} from '../audit/provenance.graphql.js';
+import { actorFieldsSet } from './actor.provenance.js';
 import type { Connection } from '../graphql/paging.js';
 import {
   Args,
@@ -113,6 +119,11 @@ export class ActorsResolver {
     return (await actor.view.loader(commitmentsOfActor).load(actor.id)).map((r) =>
       toCommitment(r, actor.view),
     );
+  }
+
+  @ResolveField(() => [FieldProvenance], { description: PROVENANCE_DESCRIPTION })
+  provenance(@Context() ctx: GqlContext, @Parent() actor: Actor): Promise<FieldProvenance[]> {
+    return fieldProvenance(ctx, actor.view, { type: 'actor', id: actor.id }, actorFieldsSet);
   }
 
   @ResolveField(() => AuditEntryConnection, {

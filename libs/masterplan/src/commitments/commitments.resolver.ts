@@ -1,3 +1,13 @@
+import { GraphQLError } from 'graphql';
+import {
+  Act,
+  actOf,
+  entriesOf,
+  FieldProvenance,
+  fieldProvenance,
+  PROVENANCE_DESCRIPTION,
+} from '../audit/provenance.graphql.js';
+import { commitmentFieldsSet } from './commitment.provenance.js';
 import {
   Args,
   Context,
@@ -39,6 +49,22 @@ import {
 } from './commitments.graphql.js';
 import { commitmentById, commitmentList, type CommitmentRow } from './commitments.projection.js';
 import { connectionOf, type Connection } from '../graphql/paging.js';
+
+const commitmentEntity = (commitment: Commitment) => ({
+  type: 'commitment' as const,
+  id: commitment.id,
+});
+
+/** The acts of a commitment's life up to the moment shown: declared, then ended (if so). */
+async function actsOf(ctx: GqlContext, commitment: Commitment): Promise<Act[]> {
+  const entries = await entriesOf(
+    ctx,
+    commitment.view,
+    commitmentEntity(commitment),
+    commitmentFieldsSet.eventTypes,
+  );
+  return Promise.all(entries.map((entry) => actOf(ctx, entry, commitment.view)));
+}
 
 @InputType({ description: 'Narrows the list of commitments; every criterion given must hold.' })
 class CommitmentFilter {
@@ -149,6 +175,36 @@ export class CommitmentsResolver {
   @ResolveField(() => Masterplan)
   masterplan(@Parent() commitment: Commitment): Promise<Masterplan> {
     return loadMasterplan(commitment.view, commitment.masterplanId);
+  }
+
+  @ResolveField(() => [FieldProvenance], { description: PROVENANCE_DESCRIPTION })
+  provenance(
+    @Context() ctx: GqlContext,
+    @Parent() commitment: Commitment,
+  ): Promise<FieldProvenance[]> {
+    return fieldProvenance(ctx, commitment.view, commitmentEntity(commitment), commitmentFieldsSet);
+  }
+
+  @ResolveField(() => Act, {
+    description: 'Who declared it, for which organisation, when. Needs a token.',
+  })
+  async created(@Context() ctx: GqlContext, @Parent() commitment: Commitment): Promise<Act> {
+    const [declared] = await actsOf(ctx, commitment);
+    if (!declared)
+      throw new GraphQLError(
+        'The audit trail has not caught up with this commitment yet (each read model follows the log on its own); ask again in a moment',
+        { extensions: { code: 'READ_MODEL_LAGGING' } },
+      );
+    return declared;
+  }
+
+  @ResolveField(() => Act, {
+    nullable: true,
+    description:
+      'Who ended it (fulfilled or withdrawn), for which organisation, when; null while active. Needs a token.',
+  })
+  async ended(@Context() ctx: GqlContext, @Parent() commitment: Commitment): Promise<Act | null> {
+    return (await actsOf(ctx, commitment))[1] ?? null;
   }
 
   @ResolveField(() => AuditEntryConnection, {

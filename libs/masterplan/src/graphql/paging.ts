@@ -79,6 +79,14 @@ export function pageSql(query: ListQuery, page: PageRequest): PageSql {
   };
 }
 
+/** The SQL of the whole list, in order (for lists known to be short, such as one entity's). */
+export function allSql(query: ListQuery): PageSql {
+  return {
+    sql: `SELECT ${query.select} FROM ${query.from} ${whereOf(query.where)} ORDER BY ${query.position}`,
+    params: [...query.params],
+  };
+}
+
 /** The SQL telling whether any entry comes before the page (undefined: none can, no cursor). */
 export function earlierSql(query: ListQuery, page: PageRequest): PageSql | undefined {
   if (page.after === undefined) return undefined;

@@ -6,6 +6,7 @@ import { Changed, payload } from '../graphql/payloads.js';
 import type { ReadView } from '../read-store/read-view.js';
 import { measureAggregate } from './measure.js';
 import { commitmentsOfMeasure } from '../commitments/commitments.projection.js';
+import type { AssignmentSpan } from './measure.provenance.js';
 import {
   assignmentsOfMeasure,
   measureById,
@@ -88,6 +89,8 @@ export async function measuresMatching(
 export class Assignment extends FromView {
   actorId!: string;
   measureId!: string;
+  /** For an ended assignment: the entries that made and ended it (read from the audit). */
+  span?: AssignmentSpan;
   @Field(() => AssignmentRoleValue) role!: string;
   @Field(() => DateTime) assignedAt!: Date;
 }

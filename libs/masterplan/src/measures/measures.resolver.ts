@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { MOMENT_DESCRIPTION, MomentArgs } from '../graphql/moment.js';
 import type { Connection } from '../graphql/paging.js';
 import {
@@ -48,6 +49,22 @@ import {
   toAssignment,
 } from './measures.graphql.js';
 import { assignmentsOfMeasure, progressOfMeasure } from './measures.projection.js';
+import {
+  ASSIGNMENT_EVENTS,
+  assignmentFieldsSet,
+  assignmentSpans,
+  measureFieldsSet,
+  type AssignmentSpan,
+} from './measure.provenance.js';
+import {
+  Act,
+  actOf,
+  entriesOf,
+  FieldProvenance,
+  fieldProvenance,
+  fieldProvenanceFrom,
+  PROVENANCE_DESCRIPTION,
+} from '../audit/provenance.graphql.js';
 
 @InputType()
 class DefineMeasureInput extends MutationInput {
@@ -158,6 +175,34 @@ export class MeasuresResolver {
     return (await measure.view.loader(assignmentsOfMeasure).load(measure.id)).map((r) =>
       toAssignment(r, measure.view),
     );
+  }
+
+  @ResolveField(() => [Assignment], {
+    description:
+      'Assignments ended by the moment shown (an actor unassigned), oldest first, each with who made and who ended it. Needs a token, as the audit trail does.',
+  })
+  async endedAssignments(
+    @Context() ctx: GqlContext,
+    @Parent() measure: Measure,
+  ): Promise<Assignment[]> {
+    const entries = await entriesOf(ctx, measure.view, measureEntity(measure), ASSIGNMENT_EVENTS);
+    return assignmentSpans(entries)
+      .filter((span) => span.unassigned !== undefined)
+      .map((span) =>
+        Object.assign(new Assignment(), {
+          view: measure.view.spend(span.assigned),
+          actorId: span.actorId,
+          measureId: measure.id,
+          role: span.role,
+          assignedAt: new Date(span.assigned.occurred_at),
+          span,
+        }),
+      );
+  }
+
+  @ResolveField(() => [FieldProvenance], { description: PROVENANCE_DESCRIPTION })
+  provenance(@Context() ctx: GqlContext, @Parent() measure: Measure): Promise<FieldProvenance[]> {
+    return fieldProvenance(ctx, measure.view, measureEntity(measure), measureFieldsSet);
   }
 
   @ResolveField(() => Actor, { nullable: true, description: 'The lead actor, if one is assigned.' })
@@ -286,8 +331,53 @@ export class MeasuresResolver {
   }
 }
 
+const measureEntity = (measure: { id: string }) => ({ type: 'measure' as const, id: measure.id });
+
+/** How an assignment came about: from the audit, the span of the one shown. */
+async function spanOf(ctx: GqlContext, assignment: Assignment): Promise<AssignmentSpan> {
+  if (assignment.span) return assignment.span;
+  const entries = await entriesOf(
+    ctx,
+    assignment.view,
+    measureEntity({ id: assignment.measureId }),
+    ASSIGNMENT_EVENTS,
+  );
+  // A current assignment is the last one made for its actor (the view ends where it shows).
+  const span = assignmentSpans(entries).findLast((s) => s.actorId === assignment.actorId);
+  if (!span)
+    throw new GraphQLError(
+      'The audit trail has not caught up with this assignment yet (each read model follows the log on its own); ask again in a moment',
+      { extensions: { code: 'READ_MODEL_LAGGING' } },
+    );
+  return span;
+}
+
 @Resolver(() => Assignment)
 export class AssignmentsResolver {
+  @ResolveField(() => Act, { description: 'Who assigned the actor. Needs a token.' })
+  async created(@Context() ctx: GqlContext, @Parent() assignment: Assignment): Promise<Act> {
+    return actOf(ctx, (await spanOf(ctx, assignment)).assigned, assignment.view);
+  }
+
+  @ResolveField(() => Act, {
+    nullable: true,
+    description:
+      'Who ended the assignment (unassigned the actor); null while it lasts. Needs a token.',
+  })
+  async ended(@Context() ctx: GqlContext, @Parent() assignment: Assignment): Promise<Act | null> {
+    const { unassigned } = await spanOf(ctx, assignment);
+    return unassigned ? actOf(ctx, unassigned, assignment.view) : null;
+  }
+
+  @ResolveField(() => [FieldProvenance], { description: PROVENANCE_DESCRIPTION })
+  async provenance(
+    @Context() ctx: GqlContext,
+    @Parent() assignment: Assignment,
+  ): Promise<FieldProvenance[]> {
+    const { assigned } = await spanOf(ctx, assignment);
+    return fieldProvenanceFrom(ctx, assignment.view, [assigned], assignmentFieldsSet);
+  }
+
   @ResolveField(() => Actor)
   actor(@Parent() assignment: Assignment): Promise<Actor> {
     return loadActor(assignment.view, assignment.actorId);
