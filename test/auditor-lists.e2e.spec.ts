@@ -409,4 +409,126 @@ describe("an auditor's lists: Relay connections, counted, and filters for what i
     expect(actor.provenance.map((p) => p.field)).toEqual(['name', 'shortName', 'kind']);
     expect(actor.provenance.every((p) => p.eventType === 'ActorRegistered')).toBe(true);
   });
+
+  it('tells what differs between two moments of a masterplan, and who did it', async () => {
+    const rep = await running.token('ihk.schmidt');
+    const mutate = async (mutation: string, token: string) =>
+      dataOf(
+        await running.gql<Record<string, { position: string }>>(
+          `mutation { ${mutation} }`,
+          {},
+          token,
+        ),
+      );
+    const start = Object.values(
+      await mutate(
+        'defineMeasure(input: { measureId: "diff-1", masterplanId: "aachen-2020", themeFieldId: "innovationen", title: "Diff", description: "d", kind: STANDARD }) { position }',
+        admin,
+      ),
+    )[0]!.position;
+    await mutate(
+      'assignMeasure(input: { measureId: "diff-1", actorId: "ihk", role: LEAD }) { position }',
+      admin,
+    );
+    const middle = Object.values(
+      await mutate(
+        'declareCommitment(input: { commitmentId: "diff-c1", actorId: "ihk", masterplanId: "aachen-2020", measureId: "diff-1", statement: "yes" }) { position }',
+        rep,
+      ),
+    )[0]!.position;
+    await mutate(
+      'unassignMeasure(input: { measureId: "diff-1", actorId: "ihk", reason: "r" }) { position }',
+      admin,
+    );
+    await mutate(
+      'reportMeasureProgress(input: { measureId: "diff-1", percentComplete: 50, note: "half" }) { position }',
+      admin,
+    );
+    await mutate(
+      'fulfilCommitment(input: { commitmentId: "diff-c1", note: "done" }) { position }',
+      rep,
+    );
+
+    interface Diff {
+      fromPosition: string;
+      toPosition: string;
+      changes: Array<{
+        entityType: string;
+        entityId: string;
+        kind: string;
+        fields: Array<{ field: string; before: unknown; after: unknown }>;
+        by?: Array<{ by: string | null; eventType: string }>;
+      }>;
+    }
+    /** The diff from one position to another, or to now (`to` null). */
+    const diff = async (
+      from: string,
+      to: string | null,
+      token = admin,
+      by = 'by { by eventType }',
+    ) =>
+      running.gql<{ masterplanDiff: Diff }>(
+        `query($from: String, $to: String) { masterplanDiff(id: "aachen-2020", from: { asOfPosition: $from }, to: { asOfPosition: $to }) {
+          fromPosition toPosition changes { entityType entityId kind fields { field before after } ${by} } } }`,
+        { from, to },
+        token,
+      );
+    // From just after the measure was defined to the declaration: an assignment and a commitment came.
+    const first = dataOf(await diff(start, middle)).masterplanDiff;
+    expect(first).toMatchObject({ fromPosition: start, toPosition: middle });
+    expect(first.changes.map((c) => [c.entityType, c.entityId, c.kind])).toEqual([
+      ['ASSIGNMENT', 'diff-1/ihk', 'ADDED'],
+      ['COMMITMENT', 'diff-c1', 'ADDED'],
+    ]);
+    expect(first.changes[0]!.fields).toContainEqual({ field: 'role', before: null, after: 'LEAD' });
+    expect(first.changes[0]!.by).toEqual([{ by: 'fb02.wolf', eventType: 'MeasureAssigned' }]);
+    expect(first.changes[1]!.by).toEqual([{ by: 'ihk.schmidt', eventType: 'CommitmentDeclared' }]);
+
+    // From the declaration to now: the assignment went, the measure and the commitment changed.
+    const second = dataOf(await diff(middle, null)).masterplanDiff;
+    const byKey = new Map(second.changes.map((c) => [`${c.entityType}:${c.entityId}`, c]));
+    expect(byKey.get('ASSIGNMENT:diff-1/ihk')).toMatchObject({
+      kind: 'REMOVED',
+      by: [{ by: 'fb02.wolf', eventType: 'MeasureUnassigned' }],
+    });
+    expect(byKey.get('MEASURE:diff-1')).toMatchObject({
+      kind: 'CHANGED',
+      fields: [
+        { field: 'percentComplete', before: 0, after: 50 },
+        { field: 'lastProgressNote', before: null, after: 'half' },
+      ],
+      by: [{ by: 'fb02.wolf', eventType: 'MeasureProgressReported' }],
+    });
+    expect(byKey.get('COMMITMENT:diff-c1')).toMatchObject({
+      kind: 'CHANGED',
+      fields: [
+        { field: 'status', before: 'ACTIVE', after: 'FULFILLED' },
+        { field: 'endNote', before: null, after: 'done' },
+      ],
+      by: [{ by: 'ihk.schmidt', eventType: 'CommitmentFulfilled' }],
+    });
+    // Nothing else of the plan changed meanwhile.
+    expect(second.changes).toHaveLength(3);
+
+    // The changes are public; who made them is not.
+    const anonymous = await diff(middle, null, '', '');
+    expect(dataOf(anonymous).masterplanDiff.changes).toHaveLength(3);
+    const anonymousBy = await diff(middle, null, '');
+    expect(anonymousBy.errors![0]!.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
+
+    // Wrong moments are refused, naming what is wrong.
+    const backwards = await diff(middle, start);
+    expect(backwards.errors![0]!.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'from' });
+    expect(backwards.errors![0]!.message).toBe(
+      `from (${middle}) is after to (${start}); name the earlier moment first`,
+    );
+    const nowhere = await running.gql(
+      '{ masterplanDiff(id: "aachen-2020", from: {}) { toPosition } }',
+    );
+    expect(nowhere.errors![0]!.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'from' });
+    const unknown = await running.gql(
+      `{ masterplanDiff(id: "nope", from: { asOfPosition: "${start}" }) { toPosition } }`,
+    );
+    expect(unknown.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND' });
+  });
 });

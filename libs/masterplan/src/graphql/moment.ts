@@ -1,8 +1,12 @@
-import { ArgsType, Field, ID } from '@nestjs/graphql';
+import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
 import { DateTime } from './date-time.scalar.js';
 
 /** The past moment a query may ask for, named in one of four ways (or none: now). */
 @ArgsType()
+@InputType('Moment', {
+  description:
+    'A moment of the log, named in one of four ways: a time, a log position, or just before or after an audit entry’s event.',
+})
 export class MomentArgs {
   @Field(() => DateTime, {
     nullable: true,
@@ -27,6 +31,9 @@ export class MomentArgs {
   })
   justAfterEvent?: string;
 }
+
+/** A moment as an argument of its own (`masterplanDiff(from, to)`). */
+export { MomentArgs as MomentInput };
 
 export const MOMENT_DESCRIPTION =
   'at a past moment, named by one of `asOfPosition` (a log position: what the log held then), `asOf` (a time: the last log position up to which everything had occurred by then), `justBeforeEvent` or `justAfterEvent` (an audit entry’s eventId). The answer names the position it shows (`asOfPosition`), and asking for that position gives exactly the same answer, versions and histories included.';
