@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandBus } from '@nestjs/cqrs';
@@ -530,5 +531,139 @@ describe("an auditor's lists: Relay connections, counted, and filters for what i
       `{ masterplanDiff(id: "nope", from: { asOfPosition: "${start}" }) { toPosition } }`,
     );
     expect(unknown.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('exports the audit trail as CSV and JSON Lines, filtered, with the rights of the trail', async () => {
+    const base = running.url.replace(/\/graphql$/, '/exports');
+    const get = (path: string, token?: string) =>
+      fetch(`${base}/${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const totalOf = async (filter: string, token = admin) =>
+      dataOf(
+        await running.gql<{ auditTrail: { totalCount: number } }>(
+          `{ auditTrail(first: 1${filter}) { totalCount } }`,
+          {},
+          token,
+        ),
+      ).auditTrail.totalCount;
+
+    const csv = await get('audit.csv', admin);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(csv.headers.get('content-disposition')).toBe('attachment; filename="audit-trail.csv"');
+    const total = await totalOf('');
+    expect(Number(csv.headers.get('x-total-count'))).toBe(total);
+    const lines = (await csv.text()).trimEnd().split('\n');
+    expect(lines[0]).toBe(
+      'position,eventId,eventType,occurredAt,recordedAt,entityType,entityId,masterplanId,userId,organisationId,roles,correlationId,causationId,streamId,version,summary,data',
+    );
+    expect(lines.length - 1).toBeGreaterThanOrEqual(total);
+
+    const jsonl = await get(
+      'audit.jsonl?masterplanId=aachen-2020&eventTypes=CommitmentDeclared,CommitmentWithdrawn',
+      admin,
+    );
+    expect(jsonl.status).toBe(200);
+    const entries = (await jsonl.text())
+      .trimEnd()
+      .split('\n')
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            position: string;
+            eventType: string;
+            userId: string | null;
+            data: object;
+          },
+      );
+    expect(entries.length).toBe(
+      await totalOf(
+        ', filter: { masterplanId: "aachen-2020", eventTypes: [CommitmentDeclared, CommitmentWithdrawn] }',
+      ),
+    );
+    expect(new Set(entries.map((e) => e.eventType))).toEqual(
+      new Set(['CommitmentDeclared', 'CommitmentWithdrawn']),
+    );
+    expect(entries.map((e) => e.position)).toEqual([...entries.map((e) => e.position)].sort());
+    expect(typeof entries[0]!.data).toBe('object');
+
+    // A representative exports what auditTrail shows it: other organisations' people hidden.
+    const rep = await running.token('ihk.schmidt');
+    interface Exported {
+      organisationId: string | null;
+      userId: string | null;
+      eventType: string;
+      data: { actorId?: string };
+    }
+    const asRep = (await (await get('audit.jsonl', rep)).text())
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Exported);
+    // The organisation an entry concerns: the one acted for, or the one a representative was
+    // appointed to or revoked from.
+    const concerns = (e: Exported) =>
+      e.organisationId ?? (e.eventType.startsWith('Representative') ? e.data.actorId : null);
+    expect(asRep.some((e) => concerns(e) === 'ihk' && e.userId === 'ihk.schmidt')).toBe(true);
+    expect(asRep.filter((e) => concerns(e) !== 'ihk').every((e) => e.userId === null)).toBe(true);
+    expect(asRep.filter((e) => concerns(e) !== 'ihk').length).toBeGreaterThan(0);
+
+    // The CLI exports the same, as an administrator, beside the running server.
+    const cli = join(import.meta.dirname, '..', 'dist', 'apps', 'cli', 'src', 'main.js');
+    const out = join(dir, 'export.jsonl');
+    const run = spawnSync(
+      process.execPath,
+      [cli, 'export-audit', '--format', 'jsonl', '--out', out, '--masterplanId', 'aachen-2020'],
+      {
+        env: { ...process.env, DATA_DIR: dir },
+        encoding: 'utf8',
+      },
+    );
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/\] (\d+)\/\1 entries/);
+    expect(readFileSync(out, 'utf8').trimEnd().split('\n').length).toBe(
+      await totalOf(', filter: { masterplanId: "aachen-2020" }'),
+    );
+    const typo = spawnSync(
+      process.execPath,
+      [cli, 'export-audit', '--format', 'jsonl', '--eventTypes', 'CommitmentDeclard'],
+      {
+        env: { ...process.env, DATA_DIR: dir },
+        encoding: 'utf8',
+      },
+    );
+    expect(typo.status).toBe(1);
+    expect(typo.stderr.trim()).toBe("eventTypes: no event type is called 'CommitmentDeclard'");
+
+    // Wrong requests: a clear refusal each, and no export.
+    const refusal = async (response: Response) => ({
+      status: response.status,
+      ...((await response.json()) as { errors: Array<{ message: string; extensions: object }> })
+        .errors[0]!,
+    });
+    expect(await refusal(await get('audit.csv'))).toMatchObject({
+      status: 401,
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
+    expect(await refusal(await get('audit.csv', await running.token('nobody')))).toMatchObject({
+      status: 403,
+      extensions: { code: 'FORBIDDEN' },
+    });
+    expect(await refusal(await get('audit.csv?masterplanID=aachen-2020', admin))).toMatchObject({
+      status: 400,
+      message:
+        "'masterplanID' is not a filter of the audit trail; the filters are organisationId, userId, entityId, masterplanId, correlationId, entityType, eventTypes, occurredFrom, occurredBefore",
+      extensions: { code: 'BAD_USER_INPUT', field: 'masterplanID' },
+    });
+    expect(await refusal(await get('audit.csv?occurredFrom=yesterday', admin))).toMatchObject({
+      status: 400,
+      extensions: { code: 'BAD_USER_INPUT', field: 'occurredFrom' },
+    });
+    expect(await refusal(await get('audit.csv?entityId=m-03', admin))).toMatchObject({
+      status: 400,
+      extensions: { code: 'BAD_USER_INPUT', field: 'entityType' },
+    });
+    expect(await refusal(await get('audit.csv?userId=a&userId=b', admin))).toMatchObject({
+      status: 400,
+      extensions: { code: 'BAD_USER_INPUT', field: 'userId' },
+    });
   });
 });

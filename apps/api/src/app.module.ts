@@ -15,6 +15,7 @@ import {
 } from './graphql/limits.js';
 import { SecurityLog } from './security/security-log.js';
 import { HealthModule } from './health/health.module.js';
+import { ExportsModule } from './exports/exports.module.js';
 
 export interface AppOptions {
   /** The engine to use; read from the environment when absent. */
@@ -50,6 +51,7 @@ export class AppModule {
         }),
         MasterplanGraphqlModule,
         HealthModule,
+        ExportsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: GraphQLErrorsPassThrough }],
     };

@@ -7,6 +7,7 @@ import { CliModule } from './cli.module.js';
 import { RebuildFailed, rebuildProjections } from './rebuild-projections.js';
 import { seedAachenDemo } from './seed/aachen-demo.js';
 import { showEvent } from './show-event.js';
+import { EXPORT_AUDIT_USAGE, exportAuditTrail } from './export-audit.js';
 import { printToken } from './token.js';
 
 const USAGE = `Usage: node dist/apps/cli/src/main.js <verb>
@@ -18,6 +19,7 @@ Verbs:
   rebuild-projections [--read-model <name>]...
                         rebuild the read models from position zero, or only those named
                         (stop the server first)
+  ${EXPORT_AUDIT_USAGE}
   show-event <position | event id>
                         print one stored event as JSON (e.g. the one a read model stopped on)
 `;
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
   if (verb === 'token') return printToken(process.argv.slice(3));
   if (verb === 'rebuild-projections') return rebuildProjections(process.argv.slice(3));
   if (verb === 'show-event') return showEvent(process.argv.slice(3));
+  if (verb === 'export-audit') return exportAuditTrail(process.argv.slice(3));
   process.stderr.write(USAGE);
   process.exit(verb ? 2 : 0);
 }

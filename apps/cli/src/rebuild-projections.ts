@@ -3,6 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openEventStore } from '@ml/event-store';
 import { existingEventStoreConfig } from './existing-store.js';
+import { progressLine } from './progress.js';
 import {
   EventNotApplied,
   ReadStore,
@@ -56,18 +57,10 @@ export async function rebuildProjections(args: string[]): Promise<void> {
       if (reactions !== 'start' && reactions !== 'end')
         target.saveCheckpoint('reactions', reactions);
     }
-    const started = Date.now();
-    const progress = (applied: number) => {
-      const seconds = (Date.now() - started) / 1000;
-      const share = total === 0 ? 1 : applied / total;
-      const bar = '#'.repeat(Math.round(share * 30)).padEnd(30, '.');
-      process.stderr.write(
-        `\r[${bar}] ${applied}/${total} events  ${Math.round(applied / Math.max(seconds, 0.001))} events/s   `,
-      );
-    };
+    const progress = progressLine(total, 'events');
     let applied: number;
     try {
-      applied = await rebuildReadModels(store, target, progress, only);
+      applied = await rebuildReadModels(store, target, progress.show, only);
     } catch (error) {
       process.stderr.write('\n');
       if (error instanceof EventNotApplied)
@@ -76,12 +69,11 @@ export async function rebuildProjections(args: string[]): Promise<void> {
         );
       throw error;
     }
-    progress(applied);
+    progress.done(applied);
     target.close();
     ReadStore.replace(fresh, live);
     done = true;
-    const seconds = (Date.now() - started) / 1000;
-    process.stderr.write('\n');
+    const seconds = progress.seconds();
     const which = only ? `read models ${only.map((p) => p.name).join(', ')}` : 'read models';
     console.log(
       `Rebuilt the ${which} from ${applied} events in ${seconds.toFixed(2)} s (${Math.round(applied / Math.max(seconds, 0.001))} events/s): ${live}`,

@@ -35,6 +35,7 @@ export type { Projection } from './projections/projection.js';
 export { EventNotApplied, FollowerFailed } from './shared/log-follower.js';
 export * from './projections/projections.js';
 export * from './projections/rebuild.js';
+export * from './audit/audit-export.js';
 export * from './read-store/time-travel.js';
 export * from './shared/lru.js';
 export { readYourWritesMsFromEnv } from './graphql/mutation-runner.js';

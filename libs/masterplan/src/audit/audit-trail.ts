@@ -1,3 +1,4 @@
+import { badInput } from '../graphql/context.js';
 import type { ListQuery } from '../graphql/paging.js';
 import type { AuditRow } from './audit.projection.js';
 import type { EntityRef, EntityType } from './entities.js';
@@ -32,6 +33,15 @@ export function organisationConcerned(row: AuditRow): string | null {
   if (!PEOPLE_IN_DATA.has(row.event_type)) return null;
   const { actorId } = JSON.parse(row.data) as { actorId?: unknown };
   return typeof actorId === 'string' ? actorId : null;
+}
+
+/** What a filter must say to mean something: an entity id is an id of some kind of entity. */
+export function checkCriteria(criteria: AuditCriteria): void {
+  if (criteria.entityId != null && criteria.entityType == null)
+    throw badInput(
+      'entityId needs entityType: ids are unique among entities of one kind, not across kinds',
+      'entityType',
+    );
 }
 
 /** The entries of the audit trail matching `criteria`, up to a position, as a list to page. */

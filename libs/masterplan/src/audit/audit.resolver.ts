@@ -25,7 +25,7 @@ import { startMessage, subscriptionQueue, type PushQueue } from '../graphql/push
 import { ReadView } from '../read-store/read-view.js';
 import { ReadStore } from '../read-store/read-store.js';
 import { AuditFeed, type LiveAuditEntry } from './audit-feed.js';
-import { auditList, matchesCriteria, type AuditCriteria } from './audit-trail.js';
+import { auditList, checkCriteria, matchesCriteria, type AuditCriteria } from './audit-trail.js';
 import { withSummaries } from './summary.js';
 import type { AuditRow } from './audit.projection.js';
 import { connectionOf, type Connection } from '../graphql/paging.js';
@@ -103,15 +103,6 @@ export class PageArgs {
   first!: number;
   @Field({ nullable: true, description: 'The endCursor of the previous page.' }) after?: string;
   @Field(() => AuditOrder, { defaultValue: AuditOrder.OLDEST_FIRST }) order!: AuditOrder;
-}
-
-/** What a filter must say to mean something: an entity id is an id of some kind of entity. */
-function checkCriteria(criteria: AuditCriteria): void {
-  if (criteria.entityId != null && criteria.entityType == null)
-    throw badInput(
-      'entityId needs entityType: ids are unique among entities of one kind, not across kinds',
-      'entityType',
-    );
 }
 
 /**
