@@ -666,4 +666,47 @@ describe("an auditor's lists: Relay connections, counted, and filters for what i
       extensions: { code: 'BAD_USER_INPUT', field: 'userId' },
     });
   });
+
+  it('hands over the joint declaration as Markdown and as a PDF', async () => {
+    const base = running.url.replace(/\/graphql$/, '/exports/declarations');
+    const plan = dataOf(
+      await running.gql<{
+        masterplan: {
+          title: string;
+          commitments: unknown[];
+          measures: Array<{ commitments: unknown[] }>;
+          jointDeclarations: Array<{ id: string; signatures: Array<{ actor: { name: string } }> }>;
+        };
+      }>(
+        '{ masterplan(id: "aachen-2020") { title commitments { id } measures { commitments { id } } jointDeclarations { id signatures { actor { name } } } } }',
+      ),
+    ).masterplan;
+    const [declaration] = plan.jointDeclarations;
+    const commitments =
+      plan.commitments.length + plan.measures.reduce((n, m) => n + m.commitments.length, 0);
+
+    const markdown = await fetch(`${base}/${declaration!.id}/markdown`);
+    expect(markdown.status).toBe(200);
+    expect(markdown.headers.get('content-type')).toBe('text/markdown; charset=utf-8');
+    const text = await markdown.text();
+    expect(text.split('\n')[0]).toBe(`# Joint declaration: ${plan.title}`);
+    expect(text).toContain(`## Signatories (${declaration!.signatures.length})`);
+    for (const { actor } of declaration!.signatures) expect(text).toContain(`| ${actor.name} |`);
+    expect(text).toContain(`## Commitments (${commitments})`);
+    expect(text).toMatch(/as of log position \d+\./);
+
+    const pdf = await fetch(`${base}/${declaration!.id}/pdf`);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const bytes = Buffer.from(await pdf.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(bytes.subarray(-6).toString()).toMatch(/%%EOF/);
+    expect(bytes.toString('latin1').match(/\/Type \/Page\b/g)!.length).toBeGreaterThanOrEqual(2);
+
+    const unknown = await fetch(`${base}/nope/pdf`);
+    expect(unknown.status).toBe(404);
+    expect(
+      ((await unknown.json()) as { errors: Array<{ message: string }> }).errors[0]!.message,
+    ).toBe("There is no joint declaration 'nope'");
+  });
 });

@@ -8,6 +8,7 @@ import { RebuildFailed, rebuildProjections } from './rebuild-projections.js';
 import { seedAachenDemo } from './seed/aachen-demo.js';
 import { showEvent } from './show-event.js';
 import { EXPORT_AUDIT_USAGE, exportAuditTrail } from './export-audit.js';
+import { EXPORT_DECLARATION_USAGE, exportDeclaration } from './export-declaration.js';
 import { printToken } from './token.js';
 
 const USAGE = `Usage: node dist/apps/cli/src/main.js <verb>
@@ -20,6 +21,7 @@ Verbs:
                         rebuild the read models from position zero, or only those named
                         (stop the server first)
   ${EXPORT_AUDIT_USAGE}
+  ${EXPORT_DECLARATION_USAGE}
   show-event <position | event id>
                         print one stored event as JSON (e.g. the one a read model stopped on)
 `;
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
   if (verb === 'rebuild-projections') return rebuildProjections(process.argv.slice(3));
   if (verb === 'show-event') return showEvent(process.argv.slice(3));
   if (verb === 'export-audit') return exportAuditTrail(process.argv.slice(3));
+  if (verb === 'export-declaration') return exportDeclaration(process.argv.slice(3));
   process.stderr.write(USAGE);
   process.exit(verb ? 2 : 0);
 }

@@ -36,6 +36,8 @@ export { EventNotApplied, FollowerFailed } from './shared/log-follower.js';
 export * from './projections/projections.js';
 export * from './projections/rebuild.js';
 export * from './audit/audit-export.js';
+export * from './declarations/declaration-document.js';
+export { declarationPdf } from './declarations/declaration-pdf.js';
 export * from './read-store/time-travel.js';
 export * from './shared/lru.js';
 export { readYourWritesMsFromEnv } from './graphql/mutation-runner.js';

@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { TokenVerifier } from '@ml/auth';
@@ -6,7 +6,12 @@ import { authenticate } from '../security/authenticate.js';
 import {
   EXPORT_CONTENT_TYPES,
   ReadStore,
+  ReadView,
   criteriaFromText,
+  declarationDocument,
+  declarationMarkdown,
+  declarationPdf,
+  type GqlContext,
   exportAudit,
   exportText,
   type ExportFormat,
@@ -51,6 +56,46 @@ export class ExportsController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     return this.exportAudit('jsonl', authorization, query, reply);
+  }
+
+  /** The joint declaration as Markdown, for anyone (it is public, as in GraphQL). */
+  @Get('declarations/:id/markdown')
+  markdown(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+    return this.exportDeclaration(id, 'markdown', reply);
+  }
+
+  /** The joint declaration as a PDF (A4), for anyone. */
+  @Get('declarations/:id/pdf')
+  pdf(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+    return this.exportDeclaration(id, 'pdf', reply);
+  }
+
+  private async exportDeclaration(
+    id: string,
+    format: 'markdown' | 'pdf',
+    reply: FastifyReply,
+  ): Promise<void> {
+    const ctx = { user: null, correlationId: '' } as unknown as GqlContext;
+    ctx.view = new ReadView(this.readStore, undefined, ctx);
+    let doc;
+    try {
+      doc = await declarationDocument(ctx.view, id);
+    } catch (error) {
+      if (!(error instanceof GraphQLError)) throw error;
+      await reply
+        .status(404)
+        .header('content-type', 'application/json; charset=utf-8')
+        .send(errorBody(error.message, error.extensions));
+      return;
+    }
+    const file = `${id.replace(/[^A-Za-z0-9._-]/g, '_')}.${format === 'pdf' ? 'pdf' : 'md'}`;
+    reply.header('content-disposition', `attachment; filename="${file}"`);
+    if (format === 'pdf')
+      await reply.header('content-type', 'application/pdf').send(declarationPdf(doc));
+    else
+      await reply
+        .header('content-type', 'text/markdown; charset=utf-8')
+        .send(declarationMarkdown(doc));
   }
 
   private async exportAudit(
