@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { createWriteStream, existsSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
@@ -20,6 +21,10 @@ export const EXPORT_AUDIT_USAGE = `export-audit --format csv|jsonl [--out <file>
 
 /** Writes the audit trail to a file or stdout, in flat memory, with a progress line. */
 export async function exportAuditTrail(args: string[]): Promise<void> {
+  // What an export holds at once is a batch; V8 would otherwise let garbage grow the heap to
+  // several times that between full collections (measured: 288 MB against 189 MB peak RSS
+  // for 291,000 entries, 172 MB for none), as the server's main.ts explains.
+  setFlagsFromString('--heap-growing-percent=20');
   const { values } = parseArgs({
     args,
     options: {
