@@ -1,0 +1,63 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exitOf, startServer, type ServerProcess } from './support/server-process.js';
+
+const cli = join(import.meta.dirname, '..', 'dist', 'apps', 'cli', 'src', 'main.js');
+
+describe('instances behind a load balancer (JWT_PRIVATE_KEY_FILE)', () => {
+  let dir: string;
+  const servers: ServerProcess[] = [];
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ml-shared-key-'));
+    mkdirSync(join(dir, 'keys'));
+  });
+  afterEach(async () => {
+    for (const server of servers.splice(0)) {
+      server.child.kill('SIGTERM');
+      await exitOf(server.child);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  // Each instance keeps its own read models (DATA_DIR) and shares the key file, as the
+  // cluster compose file sets them up.
+  const settings = (name: string, shared = true) => ({
+    DATA_DIR: join(dir, name),
+    LOG_LEVEL: 'silent',
+    ...(shared ? { JWT_PRIVATE_KEY_FILE: join(dir, 'keys', 'jwt-signing-key.json') } : {}),
+  });
+  const tokenFrom = (env: Record<string, string>) =>
+    execFileSync(process.execPath, [cli, 'token', '--user', 'fb02.wolf'], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    }).trim();
+  // Reading the schema needs a token by default (GRAPHQL_INTROSPECTION=authenticated).
+  const askWith = async (server: ServerProcess, token: string) => {
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }),
+    });
+    return { status: response.status, body: await response.json() };
+  };
+
+  it('a token the CLI printed with the shared key is valid at every instance; one of another key at none', async () => {
+    servers.push(
+      ...(await Promise.all([startServer(settings('one')), startServer(settings('two'))])),
+    );
+    const shared = tokenFrom(settings('operator'));
+    const stranger = tokenFrom(settings('elsewhere', false));
+    for (const server of servers) {
+      expect(await askWith(server, shared)).toEqual({
+        status: 200,
+        body: { data: { __schema: { queryType: { name: 'Query' } } } },
+      });
+      expect(await askWith(server, stranger)).toMatchObject({
+        status: 401,
+        body: { errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] },
+      });
+    }
+  });
+});
