@@ -54,6 +54,7 @@ export function graphqlOptions(
   limits: Limits,
   security: SecurityLog,
   trust: TrustProxy,
+  explorer: boolean,
 ): GraphQLHttpOptions {
   return {
     path: '/graphql',
@@ -64,6 +65,7 @@ export function graphqlOptions(
     limits,
     security,
     trust,
+    explorer,
     authenticate: (authorization) => authenticate(verifier, authorization),
     contextFor: (user, correlationId) => contextFor(user, readStore, correlationId),
     formatError,
