@@ -1,10 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exitOf, startServer, type ServerProcess } from './support/server-process.js';
 
-const cli = join(import.meta.dirname, '..', 'dist', 'apps', 'cli', 'src', 'main.js');
+const dist = join(import.meta.dirname, '..', 'dist', 'apps');
+const cli = join(dist, 'cli', 'src', 'main.js');
+const main = join(dist, 'api', 'src', 'main.js');
 
 describe('instances behind a load balancer (JWT_PRIVATE_KEY_FILE)', () => {
   let dir: string;
@@ -58,6 +60,28 @@ describe('instances behind a load balancer (JWT_PRIVATE_KEY_FILE)', () => {
         status: 401,
         body: { errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] },
       });
+    }
+  });
+
+  it('refuses to start with a key file it cannot use, in one line', () => {
+    const garbage = join(dir, 'keys', 'garbage.pem');
+    writeFileSync(
+      garbage,
+      '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n',
+    );
+    for (const [file, why] of [
+      [join(dir, 'nowhere', 'key.json'), 'does not exist and cannot be created: no such directory'],
+      [garbage, 'holds no ES256 private key'],
+    ]) {
+      const result = spawnSync(process.execPath, [main], {
+        env: { ...process.env, PORT: '0', DATA_DIR: join(dir, 'one'), JWT_PRIVATE_KEY_FILE: file },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(new RegExp(`^Cannot start: JWT_PRIVATE_KEY_FILE '${file}' ${why}`)),
+      ]);
     }
   });
 });
