@@ -4,6 +4,7 @@ import { extname, join, posix, relative } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getDistDirectory, renderAltair, type RenderOptions } from 'altair-static';
 import { ConfigurationError } from '@ml/event-store';
+import { errorBody } from '../graphql/request-errors.js';
 
 /** GRAPHQL_EXPLORER: whether a browser opening the GraphQL path gets the explorer (default on). */
 export function explorerFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -102,8 +103,10 @@ export class Explorer {
         .filter((entry) => entry.isFile() && TYPES[extname(entry.name)])
         .map((entry) => {
           const file = join(entry.parentPath, entry.name);
-          return [relative(dist, file).split(/[\\/]/).join('/'), file];
-        }),
+          return [relative(dist, file).split(/[\\/]/).join('/'), file] as const;
+        })
+        // The bare page, without this server's start: the page is answered at the path.
+        .filter(([name]) => name !== 'index.html'),
     );
     // Relative to the page's own address, so the explorer works behind a proxy's path prefix.
     this.page = renderAltair({
@@ -117,21 +120,24 @@ export class Explorer {
     ].join('\n');
   }
 
-  /** Serves the explorer's files; its page is answered by `answers` on the GraphQL route. */
+  /** Serves the explorer's files; its page is answered on the GraphQL route (`answer`). */
   register(app: FastifyInstance): void {
     app.get(`${this.path}/explorer/*`, async (request, reply) => {
       const name = (request.params as { '*': string })['*'];
       if (name === 'start.js') return this.send(reply, TYPES['.js']!, this.start, PAGE_POLICY);
       const file = this.files.get(name);
-      if (!file || name === 'index.html')
-        return reply.status(404).type(TYPES['.json']!).send('{"message":"Not found"}');
-      const sandboxed = name.startsWith('iframe-sandbox/');
-      if (sandboxed) void reply.header('x-frame-options', 'SAMEORIGIN');
+      if (!file)
+        return reply
+          .status(404)
+          .type(TYPES['.json']!)
+          .send(errorBody('The explorer has no such file', { code: 'NOT_FOUND' }));
+      const frame = name.startsWith('iframe-sandbox/');
+      if (frame) void reply.header('x-frame-options', 'SAMEORIGIN');
       return this.send(
         reply,
         TYPES[extname(name)]!,
         await readFile(file),
-        sandboxed ? FRAME_POLICY : PAGE_POLICY,
+        frame ? FRAME_POLICY : PAGE_POLICY,
       );
     });
   }
