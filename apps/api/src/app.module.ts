@@ -16,6 +16,7 @@ import {
 import { SecurityLog } from './security/security-log.js';
 import { HealthModule } from './health/health.module.js';
 import { ExportsModule } from './exports/exports.module.js';
+import { explorerFromEnv } from './explorer/explorer.js';
 
 export interface AppOptions {
   /** The engine to use; read from the environment when absent. */
@@ -24,6 +25,8 @@ export interface AppOptions {
   limits?: Limits;
   /** Which proxies to believe about client addresses; from TRUST_PROXY when absent. */
   trust?: TrustProxy;
+  /** Whether browsers get the GraphQL explorer; from GRAPHQL_EXPLORER when absent. */
+  explorer?: boolean;
 }
 
 @Module({})
@@ -47,6 +50,7 @@ export class AppModule {
               options.limits ?? limitsFromEnv(),
               new SecurityLog(),
               options.trust ?? trustProxyFromEnv(),
+              options.explorer ?? explorerFromEnv(),
             ),
         }),
         MasterplanGraphqlModule,

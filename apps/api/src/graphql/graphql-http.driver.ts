@@ -41,6 +41,7 @@ import {
 } from './limits.js';
 import { Lru, type Budget } from '@ml/masterplan';
 import { FixedWindow, Gate, GateFull } from './turns.js';
+import { Explorer } from '../explorer/explorer.js';
 import proxyaddr from 'proxy-addr';
 import {
   BODY_ERRORS,
@@ -65,6 +66,8 @@ export interface GraphQLHttpOptions extends GqlModuleOptions {
   limits: Limits;
   /** Which proxies to believe about client addresses (TRUST_PROXY). */
   trust: TrustProxy;
+  /** Whether a browser opening the path gets the explorer (GRAPHQL_EXPLORER). */
+  explorer: boolean;
   security: SecurityLog;
   /**
    * Who the caller is, from an `Authorization` value (a header, or the WebSocket's
@@ -128,6 +131,8 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
     const path = options.path ?? '/graphql';
     const { limits, security, trust } = options;
     const app = this.httpAdapterHost.httpAdapter.getInstance<FastifyInstance>();
+    const explorer = options.explorer ? new Explorer(path) : undefined;
+    explorer?.register(app);
     const documents = new Lru<string, DocumentNode>(CACHED_DOCUMENTS, DOCUMENT_BYTES);
     const shapes = shapeRules(limits);
     // The rules are fixed, so the document alone decides the outcome: remembered by document.
@@ -346,13 +351,15 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
           .send(errorBody(refused.message, refused.extensions));
       },
       handler: (request, reply) =>
-        requestScope.run(
-          {
-            correlationId: correlationIdOf(request.headers['x-correlation-id']),
-            address: request.ip,
-          },
-          () => handler.call(app, request, reply),
-        ),
+        explorer?.wanted(request)
+          ? explorer.answer(reply)
+          : requestScope.run(
+              {
+                correlationId: correlationIdOf(request.headers['x-correlation-id']),
+                address: request.ip,
+              },
+              () => handler.call(app, request, reply),
+            ),
       // Refusals graphql-http answers by itself (a wrong method, media type or Accept) get
       // the same shape as every other error: a message and a code.
       // (Synchronous: an async hook here would cost every answer a promise.)

@@ -34,6 +34,7 @@ export function graphqlOptions(
   limits: Limits,
   security: SecurityLog,
   trust: TrustProxy,
+  explorer: boolean,
 ): GraphQLHttpOptions {
   return {
     path: '/graphql',
@@ -44,6 +45,7 @@ export function graphqlOptions(
     limits,
     security,
     trust,
+    explorer,
     authenticate: (authorization) => authenticate(verifier, authorization),
     contextFor: (user, correlationId) => contextFor(user, readStore, correlationId),
     formatError,
