@@ -3,8 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import { ConfigurationError, EVENT_STORE, type EventStore } from '@ml/event-store';
 import { ReactionRunner, isDomainEventType } from '@ml/masterplan';
+import { backup } from './backup.js';
 import { CliModule } from './cli.module.js';
 import { RebuildFailed, rebuildProjections } from './rebuild-projections.js';
+import { restore } from './restore.js';
 import { seedAachenDemo } from './seed/aachen-demo.js';
 import { showEvent } from './show-event.js';
 import { printToken } from './token.js';
@@ -18,6 +20,10 @@ Verbs:
   rebuild-projections   rebuild the read models from position zero (stop the server first)
   show-event <position | event id>
                         print one stored event as JSON (e.g. the one a read model stopped on)
+  backup <file>         copy the embedded event store into a new file while the server runs
+  restore <file>        replace the embedded store's events with a backup's (server stopped)
+
+<verb> --help prints what a verb does.
 `;
 
 async function seedDemo(): Promise<void> {
@@ -59,6 +65,8 @@ async function main(): Promise<void> {
   if (verb === 'token') return printToken(process.argv.slice(3));
   if (verb === 'rebuild-projections') return rebuildProjections();
   if (verb === 'show-event') return showEvent(process.argv.slice(3));
+  if (verb === 'backup') return backup(process.argv.slice(3));
+  if (verb === 'restore') return restore(process.argv.slice(3));
   process.stderr.write(USAGE);
   process.exit(verb ? 2 : 0);
 }

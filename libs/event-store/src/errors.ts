@@ -70,3 +70,24 @@ export class EventStoreWriterFailed extends EventStoreError {
     this.name = 'EventStoreWriterFailed';
   }
 }
+
+/** A file that is not an event store this version can use: another program's, or a newer layout. */
+export class NotAnEventStore extends EventStoreError {
+  readonly code = 'NOT_AN_EVENT_STORE';
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file} is not an event store this version can use: ${reason}`);
+    this.name = 'NotAnEventStore';
+  }
+}
+
+/** A store file another process has open (a running server): it must be stopped first. */
+export class StoreInUse extends EventStoreError {
+  readonly code = 'STORE_IN_USE';
+  constructor(readonly file: string) {
+    super(`${file} is in use by another process (a running server?); stop it first`);
+    this.name = 'StoreInUse';
+  }
+}
