@@ -243,10 +243,16 @@ describe('backup and restore of the embedded store', () => {
   });
 
   it('each verb explains itself with --help', async () => {
-    for (const verb of ['backup', 'restore']) {
+    for (const verb of ['backup', 'restore', 'migrate']) {
       const help = await runCli([verb, '--help'], { DATA_DIR: dir });
       expect(help.code).toBe(0);
-      expect(help.stdout).toMatch(new RegExp(`^Usage: npm run cli -- ${verb} `));
+      expect(help.stdout).toMatch(new RegExp(`^Usage: npm run cli -- ${verb}\\b`));
     }
+  });
+
+  it('migrate names the setting it needs when no target is set', async () => {
+    const refused = await runCli(['migrate'], { DATA_DIR: dir, EVENTSTORE_CONNECTION_STRING: '' });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('set EVENTSTORE_CONNECTION_STRING to the target');
   });
 });

@@ -2,6 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { openEventStore } from '@ml/event-store';
 import { existingEventStoreConfig } from './existing-store.js';
 import { EventNotApplied, ReadStore, rebuildReadModels } from '@ml/masterplan';
+import { progressLine } from './progress-line.js';
 
 /**
  * Rebuilds this instance's read models from position zero into a new file, then puts it in
@@ -27,31 +28,24 @@ export async function rebuildProjections(): Promise<void> {
         target.saveCheckpoint('reactions', reactions);
     }
     const started = Date.now();
-    const progress = (applied: number) => {
-      const seconds = (Date.now() - started) / 1000;
-      const share = total === 0 ? 1 : applied / total;
-      const bar = '#'.repeat(Math.round(share * 30)).padEnd(30, '.');
-      process.stderr.write(
-        `\r[${bar}] ${applied}/${total} events  ${Math.round(applied / Math.max(seconds, 0.001))} events/s   `,
-      );
-    };
+    const progress = progressLine(total);
     let applied: number;
     try {
-      applied = await rebuildReadModels(store, target, progress);
+      applied = await rebuildReadModels(store, target, (n) => progress.show(n));
     } catch (error) {
-      process.stderr.write('\n');
+      progress.end();
       if (error instanceof EventNotApplied)
         throw new RebuildFailed(
           `Rebuild stopped: ${error.message}. The read models in ${live} were left as they were; see docs/operations.md`,
         );
       throw error;
     }
-    progress(applied);
+    progress.show(applied);
     target.close();
     ReadStore.replace(fresh, live);
     done = true;
     const seconds = (Date.now() - started) / 1000;
-    process.stderr.write('\n');
+    progress.end();
     console.log(
       `Rebuilt the read models from ${applied} events in ${seconds.toFixed(2)} s (${Math.round(applied / Math.max(seconds, 0.001))} events/s): ${live}`,
     );

@@ -16,3 +16,11 @@ export {
   type StoreFileSummary,
 } from './sqlite/sqlite-backup.js';
 export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
+export {
+  MigrationFailed,
+  migrateEvents,
+  verifyMigration,
+  type MigrationProgress,
+  type MigrationReport,
+  type VerifiedCopy,
+} from './migrate.js';
