@@ -91,3 +91,21 @@ export class StoreInUse extends EventStoreError {
     this.name = 'StoreInUse';
   }
 }
+
+/**
+ * A subscription whose connection dropped and could not be made again within its bound of
+ * attempts (with pauses between them). Whoever follows the log resumes from its checkpoint.
+ */
+export class SubscriptionDropped extends EventStoreError {
+  readonly code = 'SUBSCRIPTION_DROPPED';
+  constructor(
+    readonly after: string,
+    readonly attempts: number,
+    readonly reason: unknown,
+  ) {
+    super(
+      `The subscription to the log dropped after position ${after} and could not be resumed in ${attempts} attempts: ${(reason as Error)?.message ?? String(reason)}`,
+    );
+    this.name = 'SubscriptionDropped';
+  }
+}
