@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   ConfigurationError,
+  StoreInUse,
   comparePositions,
   eventStoreConfigFromEnv,
   migrateEvents,
@@ -11,7 +12,9 @@ import {
   type EventStore,
   type LogStart,
 } from '@ml/event-store';
+import { ReadStore } from '@ml/masterplan';
 import { progressLine } from './progress-line.js';
+import { removeReadModels } from './read-models-file.js';
 
 export const MIGRATE_USAGE = `Usage: npm run cli -- migrate
 
@@ -26,7 +29,9 @@ stream, and each event in order); it exits with 0 only when they match.
 The server may keep running on the embedded store meanwhile; events it appends after the
 run began are left to the next run. To switch with a short stop: migrate, stop the server,
 migrate again (only what came since), then start the server with
-EVENTSTORE_CONNECTION_STRING set. EventStoreDB records its own time of each event
+EVENTSTORE_CONNECTION_STRING set. A run made with the server stopped also removes the read
+models (DATA_DIR/read-models.sqlite; their positions are the embedded store's), which the
+server then rebuilds from EventStoreDB. EventStoreDB records its own time of each event
 (recordedAt becomes the time of the migration); when things happened in the domain
 (metadata.occurredAt), which time travel and the audit trail use, is kept.
 `;
@@ -88,8 +93,21 @@ export async function migrate(args: string[]): Promise<void> {
       console.log(
         `${later} events were appended to the embedded store since this run began: run migrate again (with the server stopped, to finish).`,
       );
+    console.log(retireReadModels(config.dataDir));
   } finally {
     await Promise.all([source.close(), target.close()]);
+  }
+}
+
+/** The read models hold positions of the embedded store: on EventStoreDB they are rebuilt. */
+function retireReadModels(dataDir: string): string {
+  try {
+    return removeReadModels(dataDir)
+      ? `Removed the read models (${ReadStore.fileIn(dataDir)}): their positions are the embedded store's. The server rebuilds them from EventStoreDB when it starts with EVENTSTORE_CONNECTION_STRING set.`
+      : 'There were no read models to remove; the server builds them from EventStoreDB at its first start.';
+  } catch (error) {
+    if (!(error instanceof StoreInUse)) throw error;
+    return "The server still runs on the embedded store, so its read models were kept. To switch: stop it and run migrate again; that run also removes the read models, whose positions are the embedded store's.";
   }
 }
 

@@ -1,9 +1,8 @@
-import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openExclusively, restoreStore } from '@ml/event-store';
-import { ReadStore } from '@ml/masterplan';
+import { restoreStore } from '@ml/event-store';
 import { embeddedStoreConfig } from './existing-store.js';
+import { removeReadModels } from './read-models-file.js';
 
 export const RESTORE_USAGE = `Usage: npm run cli -- restore <file>
 
@@ -28,13 +27,8 @@ export async function restore(args: string[]): Promise<void> {
   if (positionals.length !== 1) throw new Error('Name the backup file to restore: restore <file>');
   const backup = resolve(positionals[0]!);
   const config = embeddedStoreConfig('restore');
-  const readModels = ReadStore.fileIn(config.dataDir);
-  const summary = restoreStore(backup, config.file, () => {
-    // Refused like the store itself while a process has them open.
-    if (existsSync(readModels)) openExclusively(readModels).close();
-    for (const suffix of ['', '-wal', '-shm', '-journal'])
-      rmSync(readModels + suffix, { force: true });
-  });
+  // The read models go with the old events, in the same transaction.
+  const summary = restoreStore(backup, config.file, () => void removeReadModels(config.dataDir));
   console.log(
     `Restored ${summary.events} events in ${summary.streams} streams, up to position ${summary.head}, ` +
       `from ${backup} into ${config.file}. The server rebuilds the read models from them when it next starts.`,
