@@ -40,7 +40,7 @@ export interface ResubscribePolicy {
   pause(ms: number, signal: AbortSignal): Promise<void>;
 }
 
-/** About 16 s of retries in all (0.1 + 0.2 + … + 5 + 5 s) before the subscription gives up. */
+/** Eight attempts with 11.3 s of pauses between them (0.1 + 0.2 + … + 3.2 + 5 s) before giving up. */
 export const DEFAULT_RESUBSCRIBE: ResubscribePolicy = {
   attempts: 8,
   firstPauseMs: 100,
