@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -91,6 +91,10 @@ describe('backup and restore of the SQLite store file', () => {
   it('restores into a directory without a store', async () => {
     await storeWith(backup, { a: 2 });
     const target = join(mkdtempSync(join(dir, 'new-')), 'events.sqlite');
+    expect(existsSync(target)).toBe(false);
+    const notAStore = join(dir, 'notes.txt');
+    writeFileSync(notAStore, 'not a database');
+    expect(() => restoreStore(notAStore, target)).toThrow(NotAnEventStore);
     expect(existsSync(target)).toBe(false);
     restoreStore(backup, target);
     expect(await eventsOf(target)).toEqual(await eventsOf(backup));

@@ -157,17 +157,19 @@ export function restoreStore(
       backup,
       'a write-ahead log lies beside it, so it is a live store rather than a backup; make a backup of it with the backup verb',
     );
+  const existed = existsSync(storeFile);
   const live = openExclusively(storeFile);
   // Checked and read from a private copy: the operator's file is never touched.
   const copy = `${storeFile}.restoring`;
+  let restored = false;
   try {
-    live.pragma('journal_mode = WAL');
     const problem = storeLayoutProblem(live);
     if (problem && live.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table'").get())
       throw new NotAnEventStore(storeFile, problem);
-    live.exec(SCHEMA);
     copyFileSync(backup, copy);
     const summary = inspectStoreFile(copy, backup);
+    live.pragma('journal_mode = WAL');
+    live.exec(SCHEMA);
     live.prepare('ATTACH DATABASE ? AS restored').run(copy);
     try {
       live.transaction(() => {
@@ -180,6 +182,7 @@ export function restoreStore(
         live.pragma(`user_version = ${STORE_LAYOUT}`);
         beforeCommit();
       })();
+      restored = true;
     } finally {
       live.exec('DETACH DATABASE restored');
     }
@@ -187,6 +190,10 @@ export function restoreStore(
   } finally {
     live.close();
     for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(copy + suffix, { force: true });
+    // A store this restore made, and could not fill, is not left behind.
+    if (!existed && !restored)
+      for (const suffix of ['', '-journal', '-wal', '-shm'])
+        rmSync(storeFile + suffix, { force: true });
   }
 }
 
