@@ -3,8 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import { ConfigurationError, EVENT_STORE, type EventStore } from '@ml/event-store';
 import { ReactionRunner, isDomainEventType } from '@ml/masterplan';
+import { backup } from './backup.js';
 import { CliModule } from './cli.module.js';
+import { migrate } from './migrate.js';
 import { RebuildFailed, rebuildProjections } from './rebuild-projections.js';
+import { restore } from './restore.js';
 import { seedAachenDemo } from './seed/aachen-demo.js';
 import { showEvent } from './show-event.js';
 import { EXPORT_AUDIT_USAGE, exportAuditTrail } from './export-audit.js';
@@ -24,6 +27,10 @@ Verbs:
   ${EXPORT_DECLARATION_USAGE}
   show-event <position | event id>
                         print one stored event as JSON (e.g. the one a read model stopped on)
+  backup <file>         copy the embedded event store into a new file while the server runs
+  restore <file>        replace the embedded store's events with a backup's (server stopped)
+  migrate               copy the embedded store into EventStoreDB/KurrentDB (EVENTSTORE_CONNECTION_STRING)
+                        (backup, restore and migrate explain themselves with --help)
 `;
 
 async function seedDemo(): Promise<void> {
@@ -67,6 +74,9 @@ async function main(): Promise<void> {
   if (verb === 'show-event') return showEvent(process.argv.slice(3));
   if (verb === 'export-audit') return exportAuditTrail(process.argv.slice(3));
   if (verb === 'export-declaration') return exportDeclaration(process.argv.slice(3));
+  if (verb === 'backup') return backup(process.argv.slice(3));
+  if (verb === 'restore') return restore(process.argv.slice(3));
+  if (verb === 'migrate') return migrate(process.argv.slice(3));
   process.stderr.write(USAGE);
   process.exit(verb ? 2 : 0);
 }

@@ -12,12 +12,16 @@ export function progressLine(total: number, unit: string) {
       `\r[${bar}] ${count}/${total} ${unit}  ${Math.round(count / Math.max(seconds, 0.001))} ${unit}/s   `,
     );
   };
+  const end = () => process.stderr.write('\n');
   return {
     show,
     seconds: () => (Date.now() - started) / 1000,
+    /** Ends the line where it stands (after an error, say). */
+    end,
+    /** Shows the last count and ends the line. */
     done: (count: number) => {
       show(count);
-      process.stderr.write('\n');
+      end();
     },
   };
 }

@@ -62,7 +62,7 @@ export async function rebuildProjections(args: string[]): Promise<void> {
     try {
       applied = await rebuildReadModels(store, target, progress.show, only);
     } catch (error) {
-      process.stderr.write('\n');
+      progress.end();
       if (error instanceof EventNotApplied)
         throw new RebuildFailed(
           `Rebuild stopped: ${error.message}. The read models in ${live} were left as they were; see docs/operations.md`,

@@ -1,4 +1,3 @@
-import { BACKWARDS, EventStoreDBClient, FORWARDS } from '@eventstore/db-client';
 import type {
   AppendOptions,
   AppendResult,
@@ -16,26 +15,58 @@ import type {
 import { EventStoreClosed, StreamNotFound, WrongExpectedVersion } from '../errors.js';
 import { assertAppendable, wasWritten } from '../new-events.js';
 import {
+  connect,
   fromEsdbError,
   fromEsdbPosition,
   fromResolvedEvent,
+  toAppendOptions,
+  toEsdbDirection,
   toEsdbEvent,
-  toEsdbExpectedRevision,
   toEsdbFilter,
   toReadPosition,
   toReadRevision,
+  type StoreClient,
 } from './mapping.js';
+import {
+  DEFAULT_RESUBSCRIBE,
+  resubscribingToAll,
+  type ResubscribePolicy,
+  type SubscribeToAllFrom,
+} from './resubscribing.js';
 
-/** EventStoreDB (or KurrentDB) through `@eventstore/db-client`; the mapping lives in mapping.ts. */
+/** Where tests replace the client's subscription to `$all` and the pauses between retries. */
+export interface EventStoreDbSeams {
+  subscribeToAllFrom?: SubscribeToAllFrom;
+  resubscribe?: Partial<ResubscribePolicy>;
+}
+
+/**
+ * EventStoreDB or KurrentDB, through the client package that mapping.ts names (the mapping
+ * lives there too). Subscriptions to `$all` resubscribe by themselves when the connection
+ * drops (resubscribing.ts).
+ */
 export class EventStoreDbEventStore implements EventStore {
-  private readonly client: EventStoreDBClient;
+  private readonly client: StoreClient;
   private inFlight = new Set<Promise<unknown>>();
   private readonly subscriptions = new Set<Subscription>();
+  private readonly subscribeToAllFrom: SubscribeToAllFrom;
+  private readonly resubscribe: ResubscribePolicy;
   private closed = false;
 
   /** Throws the client's parse error for a malformed connection string. */
-  constructor(readonly connectionString: string) {
-    this.client = EventStoreDBClient.connectionString(connectionString);
+  constructor(
+    readonly connectionString: string,
+    seams: EventStoreDbSeams = {},
+  ) {
+    this.client = connect(connectionString);
+    this.subscribeToAllFrom =
+      seams.subscribeToAllFrom ??
+      ((from, filter) =>
+        this.client.subscribeToAll({
+          fromPosition: toReadPosition(from),
+          filter: toEsdbFilter(filter),
+        }));
+    this.resubscribe = { ...DEFAULT_RESUBSCRIBE, ...seams.resubscribe };
   }
 
   async appendToStream(
@@ -50,9 +81,11 @@ export class EventStoreDbEventStore implements EventStore {
     if (options.after && !(await wasWritten(options.after))) {
       throw new WrongExpectedVersion(stream, expected, await this.currentRevision(stream));
     }
-    const append = this.client.appendToStream(stream, events.map(toEsdbEvent), {
-      expectedRevision: toEsdbExpectedRevision(expected),
-    });
+    const append = this.client.appendToStream(
+      stream,
+      events.map(toEsdbEvent),
+      toAppendOptions(expected),
+    );
     this.inFlight.add(append);
     try {
       const result = await append;
@@ -80,10 +113,12 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
-    const backwards = options.direction === 'backwards';
+    const direction = options.direction ?? 'forwards';
     const read = this.client.readStream(stream, {
-      fromRevision: toReadRevision(options.fromRevision ?? (backwards ? 'end' : 'start')),
-      direction: backwards ? BACKWARDS : FORWARDS,
+      fromRevision: toReadRevision(
+        options.fromRevision ?? (direction === 'backwards' ? 'end' : 'start'),
+      ),
+      direction: toEsdbDirection(direction),
       ...(options.maxCount !== undefined ? { maxCount: options.maxCount } : {}),
     });
     return (async function* () {
@@ -99,8 +134,8 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
-    const backwards = options.direction === 'backwards';
-    const from = options.fromPosition ?? (backwards ? 'end' : 'start');
+    const direction = options.direction ?? 'forwards';
+    const from = options.fromPosition ?? (direction === 'backwards' ? 'end' : 'start');
     const maxCount = options.maxCount ?? Number.POSITIVE_INFINITY;
     const client = this.client;
     return (async function* () {
@@ -112,7 +147,7 @@ export class EventStoreDbEventStore implements EventStore {
         let seen = 0;
         const read = client.readAll({
           fromPosition: toReadPosition(cursor),
-          direction: backwards ? BACKWARDS : FORWARDS,
+          direction: toEsdbDirection(direction),
           maxCount: 512,
         });
         for await (const resolved of read) {
@@ -132,23 +167,12 @@ export class EventStoreDbEventStore implements EventStore {
 
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
     if (this.closed) throw new EventStoreClosed();
-    const esdb = this.client.subscribeToAll({
-      fromPosition: toReadPosition(options.fromPosition ?? 'start'),
-      filter: toEsdbFilter(options.filter),
-    });
-    const events = (async function* () {
-      for await (const resolved of esdb) {
-        const event = fromResolvedEvent(resolved);
-        if (event) yield event;
-      }
-    })();
-    const subscription: Subscription = {
-      [Symbol.asyncIterator]: () => events,
-      close: async () => {
-        this.subscriptions.delete(subscription);
-        await esdb.unsubscribe();
-      },
-    };
+    const subscription = resubscribingToAll(
+      { subscribeFrom: this.subscribeToAllFrom, head: () => this.headPosition() },
+      options,
+      this.resubscribe,
+      () => this.subscriptions.delete(subscription),
+    );
     this.subscriptions.add(subscription);
     return subscription;
   }

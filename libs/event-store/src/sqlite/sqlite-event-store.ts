@@ -16,11 +16,19 @@ import type {
   Subscription,
 } from '../contract.js';
 import { matchesFilter } from '../contract.js';
-import { EventStoreClosed, InvalidEvent, StreamNotFound, WrongExpectedVersion } from '../errors.js';
+import {
+  EventStoreClosed,
+  InvalidEvent,
+  NotAnEventStore,
+  StreamNotFound,
+  WrongExpectedVersion,
+} from '../errors.js';
 import { assertAppendable, wasWritten } from '../new-events.js';
 import {
   SCHEMA,
+  markStoreLayout,
   sqlitePosition,
+  storeLayoutProblem,
   sqliteRowPosition,
   type EventRow,
   type SqliteDurability,
@@ -75,7 +83,13 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.durability ?? 'FULL'}`);
     this.db.pragma('busy_timeout = 5000');
+    const problem = isEmpty(this.db) ? undefined : storeLayoutProblem(this.db);
+    if (problem) {
+      this.db.close();
+      throw new NotAnEventStore(options.file, problem);
+    }
     this.db.exec(SCHEMA);
+    markStoreLayout(this.db);
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.commits.setMaxListeners(0);
     this.writer = new SqliteWriter({
@@ -330,6 +344,11 @@ export class SqliteEventStore implements EventStore {
     }
     return sqliteRowPosition(from);
   }
+}
+
+/** A file with no tables yet: a store about to be made. */
+function isEmpty(db: Database.Database): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table'").get() === undefined;
 }
 
 function toRecorded(row: EventRow): RecordedEvent {
