@@ -24,3 +24,6 @@ export {
   type MigrationReport,
   type VerifiedCopy,
 } from './migrate.js';
+export * from './integrity/chain.js';
+export * from './integrity/verify.js';
+export { ensureChainGenesis } from './integrity/genesis.js';

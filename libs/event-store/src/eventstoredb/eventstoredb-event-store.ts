@@ -4,6 +4,7 @@ import type {
   CurrentRevision,
   EventStore,
   EventStoreHealth,
+  ExpectedRevision,
   LogStart,
   NewEvent,
   ReadAllOptions,
@@ -13,7 +14,8 @@ import type {
   Subscription,
 } from '../contract.js';
 import { EventStoreClosed, StreamNotFound, WrongExpectedVersion } from '../errors.js';
-import { assertAppendable, wasWritten } from '../new-events.js';
+import { assertAppendable, revisionMatches, wasWritten } from '../new-events.js';
+import { CHAIN_START, withStreamLinks } from '../integrity/chain.js';
 import {
   connect,
   fromEsdbError,
@@ -81,6 +83,34 @@ export class EventStoreDbEventStore implements EventStore {
     if (options.after && !(await wasWritten(options.after))) {
       throw new WrongExpectedVersion(stream, expected, await this.currentRevision(stream));
     }
+    // The chain needs the stream's last link: an append that expects "any" revision is
+    // pinned to the one read, so that two cannot chain to the same event (it tries again).
+    for (let attempt = 1; ; attempt++) {
+      const last = await this.lastOfStream(stream);
+      const current: CurrentRevision = last?.revision ?? 'no_stream';
+      if (!revisionMatches(expected, current))
+        throw new WrongExpectedVersion(stream, expected, current);
+      const pinned: ExpectedRevision = current;
+      const linked = withStreamLinks(
+        stream,
+        events,
+        current === 'no_stream' ? 0 : current + 1,
+        last?.integrity?.stream ?? CHAIN_START,
+      );
+      try {
+        return await this.appendPinned(stream, linked, pinned);
+      } catch (error) {
+        const pinnedOnly = expected === 'any' || expected === 'stream_exists';
+        if (!(error instanceof WrongExpectedVersion) || !pinnedOnly || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  private async appendPinned(
+    stream: string,
+    events: NewEvent[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
     const append = this.client.appendToStream(
       stream,
       events.map(toEsdbEvent),
@@ -100,6 +130,16 @@ export class EventStoreDbEventStore implements EventStore {
     } finally {
       this.inFlight.delete(append);
     }
+  }
+
+  private async lastOfStream(stream: string): Promise<RecordedEvent | undefined> {
+    try {
+      for await (const last of this.readStream(stream, { direction: 'backwards', maxCount: 1 }))
+        return last;
+    } catch (error) {
+      if (!(error instanceof StreamNotFound)) throw error;
+    }
+    return undefined;
   }
 
   private async currentRevision(stream: string): Promise<CurrentRevision> {

@@ -1,6 +1,7 @@
 // The client package. Moving to @kurrent/kurrentdb-client changes this file alone: this
 // import, CLIENT_SCHEME and toAppendOptions (see "Switching to @kurrent/kurrentdb-client" in
 // docs/event-store.md). The mapping's tests run against both packages.
+import { splitIntegrity } from '../integrity/chain.js';
 import {
   ANY,
   BACKWARDS,
@@ -147,11 +148,15 @@ export function fromResolvedEvent(
   if (!event.position) {
     throw new Error(`EventStoreDB returned event ${event.id} without a log position`);
   }
+  const { metadata, integrity } = splitIntegrity(
+    (isPlainObject(event.metadata) ? event.metadata : {}) as EventMetadata,
+  );
   return {
     id: event.id,
     type: event.type,
     data: event.data,
-    metadata: (isPlainObject(event.metadata) ? event.metadata : {}) as EventMetadata,
+    metadata,
+    ...(integrity ? { integrity } : {}),
     streamId: event.streamId,
     revision: Number(event.revision),
     position: fromEsdbPosition(event.position),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RecordedEvent } from '../contract.js';
+import type { NewEvent, RecordedEvent } from '../contract.js';
 
 /**
  * The hash chains that make the log tamper-evident (docs/integrity.md). Each event's
@@ -91,3 +91,36 @@ export const contentOf = (event: RecordedEvent): ChainedContent => ({
   data: event.data,
   metadata: event.metadata,
 });
+
+/**
+ * The events of one append with their stream links in their metadata, the first at
+ * `firstRevision`, chained after `previous` (the stream's last link, or CHAIN_START). For
+ * engines that write metadata as given (EventStoreDB); the embedded engine links in its
+ * write transaction, the log link too.
+ */
+export function withStreamLinks(
+  streamId: string,
+  events: NewEvent[],
+  firstRevision: number,
+  previous: string,
+): NewEvent[] {
+  let streamLink = previous;
+  return events.map((event, i) => {
+    // As the engine will hand it back: JSON, read again.
+    const data = JSON.parse(JSON.stringify(event.data)) as unknown;
+    const metadata = JSON.parse(JSON.stringify(event.metadata ?? {})) as Record<string, unknown>;
+    streamLink = link(
+      streamLink,
+      contentHash({
+        id: event.id,
+        streamId,
+        revision: firstRevision + i,
+        type: event.type,
+        data,
+        metadata,
+      }),
+    );
+    const integrity: EventIntegrity = { stream: streamLink };
+    return { ...event, data, metadata: { ...metadata, [INTEGRITY_KEY]: integrity } };
+  });
+}

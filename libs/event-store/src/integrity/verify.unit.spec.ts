@@ -1,5 +1,13 @@
 import type { Position, RecordedEvent } from '../contract.js';
-import { CHAIN_START, canonicalJson, contentHash, contentOf, link } from './chain.js';
+import {
+  CHAIN_START,
+  canonicalJson,
+  contentHash,
+  contentOf,
+  link,
+  splitIntegrity,
+  withStreamLinks,
+} from './chain.js';
 import { CHAIN_GENESIS_STREAM, CHAIN_GENESIS_TYPE, verifyChains } from './verify.js';
 
 const position = (n: number) => String(n).padStart(16, '0') as Position;
@@ -133,6 +141,49 @@ describe('verifyChains', () => {
     expect((await verify(events)).broken).toMatchObject({
       position: position(5),
       problem: expect.stringContaining('carries no hash although events before it do'),
+    });
+  });
+});
+
+describe('withStreamLinks (engines that store metadata as given)', () => {
+  it('links appends so that the verifier accepts their stream chains, and no other', async () => {
+    const recorded: RecordedEvent[] = [];
+    const append = (streamId: string, data: object[]) => {
+      const revision = recorded.filter((e) => e.streamId === streamId).length;
+      const previous = recorded.filter((e) => e.streamId === streamId).at(-1)?.integrity?.stream;
+      const linked = withStreamLinks(
+        streamId,
+        data.map((d, i) => ({
+          id: `00000000-0000-4000-8000-0000000000${recorded.length + i}0`,
+          type: 'Happened',
+          data: d,
+        })),
+        revision,
+        previous ?? CHAIN_START,
+      );
+      for (const [i, event] of linked.entries()) {
+        const { metadata, integrity } = splitIntegrity(event.metadata!);
+        recorded.push({
+          ...event,
+          metadata,
+          integrity: integrity!,
+          streamId,
+          revision: revision + i,
+          position: position(recorded.length + 1),
+          recordedAt: new Date(0),
+        });
+      }
+    };
+    append('a', [{ n: 1 }, { n: 2 }]);
+    append('b', [{ n: 3 }]);
+    append('a', [{ when: new Date(0) }]);
+    expect(await verifyChains(each(recorded), { logChain: false })).toMatchObject({
+      events: 4,
+    });
+    expect(recorded[3]!.data).toEqual({ when: '1970-01-01T00:00:00.000Z' });
+    recorded[3] = { ...recorded[3]!, data: { when: 'later' } };
+    expect((await verifyChains(each(recorded), { logChain: false })).broken).toMatchObject({
+      position: position(4),
     });
   });
 });

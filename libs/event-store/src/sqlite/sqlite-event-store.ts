@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { splitIntegrity } from '../integrity/chain.js';
 import { EventEmitter } from 'node:events';
 import type {
   AppendOptions,
@@ -352,11 +353,13 @@ function isEmpty(db: Database.Database): boolean {
 }
 
 function toRecorded(row: EventRow): RecordedEvent {
+  const { metadata, integrity } = splitIntegrity(JSON.parse(row.metadata) as EventMetadata);
   return {
     id: row.event_id,
     type: row.type,
     data: JSON.parse(row.data),
-    metadata: JSON.parse(row.metadata) as EventMetadata,
+    metadata,
+    ...(integrity ? { integrity } : {}),
     streamId: row.stream_id,
     revision: row.revision,
     position: sqlitePosition(row.position),
