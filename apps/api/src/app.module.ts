@@ -16,6 +16,7 @@ import {
 import { SecurityLog } from './security/security-log.js';
 import { HealthModule } from './health/health.module.js';
 import { ExportsModule } from './exports/exports.module.js';
+import { IntegrityModule } from './integrity/integrity.module.js';
 import { explorerFromEnv } from './explorer/explorer.js';
 
 export interface AppOptions {
@@ -56,6 +57,7 @@ export class AppModule {
         MasterplanGraphqlModule,
         HealthModule,
         ExportsModule,
+        IntegrityModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: GraphQLErrorsPassThrough }],
     };

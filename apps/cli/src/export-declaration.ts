@@ -8,9 +8,12 @@ import {
   declarationDocument,
   declarationMarkdown,
   declarationPdf,
+  withCheckpoint,
   type GqlContext,
 } from '@ml/masterplan';
 import { existingEventStoreConfig } from './existing-store.js';
+import { latestCheckpoints } from '@ml/auth';
+import { openEventStore } from '@ml/event-store';
 
 export const EXPORT_DECLARATION_USAGE = `export-declaration --declaration <id> --format md|pdf [--out <file>]
                         a joint declaration with its signatories, roadmap and the masterplan's
@@ -37,7 +40,16 @@ export async function exportDeclaration(args: string[]): Promise<void> {
   try {
     const ctx = { user: null, correlationId: '' } as unknown as GqlContext;
     ctx.view = new ReadView(store, undefined, ctx);
-    const doc = await declarationDocument(ctx.view, values.declaration);
+    const events = openEventStore(config);
+    let doc;
+    try {
+      doc = withCheckpoint(
+        await declarationDocument(ctx.view, values.declaration),
+        (await latestCheckpoints(events, 1))[0],
+      );
+    } finally {
+      await events.close();
+    }
     await pipeline(
       values.format === 'pdf' ? declarationPdf(doc) : Readable.from([declarationMarkdown(doc)]),
       values.out ? createWriteStream(values.out) : process.stdout,

@@ -11,6 +11,8 @@ import { restore } from './restore.js';
 import { seedAachenDemo } from './seed/aachen-demo.js';
 import { showEvent } from './show-event.js';
 import { EXPORT_AUDIT_USAGE, exportAuditTrail } from './export-audit.js';
+import { VERIFY_USAGE, verifyLog } from './verify.js';
+import { SIGN_CHECKPOINT_USAGE, signCheckpointNow } from './sign-checkpoint.js';
 import { EXPORT_DECLARATION_USAGE, exportDeclaration } from './export-declaration.js';
 import { printToken } from './token.js';
 
@@ -23,6 +25,8 @@ Verbs:
   rebuild-projections [--read-model <name>]...
                         rebuild the read models from position zero, or only those named
                         (stop the server first)
+  ${VERIFY_USAGE}
+  ${SIGN_CHECKPOINT_USAGE}
   ${EXPORT_AUDIT_USAGE}
   ${EXPORT_DECLARATION_USAGE}
   show-event <position | event id>
@@ -72,6 +76,8 @@ async function main(): Promise<void> {
   if (verb === 'token') return printToken(process.argv.slice(3));
   if (verb === 'rebuild-projections') return rebuildProjections(process.argv.slice(3));
   if (verb === 'show-event') return showEvent(process.argv.slice(3));
+  if (verb === 'verify') return verifyLog(process.argv.slice(3));
+  if (verb === 'sign-checkpoint') return signCheckpointNow(process.argv.slice(3));
   if (verb === 'export-audit') return exportAuditTrail(process.argv.slice(3));
   if (verb === 'export-declaration') return exportDeclaration(process.argv.slice(3));
   if (verb === 'backup') return backup(process.argv.slice(3));

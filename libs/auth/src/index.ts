@@ -1,3 +1,4 @@
 export * from './auth.module.js';
 export * from './signing-key.js';
 export * from './tokens.js';
+export * from './checkpoints.js';

@@ -1,7 +1,8 @@
-import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { GraphQLError } from 'graphql';
-import { TokenVerifier } from '@ml/auth';
+import { TokenVerifier, latestCheckpoints } from '@ml/auth';
+import { EVENT_STORE, type EventStore } from '@ml/event-store';
 import { authenticate } from '../security/authenticate.js';
 import {
   EXPORT_CONTENT_TYPES,
@@ -11,6 +12,7 @@ import {
   declarationDocument,
   declarationMarkdown,
   declarationPdf,
+  withCheckpoint,
   type GqlContext,
   exportAudit,
   exportText,
@@ -38,6 +40,7 @@ export class ExportsController {
   constructor(
     private readonly verifier: TokenVerifier,
     private readonly readStore: ReadStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   @Get('audit.csv')
@@ -79,7 +82,10 @@ export class ExportsController {
     ctx.view = new ReadView(this.readStore, undefined, ctx);
     let doc;
     try {
-      doc = await declarationDocument(ctx.view, id);
+      doc = withCheckpoint(
+        await declarationDocument(ctx.view, id),
+        (await latestCheckpoints(this.store, 1))[0],
+      );
     } catch (error) {
       if (!(error instanceof GraphQLError)) throw error;
       await reply

@@ -9,10 +9,41 @@ import type { RoadmapStep } from './joint-declaration.js';
 
 /** A signed checkpoint of the log that makes a document verifiable outside this server. */
 export interface DocumentCheckpoint {
+  /** The head of the log it signs. */
   position: string;
+  /** The head's log link (embedded engine) or stream link. */
   chainHash: string;
+  /** The compact JWS. */
   signature: string;
   keyId: string;
+  signedAt: string;
+}
+
+/** The document with the latest signed checkpoint, if there is one. */
+export function withCheckpoint(
+  doc: DeclarationDocument,
+  checkpoint:
+    | {
+        position: string;
+        logHash: string | null;
+        streamLink: string;
+        jws: string;
+        keyId: string;
+        signedAt: string;
+      }
+    | undefined,
+): DeclarationDocument {
+  if (!checkpoint) return doc;
+  return {
+    ...doc,
+    checkpoint: {
+      position: checkpoint.position,
+      chainHash: checkpoint.logHash ?? checkpoint.streamLink,
+      signature: checkpoint.jws,
+      keyId: checkpoint.keyId,
+      signedAt: checkpoint.signedAt,
+    },
+  };
 }
 
 /** What the joint declaration of a masterplan says, as a document to hand over. */
@@ -122,14 +153,24 @@ export function declarationMarkdown(doc: DeclarationDocument): string {
 /** What lets a reader check the document against the log, in words. */
 export function verificationLines(doc: DeclarationDocument): string[] {
   const lines = [`This document shows the masterplan as of log position ${doc.position}.`];
-  if (doc.checkpoint)
-    lines.push(
+  const checkpoint = doc.checkpoint;
+  if (!checkpoint)
+    return [
+      ...lines,
       '',
-      `Signed checkpoint: position ${doc.checkpoint.position}, chain hash ${doc.checkpoint.chainHash}, key ${doc.checkpoint.keyId}.`,
-      '',
-      `Signature: ${doc.checkpoint.signature}`,
-      '',
-      'Check it with the server’s public key alone (docs/verifying.md).',
-    );
-  return lines;
+      'No signed checkpoint of the log exists yet: an administrator signs one with signAuditCheckpoint (or npm run cli -- sign-checkpoint).',
+    ];
+  return [
+    ...lines,
+    '',
+    `The server signed the head of its log on ${checkpoint.signedAt}: position ${checkpoint.position}, chain hash ${checkpoint.chainHash}, key ${checkpoint.keyId}. ${
+      checkpoint.position >= doc.position
+        ? 'Everything this document shows lies within that signed log.'
+        : 'This document shows events after it; a newer checkpoint covers them once signed.'
+    }`,
+    '',
+    'Check the signature with the server’s public key alone (GET /.well-known/jwks.json, then node docs/verify-checkpoint.mjs jwks.json <signature>; docs/integrity.md), and the chain up to it with npm run cli -- verify.',
+    '',
+    `Signature (compact JWS): ${checkpoint.signature}`,
+  ];
 }

@@ -50,8 +50,9 @@ function table(pdf: Pdf, widths: number[], header: string[], rows: string[][]): 
   pdf.moveDown(1.5);
 }
 
-function heading(pdf: Pdf, text: string): void {
-  if (pdf.y > pdf.page.height - MARGIN - 80) pdf.addPage();
+/** A section heading, on a new page unless `room` points of the section fit below it. */
+function heading(pdf: Pdf, text: string, room = 80): void {
+  if (pdf.y > pdf.page.height - MARGIN - room) pdf.addPage();
   pdf.fillColor('black').font('Helvetica-Bold').fontSize(13).text(text, MARGIN);
   pdf.moveDown(0.5);
 }
@@ -117,16 +118,16 @@ export function declarationPdf(doc: DeclarationDocument): Readable {
     ]),
   );
 
-  heading(pdf, 'Verification');
-  pdf
-    .font('Helvetica')
-    .fontSize(BODY - 1)
-    .text(
-      verificationLines(doc)
-        .filter((line) => line !== '')
-        .join('\n'),
-      { width },
-    );
+  heading(pdf, 'Verification', 220);
+  for (const line of verificationLines(doc).filter((l) => l !== '')) {
+    // The signature is long and for machines: small, in a fixed-width font.
+    const signature = line.startsWith('Signature');
+    pdf
+      .font(signature ? 'Courier' : 'Helvetica')
+      .fontSize(signature ? 6.5 : BODY - 1)
+      .text(line, { width });
+    pdf.moveDown(0.4);
+  }
 
   const pages = pdf.bufferedPageRange();
   for (let i = 0; i < pages.count; i++) {
