@@ -1,16 +1,16 @@
 import { setFlagsFromString } from 'node:v8';
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import {
   EXPORT_FORMATS,
-  ReadStore,
   criteriaFromText,
   exportAudit,
   exportText,
   type ExportFormat,
 } from '@ml/masterplan';
 import { existingEventStoreConfig } from './existing-store.js';
+import { openReadModels } from './read-models-file.js';
 import { progressLine } from './progress.js';
 
 export const EXPORT_AUDIT_USAGE = `export-audit --format csv|jsonl [--out <file>] [--<filter> <value>]...
@@ -46,10 +46,7 @@ export async function exportAuditTrail(args: string[]): Promise<void> {
     throw new Error(`Name the format: --format ${EXPORT_FORMATS.join(' or ')}`);
   const criteria = criteriaFromText(filters);
   const config = existingEventStoreConfig();
-  const file = ReadStore.fileIn(config.dataDir);
-  if (!existsSync(file))
-    throw new Error(`DATA_DIR '${config.dataDir}' holds no read models yet; start the server once`);
-  const store = new ReadStore(file);
+  const store = openReadModels(config.dataDir);
   try {
     const administrator = { userId: 'cli', isAdministrator: true };
     const { total, entries } = await exportAudit(store, administrator, criteria);

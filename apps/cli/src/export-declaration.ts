@@ -1,9 +1,8 @@
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import {
-  ReadStore,
   ReadView,
   declarationDocument,
   declarationMarkdown,
@@ -12,6 +11,7 @@ import {
   type GqlContext,
 } from '@ml/masterplan';
 import { existingEventStoreConfig } from './existing-store.js';
+import { openReadModels } from './read-models-file.js';
 import { latestCheckpoints } from '@ml/auth';
 import { openEventStore } from '@ml/event-store';
 
@@ -33,10 +33,7 @@ export async function exportDeclaration(args: string[]): Promise<void> {
   if (values.format !== 'md' && values.format !== 'pdf')
     throw new Error('Name the format: --format md or pdf');
   const config = existingEventStoreConfig();
-  const file = ReadStore.fileIn(config.dataDir);
-  if (!existsSync(file))
-    throw new Error(`DATA_DIR '${config.dataDir}' holds no read models yet; start the server once`);
-  const store = new ReadStore(file);
+  const store = openReadModels(config.dataDir);
   try {
     const ctx = { user: null, correlationId: '' } as unknown as GqlContext;
     ctx.view = new ReadView(store, undefined, ctx);

@@ -14,3 +14,11 @@ export function removeReadModels(dataDir: string): boolean {
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true });
   return true;
 }
+
+/** This instance's read models, for verbs that read them (exports); refused when there are none yet. */
+export function openReadModels(dataDir: string): ReadStore {
+  const file = ReadStore.fileIn(dataDir);
+  if (!existsSync(file))
+    throw new Error(`DATA_DIR '${dataDir}' holds no read models yet; start the server once`);
+  return new ReadStore(file);
+}

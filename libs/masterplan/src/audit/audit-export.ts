@@ -61,7 +61,8 @@ const EXPORT_COLUMNS: ReadonlyArray<keyof ExportedEntry> = [
 /** Entries read per batch: memory stays flat whatever the size of the trail. */
 const BATCH = 1000;
 
-const exported = (r: AuditRow): ExportedEntry => ({
+/** An audit row with the fields of `AuditEntry` in the GraphQL API, times as text. */
+export const exportedEntry = (r: AuditRow): ExportedEntry => ({
   position: r.position,
   eventId: r.event_id,
   eventType: r.event_type,
@@ -109,7 +110,8 @@ export async function exportAudit(
     for (let after: string | undefined; ;) {
       const page = pageSql(list, { first: BATCH, ...(after !== undefined ? { after } : {}) });
       const rows = store.all<AuditRow>(page.sql, ...page.params).slice(0, BATCH);
-      for (const row of withSummaries(rows, store)) yield exported(await auditRowFor(ctx, row));
+      for (const row of withSummaries(rows, store))
+        yield exportedEntry(await auditRowFor(ctx, row));
       if (rows.length < BATCH) return;
       after = rows.at(-1)!.position;
       // Other requests are served between batches.

@@ -6,6 +6,7 @@ import { JSONScalar } from '../graphql/json.scalar.js';
 import { PageInfo, TOTAL_COUNT_DESCRIPTION } from '../graphql/paging.js';
 import type { ReadView } from '../read-store/read-view.js';
 import type { AuditRow } from './audit.projection.js';
+import { exportedEntry } from './audit-export.js';
 
 @ObjectType({
   description:
@@ -70,24 +71,12 @@ export class AuditEntryConnection {
 }
 
 /** An audit row as a GraphQL object, remembering the view it came from. */
-export const toAuditEntry = (r: AuditRow, view: ReadView): AuditEntry =>
-  Object.assign(new AuditEntry(), {
+export const toAuditEntry = (r: AuditRow, view: ReadView): AuditEntry => {
+  const entry = exportedEntry(r);
+  return Object.assign(new AuditEntry(), {
+    ...entry,
     view: view.spend(r),
-    position: r.position,
-    eventId: r.event_id,
-    eventType: r.event_type,
-    occurredAt: new Date(r.occurred_at),
-    recordedAt: new Date(r.recorded_at),
-    entityType: r.entity_type,
-    entityId: r.entity_id,
-    masterplanId: r.masterplan_id,
-    userId: r.user_id,
-    organisationId: r.organisation_id,
-    roles: JSON.parse(r.roles) as string[],
-    correlationId: r.correlation_id,
-    causationId: r.causation_id,
-    data: JSON.parse(r.data),
-    summary: r.summary,
-    streamId: r.stream_id,
-    version: r.revision,
+    occurredAt: new Date(entry.occurredAt),
+    recordedAt: new Date(entry.recordedAt),
   });
+};
