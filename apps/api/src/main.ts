@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 import { setFlagsFromString } from 'node:v8';
-import { ConfigurationError, eventStoreConfigFromEnv } from '@ml/event-store';
-import { readYourWritesMsFromEnv } from '@ml/masterplan';
+import { ConfigurationError, loadConfiguration } from '@ml/config';
+import { eventStoreConfigOf } from '@ml/event-store';
 import { createApp } from './bootstrap.js';
+import { checkListenAddress, listenRefusal } from './service/listen-address.js';
+import { stopOnSignals } from './service/graceful-shutdown.js';
 
 /**
  * V8 lets the heap grow by up to 4× its live size between full collections, so answers built
@@ -14,14 +16,18 @@ import { createApp } from './bootstrap.js';
 setFlagsFromString('--heap-growing-percent=20');
 
 async function main(): Promise<void> {
-  const port = Number(process.env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigurationError(`PORT must be a port number, not '${process.env.PORT}'`);
+  // Every setting is checked, and the address tried, before anything is opened or written.
+  const configuration = loadConfiguration();
+  const { PORT, HOST } = configuration;
+  await checkListenAddress(PORT, HOST);
+  const eventStore = eventStoreConfigOf(configuration);
+  const app = await createApp({ configuration, eventStore });
+  stopOnSignals(app, configuration.SHUTDOWN_GRACE_MS);
+  try {
+    await app.listen(PORT, HOST);
+  } catch (error) {
+    throw listenRefusal(error as NodeJS.ErrnoException, PORT, HOST) ?? error;
   }
-  const eventStore = eventStoreConfigFromEnv();
-  readYourWritesMsFromEnv();
-  const app = await createApp({ eventStore });
-  await app.listen(port, process.env.HOST ?? '127.0.0.1');
   console.log(`Masterplan Ledger serving GraphQL at ${await app.getUrl()}/graphql`);
   // Said here, for the operator, and not in the public health answer.
   console.log(

@@ -1,4 +1,5 @@
 import { existsSync, rmSync } from 'node:fs';
+import type { Configuration } from '@ml/config';
 import { openEventStore } from '@ml/event-store';
 import { existingEventStoreConfig } from './existing-store.js';
 import { EventNotApplied, ReadStore, rebuildReadModels } from '@ml/masterplan';
@@ -7,8 +8,8 @@ import { EventNotApplied, ReadStore, rebuildReadModels } from '@ml/masterplan';
  * Rebuilds this instance's read models from position zero into a new file, then puts it in
  * place of the old one, keeping the reactions' checkpoint. Run it while the server is stopped.
  */
-export async function rebuildProjections(): Promise<void> {
-  const config = existingEventStoreConfig();
+export async function rebuildProjections(configuration: Configuration): Promise<void> {
+  const config = existingEventStoreConfig(configuration);
   const store = openEventStore(config);
   const live = ReadStore.fileIn(config.dataDir);
   const fresh = `${live}.rebuild`;

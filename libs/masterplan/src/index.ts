@@ -36,4 +36,3 @@ export * from './projections/projections.js';
 export * from './projections/rebuild.js';
 export * from './read-store/time-travel.js';
 export * from './shared/lru.js';
-export { readYourWritesMsFromEnv } from './graphql/mutation-runner.js';
