@@ -1,10 +1,7 @@
 import 'reflect-metadata';
 import { setFlagsFromString } from 'node:v8';
 import { ConfigurationError, loadConfiguration } from '@ml/config';
-import { eventStoreConfigOf } from '@ml/event-store';
-import { createApp } from './bootstrap.js';
 import { checkListenAddress, listenRefusal } from './service/listen-address.js';
-import { stopOnSignals } from './service/graceful-shutdown.js';
 
 /**
  * V8 lets the heap grow by up to 4× its live size between full collections, so answers built
@@ -20,6 +17,12 @@ async function main(): Promise<void> {
   const configuration = loadConfiguration();
   const { PORT, HOST } = configuration;
   await checkListenAddress(PORT, HOST);
+  // Loaded once the settings are known to be good, so that a refusal comes at once.
+  const [{ eventStoreConfigOf }, { createApp }, { stopOnSignals }] = await Promise.all([
+    import('@ml/event-store'),
+    import('./bootstrap.js'),
+    import('./service/graceful-shutdown.js'),
+  ]);
   const eventStore = eventStoreConfigOf(configuration);
   const app = await createApp({ configuration, eventStore });
   stopOnSignals(app, configuration.SHUTDOWN_GRACE_MS);

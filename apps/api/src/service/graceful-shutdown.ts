@@ -2,6 +2,7 @@ import {
   Inject,
   Injectable,
   Logger,
+  type BeforeApplicationShutdown,
   type OnApplicationShutdown,
   type OnModuleDestroy,
   type OnModuleInit,
@@ -16,12 +17,14 @@ import { errorBody } from '../graphql/request-errors.js';
 
 /**
  * Lets the requests running when the application closes finish before the read models and
- * the stores stop (their mutations wait for the read models): from then on new requests are
- * answered 503 SHUTTING_DOWN, and what is still open after SHUTDOWN_GRACE_MS is cut.
- * WebSockets are told 1001 "Going away" meanwhile, by the GraphQL driver's own stop.
+ * the stores stop (a mutation waits for the read models to show its change). From the start
+ * of the shutdown new requests are answered 503 SHUTTING_DOWN; then the GraphQL driver's
+ * stop tells WebSockets 1001 "Going away"; what is still open after SHUTDOWN_GRACE_MS is cut.
  */
 @Injectable()
-export class GracefulShutdown implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {
+export class GracefulShutdown
+  implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger('Shutdown');
   private readonly running = new Set<ServerResponse>();
   private readonly connections = new Set<Socket>();
@@ -65,11 +68,10 @@ export class GracefulShutdown implements OnModuleInit, OnModuleDestroy, OnApplic
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** First of all (AppModule is the root, its hooks run before the other modules'). */
+  onModuleDestroy(): void {
     this.stopping = true;
     const grace = this.configuration.SHUTDOWN_GRACE_MS;
-    if (this.running.size > 0)
-      this.logger.log(`Waiting up to ${grace} ms for ${this.running.size} request(s) to finish`);
     this.cut = setTimeout(() => {
       if (this.connections.size > 0)
         this.logger.warn(
@@ -78,6 +80,14 @@ export class GracefulShutdown implements OnModuleInit, OnModuleDestroy, OnApplic
       for (const socket of this.connections) socket.destroy();
     }, grace);
     this.cut.unref();
+  }
+
+  /** After the WebSockets were closed, before the read models and reactions stop. */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.running.size === 0) return;
+    this.logger.log(
+      `Waiting up to ${this.configuration.SHUTDOWN_GRACE_MS} ms for ${this.running.size} request(s) to finish`,
+    );
     await new Promise<void>((resolve) => {
       this.answered = resolve;
       if (this.running.size === 0) resolve();
