@@ -17,6 +17,7 @@ export default {
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
     '^@ml/auth$': '<rootDir>/libs/auth/src/index.ts',
+    '^@ml/config$': '<rootDir>/libs/config/src/index.ts',
     '^@ml/event-store$': '<rootDir>/libs/event-store/src/index.ts',
     '^@ml/masterplan$': '<rootDir>/libs/masterplan/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

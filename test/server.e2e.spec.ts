@@ -1,10 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt, exitOf, startServer } from './support/server-process.js';
-
-const main = join(import.meta.dirname, '..', 'dist', 'apps', 'api', 'src', 'main.js');
 
 describe('the server process', () => {
   let dir: string;
@@ -33,45 +30,8 @@ describe('the server process', () => {
     } finally {
       server.child.kill('SIGTERM');
     }
-    // Nest closes the app, then re-raises the signal so the exit status stays conventional.
-    expect(await exitOf(server.child)).toEqual({ code: null, signal: 'SIGTERM' });
+    // Stopped as asked, not killed: a supervisor sees a clean exit.
+    expect(await exitOf(server.child)).toEqual({ code: 0, signal: null });
     expect(server.output()).toContain('Event store closed; pending appends were written');
-  });
-
-  const startWith = (env: Record<string, string>) =>
-    spawnSync(process.execPath, [main], {
-      env: { ...process.env, PORT: '0', ...env },
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
-
-  it('refuses to start with an unusable DATA_DIR and says why', () => {
-    const file = join(dir, 'a-file');
-    writeFileSync(file, '');
-    const result = startWith({ DATA_DIR: join(file, 'data') });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toContain(
-      `Cannot start: DATA_DIR '${join(file, 'data')}' cannot be used as the data directory`,
-    );
-  });
-
-  it('refuses to start with a malformed EventStoreDB connection string and says why', () => {
-    const result = startWith({
-      DATA_DIR: dir,
-      EVENTSTORE_CONNECTION_STRING: 'http://localhost:2113',
-    });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toContain(
-      'Cannot start: EVENTSTORE_CONNECTION_STRING is not a valid EventStoreDB connection string',
-    );
-  });
-
-  it('refuses to start with a READ_YOUR_WRITES_TIMEOUT_MS that is not a number of milliseconds', () => {
-    const result = startWith({ DATA_DIR: dir, READ_YOUR_WRITES_TIMEOUT_MS: 'abc' });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toContain(
-      "Cannot start: READ_YOUR_WRITES_TIMEOUT_MS must be a whole number of milliseconds, at least 1, not 'abc'",
-    );
-    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadConfiguration } from '@ml/config';
 import type { EventStoreConfig } from '@ml/event-store';
 import { createApp } from '../../apps/api/src/bootstrap.js';
 import { loadOrCreateSigningKey, issueToken } from '@ml/auth';
@@ -26,7 +27,6 @@ export interface RunningApp {
 }
 
 export async function startApp(dataDir: string, limits: Partial<Limits> = {}): Promise<RunningApp> {
-  process.env.LOG_LEVEL = 'silent';
   const eventStore: EventStoreConfig = {
     engine: 'sqlite',
     dataDir,
@@ -36,6 +36,7 @@ export async function startApp(dataDir: string, limits: Partial<Limits> = {}): P
   // Tests send many requests from one address, as fast as they can: rates are not theirs to
   // test here (the limits suite does), so they are off unless a test names them.
   const app = await createApp({
+    configuration: loadConfiguration({ ...process.env, LOG_LEVEL: 'silent' }),
     eventStore,
     limits: { ...DEFAULT_LIMITS, requestsPerMinute: 0, mutationsPerMinute: 0, ...limits },
   });

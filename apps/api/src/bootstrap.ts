@@ -11,23 +11,24 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { Socket } from 'node:net';
-import {
-  corsOriginsFromEnv,
-  limitsFromEnv,
-  trustProxyFromEnv,
-  type Limits,
-  type TrustProxy,
-} from './graphql/limits.js';
+import type { LogLevel } from '@nestjs/common';
+import { loadConfiguration, type Configuration } from '@ml/config';
+import { limitsOf, trustProxyOf, type Limits, type TrustProxy } from './graphql/limits.js';
 import { errorBody } from './graphql/request-errors.js';
-import { explorerFromEnv } from './explorer/explorer.js';
 
 /** Builds the application without listening, so tests and `main` start it the same way. */
 export async function createApp(options: AppOptions = {}): Promise<NestFastifyApplication> {
-  const limits = options.limits ?? limitsFromEnv();
-  const trust = options.trust ?? trustProxyFromEnv();
-  const explorer = options.explorer ?? explorerFromEnv();
+  const configuration = options.configuration ?? loadConfiguration();
+  const limits = options.limits ?? limitsOf(configuration);
+  const trust = options.trust ?? trustProxyOf(configuration);
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ ...options, limits, trust, explorer }),
+    AppModule.forRoot({
+      ...options,
+      configuration,
+      limits,
+      trust,
+      explorer: options.explorer ?? configuration.GRAPHQL_EXPLORER === 'on',
+    }),
     new FastifyAdapter({
       // A client has this long to send a whole request (slow senders hold no socket forever).
       requestTimeout: limits.requestMs,
@@ -37,14 +38,24 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
     }),
     {
       abortOnError: false,
-      logger: process.env.LOG_LEVEL === 'silent' ? false : undefined,
+      logger: NEST_LOG_LEVELS[configuration.LOG_LEVEL],
     },
   );
-  await protectBrowsers(app);
+  await protectBrowsers(app, configuration);
   limitConnections(app.getHttpServer() as Server, limits, trust);
-  app.enableShutdownHooks();
   return app;
 }
+
+/** LOG_LEVEL in Nest's words: the level named and every more severe one. */
+const NEST_LOG_LEVELS: Record<Configuration['LOG_LEVEL'], LogLevel[] | false> = {
+  fatal: ['fatal'],
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+  silent: false,
+};
 
 /**
  * What browsers need to keep their users safe: security headers on every answer (helmet's;
@@ -54,7 +65,10 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
  * only for the origins in CORS_ORIGINS (none by default: same origin only). Mutations over
  * GET and text/plain or form posts are refused by the GraphQL route itself (no CSRF).
  */
-async function protectBrowsers(app: NestFastifyApplication): Promise<void> {
+async function protectBrowsers(
+  app: NestFastifyApplication,
+  configuration: Configuration,
+): Promise<void> {
   // helmet decides the headers once; set as one fixed set in a synchronous hook, they cost
   // a request little (an async onSend hook cost a third of a small request's throughput).
   const headers = securityHeaders();
@@ -66,7 +80,7 @@ async function protectBrowsers(app: NestFastifyApplication): Promise<void> {
     },
   );
   app.enableCors({
-    origin: corsOriginsFromEnv(),
+    origin: configuration.CORS_ORIGINS ?? [],
     methods: ['GET', 'POST'],
     allowedHeaders: ['content-type', 'accept', 'authorization', 'x-correlation-id'],
     maxAge: 600,

@@ -1,9 +1,7 @@
 import 'reflect-metadata';
 import { setFlagsFromString } from 'node:v8';
-import { ConfigurationError, eventStoreConfigFromEnv } from '@ml/event-store';
-import { readYourWritesMsFromEnv } from '@ml/masterplan';
-import { loadOrCreateSigningKey } from '@ml/auth';
-import { createApp } from './bootstrap.js';
+import { ConfigurationError, loadConfiguration } from '@ml/config';
+import { checkListenAddress, listenRefusal } from './service/listen-address.js';
 
 /**
  * V8 lets the heap grow by up to 4× its live size between full collections, so answers built
@@ -15,16 +13,28 @@ import { createApp } from './bootstrap.js';
 setFlagsFromString('--heap-growing-percent=20');
 
 async function main(): Promise<void> {
-  const port = Number(process.env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigurationError(`PORT must be a port number, not '${process.env.PORT}'`);
-  }
-  const eventStore = eventStoreConfigFromEnv();
-  readYourWritesMsFromEnv();
+  // Every setting is checked, and the address tried, before anything is opened or written.
+  const configuration = loadConfiguration();
+  const { PORT, HOST } = configuration;
+  await checkListenAddress(PORT, HOST);
+  // Loaded once the settings are known to be good, so that a refusal comes at once.
+  const [{ eventStoreConfigOf }, { createApp }, { stopOnSignals }, { loadOrCreateSigningKey }] =
+    await Promise.all([
+      import('@ml/event-store'),
+      import('./bootstrap.js'),
+      import('./service/graceful-shutdown.js'),
+      import('@ml/auth'),
+    ]);
+  const eventStore = eventStoreConfigOf(configuration);
   // Made or read here first, so that an unusable JWT_PRIVATE_KEY_FILE stops the start in one line.
-  await loadOrCreateSigningKey(eventStore.dataDir);
-  const app = await createApp({ eventStore });
-  await app.listen(port, process.env.HOST ?? '127.0.0.1');
+  await loadOrCreateSigningKey(eventStore.dataDir, configuration.JWT_PRIVATE_KEY_FILE);
+  const app = await createApp({ configuration, eventStore });
+  stopOnSignals(app, configuration.SHUTDOWN_GRACE_MS);
+  try {
+    await app.listen(PORT, HOST);
+  } catch (error) {
+    throw listenRefusal(error as NodeJS.ErrnoException, PORT, HOST) ?? error;
+  }
   console.log(`Masterplan Ledger serving GraphQL at ${await app.getUrl()}/graphql`);
   // Said here, for the operator, and not in the public health answer.
   console.log(

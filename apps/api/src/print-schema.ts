@@ -4,13 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { printSchema } from 'graphql';
+import { loadConfiguration } from '@ml/config';
 import { createApp } from './bootstrap.js';
 
 /** The schema clients see, printed; `schema.graphql` at the repository root is this text. */
 export async function currentSchema(): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ml-schema-'));
-  process.env.LOG_LEVEL = 'silent';
   const app = await createApp({
+    // The schema is the same whatever the environment says.
+    configuration: loadConfiguration({ LOG_LEVEL: 'silent' }),
     eventStore: {
       engine: 'sqlite',
       dataDir,

@@ -1,7 +1,9 @@
+import type { Configuration } from '@ml/config';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigurationError, backupStore } from '@ml/event-store';
+import { ConfigurationError } from '@ml/config';
+import { backupStore } from '@ml/event-store';
 import { embeddedStoreConfig } from './existing-store.js';
 
 export const BACKUP_USAGE = `Usage: npm run cli -- backup <file>
@@ -16,7 +18,7 @@ Not included: the read models (rebuilt from the events) and the token signing ke
 (DATA_DIR/jwt-signing-key.json, a secret; copy it separately if tokens must stay valid).
 `;
 
-export async function backup(args: string[]): Promise<void> {
+export async function backup(args: string[], configuration: Configuration): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     options: { help: { type: 'boolean', short: 'h' } },
@@ -26,7 +28,7 @@ export async function backup(args: string[]): Promise<void> {
   if (positionals.length !== 1)
     throw new Error('Name one file to write the backup to: backup <file>');
   const target = resolve(positionals[0]!);
-  const config = embeddedStoreConfig('backup');
+  const config = embeddedStoreConfig('backup', configuration);
   if (!existsSync(config.file))
     throw new ConfigurationError(
       `DATA_DIR '${config.dataDir}' holds no event store (no events.sqlite); use the DATA_DIR the server uses`,

@@ -1,3 +1,4 @@
+import type { Configuration } from '@ml/config';
 import { setFlagsFromString } from 'node:v8';
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
@@ -13,14 +14,11 @@ import { existingEventStoreConfig } from './existing-store.js';
 import { openReadModels } from './read-models-file.js';
 import { progressLine } from './progress.js';
 
-export const EXPORT_AUDIT_USAGE = `export-audit --format csv|jsonl [--out <file>] [--<filter> <value>]...
-                        the audit trail (every entry, as an administrator reads it) as CSV or
-                        JSON Lines, to a file or stdout; filters as auditTrail's (organisationId,
-                        userId, entityType, entityId, masterplanId, eventTypes (comma-separated),
-                        occurredFrom, occurredBefore, correlationId)`;
-
 /** Writes the audit trail to a file or stdout, in flat memory, with a progress line. */
-export async function exportAuditTrail(args: string[]): Promise<void> {
+export async function exportAuditTrail(
+  args: string[],
+  configuration: Configuration,
+): Promise<void> {
   // What an export holds at once is a batch; V8 would otherwise let garbage grow the heap to
   // several times that between full collections (measured: 288 MB against 189 MB peak RSS
   // for 291,000 entries, 172 MB for none), as the server's main.ts explains.
@@ -45,7 +43,7 @@ export async function exportAuditTrail(args: string[]): Promise<void> {
   if (!(EXPORT_FORMATS as readonly string[]).includes(format ?? ''))
     throw new Error(`Name the format: --format ${EXPORT_FORMATS.join(' or ')}`);
   const criteria = criteriaFromText(filters);
-  const config = existingEventStoreConfig();
+  const config = existingEventStoreConfig(configuration);
   const store = openReadModels(config.dataDir);
   try {
     const administrator = { userId: 'cli', isAdministrator: true };

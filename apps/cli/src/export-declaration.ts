@@ -1,3 +1,4 @@
+import type { Configuration } from '@ml/config';
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -15,12 +16,11 @@ import { openReadModels } from './read-models-file.js';
 import { latestCheckpoints } from '@ml/auth';
 import { openEventStore } from '@ml/event-store';
 
-export const EXPORT_DECLARATION_USAGE = `export-declaration --declaration <id> --format md|pdf [--out <file>]
-                        a joint declaration with its signatories, roadmap and the masterplan's
-                        commitments, as Markdown or PDF`;
-
 /** Writes a joint declaration as Markdown or PDF, to a file or stdout. */
-export async function exportDeclaration(args: string[]): Promise<void> {
+export async function exportDeclaration(
+  args: string[],
+  configuration: Configuration,
+): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
@@ -32,7 +32,7 @@ export async function exportDeclaration(args: string[]): Promise<void> {
   if (!values.declaration) throw new Error('Name the declaration: --declaration <id>');
   if (values.format !== 'md' && values.format !== 'pdf')
     throw new Error('Name the format: --format md or pdf');
-  const config = existingEventStoreConfig();
+  const config = existingEventStoreConfig(configuration);
   const store = openReadModels(config.dataDir);
   try {
     const ctx = { user: null, correlationId: '' } as unknown as GqlContext;

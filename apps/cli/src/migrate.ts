@@ -1,17 +1,18 @@
+import type { Configuration } from '@ml/config';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  ConfigurationError,
   StoreInUse,
   comparePositions,
-  eventStoreConfigFromEnv,
+  eventStoreConfigOf,
   migrateEvents,
   openEventStore,
   verifyMigration,
   type EventStore,
   type LogStart,
 } from '@ml/event-store';
+import { ConfigurationError } from '@ml/config';
 import { ReadStore } from '@ml/masterplan';
 import { progressLine } from './progress.js';
 import { removeReadModels } from './read-models-file.js';
@@ -39,7 +40,7 @@ server then rebuilds from EventStoreDB. EventStoreDB records its own time of eac
 /** How many events between two redraws of the progress line. */
 const REDRAW_EVERY = 500;
 
-export async function migrate(args: string[]): Promise<void> {
+export async function migrate(args: string[], configuration: Configuration): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     options: { help: { type: 'boolean', short: 'h' } },
@@ -50,7 +51,7 @@ export async function migrate(args: string[]): Promise<void> {
     throw new Error(
       'migrate takes no arguments: it reads DATA_DIR and EVENTSTORE_CONNECTION_STRING',
     );
-  const config = eventStoreConfigFromEnv();
+  const config = eventStoreConfigOf(configuration);
   if (config.engine !== 'eventstoredb')
     throw new ConfigurationError(
       'migrate copies the embedded store into EventStoreDB or KurrentDB: set EVENTSTORE_CONNECTION_STRING to the target (e.g. kurrentdb://localhost:2113?tls=false)',

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import type { Configuration } from '@ml/config';
 import { openEventStore } from '@ml/event-store';
 import { existingEventStoreConfig } from './existing-store.js';
 import { progressLine } from './progress.js';
@@ -18,7 +19,10 @@ import {
  * (repeatable), only those are built again, in a copy of the live file where the others
  * stay as they are. Run it while the server is stopped.
  */
-export async function rebuildProjections(args: string[]): Promise<void> {
+export async function rebuildProjections(
+  args: string[],
+  configuration: Configuration,
+): Promise<void> {
   const { values } = parseArgs({
     args,
     options: { 'read-model': { type: 'string', multiple: true } },
@@ -29,7 +33,7 @@ export async function rebuildProjections(args: string[]): Promise<void> {
     if (typeof named === 'string') throw new RebuildFailed(named);
     only = named;
   }
-  const config = existingEventStoreConfig();
+  const config = existingEventStoreConfig(configuration);
   const store = openEventStore(config);
   const live = ReadStore.fileIn(config.dataDir);
   const fresh = `${live}.rebuild`;

@@ -1,3 +1,4 @@
+import type { Configuration } from '@ml/config';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { restoreStore } from '@ml/event-store';
@@ -17,7 +18,7 @@ them from the restored log when it next starts, and the reactions run again over
 are idempotent). <file> itself is only read.
 `;
 
-export async function restore(args: string[]): Promise<void> {
+export async function restore(args: string[], configuration: Configuration): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     options: { help: { type: 'boolean', short: 'h' } },
@@ -26,7 +27,7 @@ export async function restore(args: string[]): Promise<void> {
   if (values.help) return void process.stdout.write(RESTORE_USAGE);
   if (positionals.length !== 1) throw new Error('Name the backup file to restore: restore <file>');
   const backup = resolve(positionals[0]!);
-  const config = embeddedStoreConfig('restore');
+  const config = embeddedStoreConfig('restore', configuration);
   // The read models go with the old events, in the same transaction.
   const summary = restoreStore(backup, config.file, () => void removeReadModels(config.dataDir));
   console.log(

@@ -1,3 +1,4 @@
+import type { Configuration } from '@ml/config';
 import {
   openEventStore,
   type EventStore,
@@ -10,10 +11,10 @@ import { existingEventStoreConfig } from './existing-store.js';
  * Prints one stored event as JSON, found by its log position (as projectionStatus and the
  * audit trail give it) or by its event id: `show-event <position | event id>`.
  */
-export async function showEvent(args: string[]): Promise<void> {
+export async function showEvent(args: string[], configuration: Configuration): Promise<void> {
   const wanted = args[0];
   if (!wanted) throw new Error('Name the event: show-event <position | event id>');
-  const store = openEventStore(existingEventStoreConfig());
+  const store = openEventStore(existingEventStoreConfig(configuration));
   try {
     const event = (await atPosition(store, wanted)) ?? (await byId(store, wanted));
     if (!event)

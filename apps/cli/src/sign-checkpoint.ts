@@ -1,19 +1,16 @@
+import type { Configuration } from '@ml/config';
 import { loadOrCreateSigningKey, signCheckpoint } from '@ml/auth';
 import { openEventStore } from '@ml/event-store';
 import { existingEventStoreConfig } from './existing-store.js';
 
-export const SIGN_CHECKPOINT_USAGE = `sign-checkpoint         sign the head of the log with the server's key (as signAuditCheckpoint
-                        does) and print the checkpoint as JSON`;
-
 /** Signs the head of the log now, with the key of the server using this DATA_DIR. */
-export async function signCheckpointNow(args: string[]): Promise<void> {
-  if (args.includes('--help')) {
-    console.log(`Usage: npm run cli -- ${SIGN_CHECKPOINT_USAGE}`);
-    return;
-  }
+export async function signCheckpointNow(
+  args: string[],
+  configuration: Configuration,
+): Promise<void> {
   if (args.length > 0) throw new Error(`sign-checkpoint takes no arguments, not '${args[0]}'`);
-  const config = existingEventStoreConfig();
-  const key = await loadOrCreateSigningKey(config.dataDir);
+  const config = existingEventStoreConfig(configuration);
+  const key = await loadOrCreateSigningKey(config.dataDir, configuration.JWT_PRIVATE_KEY_FILE);
   const store = openEventStore(config);
   try {
     const signed = await signCheckpoint(store, key, { always: true });

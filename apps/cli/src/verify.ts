@@ -1,21 +1,15 @@
+import type { Configuration } from '@ml/config';
 import { openEventStore, verifyChains } from '@ml/event-store';
 import { existingEventStoreConfig } from './existing-store.js';
 import { progressLine } from './progress.js';
-
-export const VERIFY_USAGE = `verify                  recompute the log's hash chains and name the first broken link
-                        (exit code 1 if there is one); safe while the server runs`;
 
 /** A broken chain: its message names the link and what is wrong with it. */
 export class ChainBroken extends Error {}
 
 /** Recomputes the hash chains over the whole log, with a progress line. */
-export async function verifyLog(args: string[]): Promise<void> {
-  if (args.includes('--help')) {
-    console.log(`Usage: npm run cli -- ${VERIFY_USAGE}`);
-    return;
-  }
+export async function verifyLog(args: string[], configuration: Configuration): Promise<void> {
   if (args.length > 0) throw new Error(`verify takes no arguments, not '${args[0]}'`);
-  const config = existingEventStoreConfig();
+  const config = existingEventStoreConfig(configuration);
   const store = openEventStore(config);
   try {
     let total = 0;

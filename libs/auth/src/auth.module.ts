@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { CONFIGURATION, type Configuration } from '@ml/config';
 import { EVENT_STORE_CONFIG, type EventStoreConfig } from '@ml/event-store';
 import { loadOrCreateSigningKey, type SigningKey } from './signing-key.js';
-import { externalProviderFromEnv, TokenVerifier } from './tokens.js';
+import { externalProviderOf, TokenVerifier } from './tokens.js';
 
 export const SIGNING_KEY = Symbol('SigningKey');
 
@@ -9,13 +10,15 @@ export const SIGNING_KEY = Symbol('SigningKey');
   providers: [
     {
       provide: SIGNING_KEY,
-      useFactory: (config: EventStoreConfig) => loadOrCreateSigningKey(config.dataDir),
-      inject: [EVENT_STORE_CONFIG],
+      useFactory: (config: EventStoreConfig, configuration: Configuration) =>
+        loadOrCreateSigningKey(config.dataDir, configuration.JWT_PRIVATE_KEY_FILE),
+      inject: [EVENT_STORE_CONFIG, CONFIGURATION],
     },
     {
       provide: TokenVerifier,
-      useFactory: (key: SigningKey) => TokenVerifier.create(key, externalProviderFromEnv()),
-      inject: [SIGNING_KEY],
+      useFactory: (key: SigningKey, configuration: Configuration) =>
+        TokenVerifier.create(key, externalProviderOf(configuration)),
+      inject: [SIGNING_KEY, CONFIGURATION],
     },
   ],
   exports: [SIGNING_KEY, TokenVerifier],

@@ -10,7 +10,7 @@ import {
   type JWK,
   type CryptoKey,
 } from 'jose';
-import { ConfigurationError } from '@ml/event-store';
+import { ConfigurationError } from '@ml/config';
 
 export const LOCAL_ISSUER = 'masterplan-ledger';
 const ALGORITHM = 'ES256';
@@ -26,9 +26,8 @@ export interface SigningKey {
  * instances behind a load balancer: a mounted secret, or a volume they share), otherwise
  * `jwt-signing-key.json` in DATA_DIR.
  */
-export function signingKeyFile(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
-  const file = env.JWT_PRIVATE_KEY_FILE?.trim();
-  return file ? resolve(file) : join(dataDir, 'jwt-signing-key.json');
+export function signingKeyFile(dataDir: string, keyFile?: string): string {
+  return keyFile ? resolve(keyFile) : join(dataDir, 'jwt-signing-key.json');
 }
 
 /**
@@ -39,10 +38,11 @@ export function signingKeyFile(dataDir: string, env: NodeJS.ProcessEnv = process
  */
 export async function loadOrCreateSigningKey(
   dataDir: string,
-  env: NodeJS.ProcessEnv = process.env,
+  /** JWT_PRIVATE_KEY_FILE, when set. */
+  keyFile?: string,
 ): Promise<SigningKey> {
-  const file = signingKeyFile(dataDir, env);
-  const setting = env.JWT_PRIVATE_KEY_FILE?.trim() ? 'JWT_PRIVATE_KEY_FILE' : 'The signing key';
+  const file = signingKeyFile(dataDir, keyFile);
+  const setting = keyFile ? 'JWT_PRIVATE_KEY_FILE' : 'The signing key';
   if (!existsSync(file)) {
     try {
       await createSigningKey(file);

@@ -10,7 +10,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportPKCS8, exportSPKI, generateKeyPair, importSPKI, jwtVerify } from 'jose';
-import { ConfigurationError } from '@ml/event-store';
+import { ConfigurationError } from '@ml/config';
 import { loadOrCreateSigningKey } from './signing-key.js';
 import { issueToken, TokenVerifier } from './tokens.js';
 
@@ -25,20 +25,24 @@ describe('one signing key for several instances (JWT_PRIVATE_KEY_FILE)', () => {
   it('instances with their own DATA_DIR sharing a key file accept each other’s tokens', async () => {
     const keysDir = join(dir, 'keys');
     const env = { JWT_PRIVATE_KEY_FILE: join(keysDir, 'jwt.json') };
-    await expect(loadOrCreateSigningKey(dataDir('a'), env)).rejects.toThrow(
+    await expect(loadOrCreateSigningKey(dataDir('a'), env.JWT_PRIVATE_KEY_FILE)).rejects.toThrow(
       `JWT_PRIVATE_KEY_FILE '${env.JWT_PRIVATE_KEY_FILE}' does not exist and cannot be created`,
     );
     mkdirSync(keysDir);
     // Instances starting at once: each finds no key, each makes one, one of them wins.
     const keys = await Promise.all(
-      ['a', 'b', 'c', 'd', 'e', 'f'].map((name) => loadOrCreateSigningKey(dataDir(name), env)),
+      ['a', 'b', 'c', 'd', 'e', 'f'].map((name) =>
+        loadOrCreateSigningKey(dataDir(name), env.JWT_PRIVATE_KEY_FILE),
+      ),
     );
     expect(new Set(keys.map((k) => k.kid)).size).toBe(1);
     expect(readdirSync(keysDir)).toEqual(['jwt.json']);
     expect(statSync(env.JWT_PRIVATE_KEY_FILE).mode & 0o777).toBe(0o600);
     expect(existsSync(join(dataDir('a'), 'jwt-signing-key.json'))).toBe(false);
     const token = await issueToken(keys[0]!, { userId: 'fb02.wolf', roles: [] });
-    const elsewhere = await TokenVerifier.create(await loadOrCreateSigningKey(dataDir('z'), env));
+    const elsewhere = await TokenVerifier.create(
+      await loadOrCreateSigningKey(dataDir('z'), env.JWT_PRIVATE_KEY_FILE),
+    );
     expect(await elsewhere.verify(token)).toMatchObject({ userId: 'fb02.wolf' });
   });
 
@@ -46,8 +50,10 @@ describe('one signing key for several instances (JWT_PRIVATE_KEY_FILE)', () => {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     const env = { JWT_PRIVATE_KEY_FILE: join(dir, 'jwt.pem') };
     writeFileSync(env.JWT_PRIVATE_KEY_FILE, await exportPKCS8(privateKey));
-    const key = await loadOrCreateSigningKey(dataDir('a'), env);
-    expect((await loadOrCreateSigningKey(dataDir('b'), env)).kid).toBe(key.kid);
+    const key = await loadOrCreateSigningKey(dataDir('a'), env.JWT_PRIVATE_KEY_FILE);
+    expect((await loadOrCreateSigningKey(dataDir('b'), env.JWT_PRIVATE_KEY_FILE)).kid).toBe(
+      key.kid,
+    );
     const token = await issueToken(key, { userId: 'r.schmidt', roles: ['administrator'] });
     const published = await importSPKI(await exportSPKI(publicKey), 'ES256');
     expect((await jwtVerify(token, published)).payload.sub).toBe('r.schmidt');
@@ -64,7 +70,7 @@ describe('one signing key for several instances (JWT_PRIVATE_KEY_FILE)', () => {
       JSON.stringify({ kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' }),
     ]) {
       writeFileSync(env.JWT_PRIVATE_KEY_FILE, contents);
-      const refusal = loadOrCreateSigningKey(dataDir('a'), env);
+      const refusal = loadOrCreateSigningKey(dataDir('a'), env.JWT_PRIVATE_KEY_FILE);
       await expect(refusal).rejects.toBeInstanceOf(ConfigurationError);
       await expect(refusal).rejects.toThrow(
         `JWT_PRIVATE_KEY_FILE '${env.JWT_PRIVATE_KEY_FILE}' holds no ES256 private key`,

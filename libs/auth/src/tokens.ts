@@ -8,6 +8,7 @@ import {
   type JWTVerifyGetKey,
   type CryptoKey,
 } from 'jose';
+import type { Configuration } from '@ml/config';
 import { Lru, type User } from '@ml/masterplan';
 import { LOCAL_ISSUER, type SigningKey } from './signing-key.js';
 
@@ -24,16 +25,18 @@ export interface ExternalIdentityProvider {
   rolesClaim: string;
 }
 
-export function externalProviderFromEnv(
-  env: NodeJS.ProcessEnv = process.env,
+/** The external identity provider the configuration names, if any. */
+export function externalProviderOf(
+  configuration: Configuration,
 ): ExternalIdentityProvider | undefined {
-  if (!env.JWT_PUBLIC_KEY && !env.JWT_JWKS_URL) return undefined;
+  const { JWT_PUBLIC_KEY, JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, JWT_ROLES_CLAIM } = configuration;
+  if (!JWT_PUBLIC_KEY && !JWT_JWKS_URL) return undefined;
   return {
-    ...(env.JWT_PUBLIC_KEY ? { publicKeyPem: env.JWT_PUBLIC_KEY.replace(/\\n/g, '\n') } : {}),
-    ...(env.JWT_JWKS_URL ? { jwksUrl: env.JWT_JWKS_URL } : {}),
-    ...(env.JWT_ISSUER ? { issuer: env.JWT_ISSUER } : {}),
-    ...(env.JWT_AUDIENCE ? { audience: env.JWT_AUDIENCE } : {}),
-    rolesClaim: env.JWT_ROLES_CLAIM ?? 'roles',
+    ...(JWT_PUBLIC_KEY ? { publicKeyPem: JWT_PUBLIC_KEY } : {}),
+    ...(JWT_JWKS_URL ? { jwksUrl: JWT_JWKS_URL } : {}),
+    ...(JWT_ISSUER ? { issuer: JWT_ISSUER } : {}),
+    ...(JWT_AUDIENCE ? { audience: JWT_AUDIENCE } : {}),
+    rolesClaim: JWT_ROLES_CLAIM,
   };
 }
 

@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
+import { loadConfiguration } from '@ml/config';
 import { loadOrCreateSigningKey } from './signing-key.js';
-import { externalProviderFromEnv, InvalidToken, issueToken, TokenVerifier } from './tokens.js';
+import { externalProviderOf, InvalidToken, issueToken, TokenVerifier } from './tokens.js';
 
 describe('bearer tokens', () => {
   let dir: string;
@@ -103,12 +104,15 @@ describe('bearer tokens', () => {
 
   it('accepts tokens of an external identity provider with a configured public key, issuer, audience and roles claim', async () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
-    const provider = externalProviderFromEnv({
-      JWT_PUBLIC_KEY: await exportSPKI(publicKey),
-      JWT_ISSUER: 'https://id.example.org',
-      JWT_AUDIENCE: 'masterplan-ledger',
-      JWT_ROLES_CLAIM: 'groups',
-    });
+    const provider = externalProviderOf(
+      loadConfiguration({
+        // As one line, the way an environment file holds it.
+        JWT_PUBLIC_KEY: (await exportSPKI(publicKey)).replace(/\n/g, '\\n'),
+        JWT_ISSUER: 'https://id.example.org',
+        JWT_AUDIENCE: 'masterplan-ledger',
+        JWT_ROLES_CLAIM: 'groups',
+      }),
+    );
     const verifier = await TokenVerifier.create(await loadOrCreateSigningKey(dir), provider);
     const sign = (claims: Record<string, unknown>, audience = 'masterplan-ledger') =>
       new SignJWT(claims)

@@ -1,5 +1,6 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { ConfigurationError, type Configuration } from '@ml/config';
 import type { EventStore } from './contract.js';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
 import { connect } from './eventstoredb/mapping.js';
@@ -20,22 +21,12 @@ export type EventStoreConfig =
     }
   | { engine: 'eventstoredb'; connectionString: string; dataDir: string };
 
-/** A setting the server cannot start with; the message says which and why. */
-export class ConfigurationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigurationError';
-  }
-}
-
-const DURABILITIES: SqliteDurability[] = ['FULL', 'NORMAL', 'EXTRA'];
-const WRITERS: SqliteWriterMode[] = ['inline', 'thread'];
-
-/** Reads and checks the engine settings; nothing is opened yet. */
-export function eventStoreConfigFromEnv(env: NodeJS.ProcessEnv = process.env): EventStoreConfig {
-  // Local state (read models, keys) lives in DATA_DIR whichever engine holds the events.
-  const dataDir = resolveDataDir(env.DATA_DIR ?? './data');
-  const connectionString = env.EVENTSTORE_CONNECTION_STRING?.trim();
+/**
+ * The engine the configuration names, checked as far as can be without connecting; DATA_DIR
+ * is created if missing and proven writable.
+ */
+export function eventStoreConfigOf(configuration: Configuration): EventStoreConfig {
+  const connectionString = configuration.EVENTSTORE_CONNECTION_STRING;
   if (connectionString) {
     try {
       // Parsing only: the client connects lazily, on its first call.
@@ -46,33 +37,44 @@ export function eventStoreConfigFromEnv(env: NodeJS.ProcessEnv = process.env): E
           `(expected e.g. esdb://localhost:2113?tls=false or kurrentdb://localhost:2113?tls=false): ${(error as Error).message}`,
       );
     }
-    return { engine: 'eventstoredb', connectionString, dataDir };
+    // Local state (read models, keys) lives in DATA_DIR whichever engine holds the events.
+    return {
+      engine: 'eventstoredb',
+      connectionString,
+      dataDir: resolveDataDir(configuration.DATA_DIR),
+    };
   }
-  const durability = (env.SQLITE_DURABILITY ?? 'FULL').toUpperCase() as SqliteDurability;
-  if (!DURABILITIES.includes(durability)) {
-    throw new ConfigurationError(
-      `SQLITE_DURABILITY must be one of ${DURABILITIES.join(', ')}, not '${env.SQLITE_DURABILITY}'`,
-    );
-  }
-  const writer = (env.SQLITE_WRITER ?? 'inline').toLowerCase() as SqliteWriterMode;
-  if (!WRITERS.includes(writer)) {
-    throw new ConfigurationError(
-      `SQLITE_WRITER must be one of ${WRITERS.join(', ')}, not '${env.SQLITE_WRITER}'`,
-    );
-  }
-  return { engine: 'sqlite', dataDir, file: join(dataDir, 'events.sqlite'), durability, writer };
+  const dataDir = resolveDataDir(configuration.DATA_DIR);
+  return {
+    engine: 'sqlite',
+    dataDir,
+    file: join(dataDir, 'events.sqlite'),
+    durability: configuration.SQLITE_DURABILITY,
+    writer: configuration.SQLITE_WRITER,
+  };
 }
 
-/** Creates the directory if needed and proves it is writable. */
+/**
+ * Creates the directory if needed, one level at a time, and proves it is writable. Node's
+ * recursive mkdir never returns where a parent exists but cannot hold directories (under
+ * /proc, or a dangling link): it makes the parent again and again, at full CPU.
+ */
 export function resolveDataDir(dir: string): string {
   const absolute = resolve(dir);
+  const refused = (why: string) =>
+    new ConfigurationError(`DATA_DIR '${absolute}' cannot be used as the data directory: ${why}`);
+  const missing: string[] = [];
+  let existing = absolute;
+  while (!existsSync(existing)) {
+    missing.unshift(existing);
+    existing = dirname(existing);
+  }
+  if (!statSync(existing).isDirectory()) throw refused(`'${existing}' is a file, not a directory`);
   try {
-    mkdirSync(absolute, { recursive: true });
+    for (const level of missing) mkdirSync(level);
     accessSync(absolute, constants.W_OK);
   } catch (error) {
-    throw new ConfigurationError(
-      `DATA_DIR '${absolute}' cannot be used as the data directory: ${(error as Error).message}`,
-    );
+    throw refused((error as Error).message);
   }
   return absolute;
 }

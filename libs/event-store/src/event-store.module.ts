@@ -7,7 +7,8 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { EventStore } from './contract.js';
-import { eventStoreConfigFromEnv, openEventStore, type EventStoreConfig } from './config.js';
+import { CONFIGURATION, type Configuration } from '@ml/config';
+import { eventStoreConfigOf, openEventStore, type EventStoreConfig } from './config.js';
 import { ensureChainGenesis } from './integrity/genesis.js';
 
 /**
@@ -46,12 +47,16 @@ export const EVENT_STORE_CONFIG = Symbol('EventStoreConfig');
 @Global()
 @Module({})
 export class EventStoreModule implements OnApplicationShutdown {
-  /** Picks the engine from `config`, or from the environment when none is given. */
+  /** Picks the engine from `config`, or from the configuration when none is given. */
   static forRoot(config?: EventStoreConfig): DynamicModule {
     return {
       module: EventStoreModule,
       providers: [
-        { provide: EVENT_STORE_CONFIG, useFactory: () => config ?? eventStoreConfigFromEnv() },
+        {
+          provide: EVENT_STORE_CONFIG,
+          useFactory: (configuration: Configuration) => config ?? eventStoreConfigOf(configuration),
+          inject: [CONFIGURATION],
+        },
         {
           provide: EVENT_STORE,
           useFactory: async (resolved: EventStoreConfig) => {

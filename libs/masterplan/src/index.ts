@@ -40,4 +40,3 @@ export * from './declarations/declaration-document.js';
 export { declarationPdf } from './declarations/declaration-pdf.js';
 export * from './read-store/time-travel.js';
 export * from './shared/lru.js';
-export { readYourWritesMsFromEnv } from './graphql/mutation-runner.js';

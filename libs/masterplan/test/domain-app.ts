@@ -8,6 +8,7 @@ import {
   type EventStoreConfig,
 } from '@ml/event-store';
 import { join } from 'node:path';
+import { ConfigurationModule, loadConfiguration } from '@ml/config';
 import { MasterplanModule } from '../src/masterplan.module.js';
 import { CommandExecutor } from '../src/shared/command-executor.js';
 import { ReactionRunner } from '../src/reactions/reaction-runner.js';
@@ -15,7 +16,14 @@ import { ReactionRunner } from '../src/reactions/reaction-runner.js';
 @Module({})
 class DomainModule {
   static forRoot(config: EventStoreConfig): DynamicModule {
-    return { module: DomainModule, imports: [EventStoreModule.forRoot(config), MasterplanModule] };
+    return {
+      module: DomainModule,
+      imports: [
+        ConfigurationModule.forRoot(loadConfiguration()),
+        EventStoreModule.forRoot(config),
+        MasterplanModule,
+      ],
+    };
   }
 }
 

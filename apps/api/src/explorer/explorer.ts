@@ -3,16 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, posix, relative } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getDistDirectory, renderAltair, type RenderOptions } from 'altair-static';
-import { ConfigurationError } from '@ml/event-store';
 import { errorBody } from '../graphql/request-errors.js';
-
-/** GRAPHQL_EXPLORER: whether a browser opening the GraphQL path gets the explorer (default on). */
-export function explorerFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
-  const value = env.GRAPHQL_EXPLORER;
-  if (value === undefined || value === '' || value === 'on') return true;
-  if (value === 'off') return false;
-  throw new ConfigurationError(`GRAPHQL_EXPLORER must be on or off, not '${value}'`);
-}
 
 /**
  * The explorer's own content policy: its scripts, styles, fonts and images from this server

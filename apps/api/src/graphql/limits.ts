@@ -1,7 +1,7 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { ConfigurationError } from '@ml/event-store';
+import { loadConfiguration, type Configuration } from '@ml/config';
 import proxyaddr from 'proxy-addr';
 import {
   GraphQLError,
@@ -18,7 +18,7 @@ import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexit
 
 /**
  * What one request may ask of the server, checked before anything runs or is cached.
- * Every value has a default and an environment variable (README, "Configuration").
+ * Every value has a default and an environment variable (docs/operations.md, "Settings").
  */
 export interface Limits {
   /** LIMIT_BODY_BYTES: the largest request body. */
@@ -59,137 +59,46 @@ export interface Limits {
   introspection: 'on' | 'authenticated' | 'off';
 }
 
-export const DEFAULT_LIMITS: Limits = {
-  bodyBytes: 512 * 1024,
-  tokens: 5_000,
-  depth: 12,
-  fields: 500,
-  aliases: 30,
-  directives: 50,
-  cost: 20_000,
-  answerBytes: 8 * 1024 * 1024,
-  executionMs: 10_000,
-  requestMs: 30_000,
-  concurrentQueries: 4,
-  queuedQueries: 500,
-  requestsPerMinute: 1_200,
-  mutationsPerMinute: 300,
-  connectionsPerAddress: 100,
-  socketsPerAddress: 20,
-  subscriptionsPerSocket: 20,
-  introspection: 'authenticated',
-};
-
-const VARIABLES: Record<Exclude<keyof Limits, 'introspection'>, string> = {
-  bodyBytes: 'LIMIT_BODY_BYTES',
-  tokens: 'LIMIT_QUERY_TOKENS',
-  depth: 'LIMIT_QUERY_DEPTH',
-  fields: 'LIMIT_QUERY_FIELDS',
-  aliases: 'LIMIT_QUERY_ALIASES',
-  directives: 'LIMIT_QUERY_DIRECTIVES',
-  cost: 'LIMIT_QUERY_COST',
-  answerBytes: 'LIMIT_ANSWER_BYTES',
-  executionMs: 'LIMIT_EXECUTION_MS',
-  requestMs: 'LIMIT_REQUEST_MS',
-  concurrentQueries: 'LIMIT_CONCURRENT_QUERIES',
-  queuedQueries: 'LIMIT_QUEUED_QUERIES',
-  requestsPerMinute: 'LIMIT_REQUESTS_PER_MINUTE',
-  mutationsPerMinute: 'LIMIT_MUTATIONS_PER_MINUTE',
-  connectionsPerAddress: 'LIMIT_CONNECTIONS_PER_ADDRESS',
-  socketsPerAddress: 'LIMIT_SOCKETS_PER_ADDRESS',
-  subscriptionsPerSocket: 'LIMIT_SUBSCRIPTIONS_PER_SOCKET',
-};
-/** Limits that may be 0 to switch them off. */
-const MAY_BE_OFF = new Set<keyof Limits>(['requestsPerMinute', 'mutationsPerMinute']);
-
-/** The limits from the environment; a bad value stops the start with one line saying why. */
-export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Limits {
-  const limits = { ...DEFAULT_LIMITS };
-  for (const [key, variable] of Object.entries(VARIABLES) as Array<
-    [Exclude<keyof Limits, 'introspection'>, string]
-  >) {
-    const text = env[variable];
-    if (text === undefined || text === '') continue;
-    const value = Number(text);
-    const least = MAY_BE_OFF.has(key) ? 0 : 1;
-    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < least)
-      throw new ConfigurationError(
-        `${variable} must be a whole number of at least ${least}, not '${text}'`,
-      );
-    limits[key] = value;
-  }
-  const introspection = env.GRAPHQL_INTROSPECTION;
-  if (introspection !== undefined && introspection !== '') {
-    if (!['on', 'authenticated', 'off'].includes(introspection))
-      throw new ConfigurationError(
-        `GRAPHQL_INTROSPECTION must be on, authenticated or off, not '${introspection}'`,
-      );
-    limits.introspection = introspection as Limits['introspection'];
-  }
-  return limits;
+/** What one request may ask, as the configuration says. */
+export function limitsOf(configuration: Configuration): Limits {
+  return {
+    bodyBytes: configuration.LIMIT_BODY_BYTES,
+    tokens: configuration.LIMIT_QUERY_TOKENS,
+    depth: configuration.LIMIT_QUERY_DEPTH,
+    fields: configuration.LIMIT_QUERY_FIELDS,
+    aliases: configuration.LIMIT_QUERY_ALIASES,
+    directives: configuration.LIMIT_QUERY_DIRECTIVES,
+    cost: configuration.LIMIT_QUERY_COST,
+    answerBytes: configuration.LIMIT_ANSWER_BYTES,
+    executionMs: configuration.LIMIT_EXECUTION_MS,
+    requestMs: configuration.LIMIT_REQUEST_MS,
+    concurrentQueries: configuration.LIMIT_CONCURRENT_QUERIES,
+    queuedQueries: configuration.LIMIT_QUEUED_QUERIES,
+    requestsPerMinute: configuration.LIMIT_REQUESTS_PER_MINUTE,
+    mutationsPerMinute: configuration.LIMIT_MUTATIONS_PER_MINUTE,
+    connectionsPerAddress: configuration.LIMIT_CONNECTIONS_PER_ADDRESS,
+    socketsPerAddress: configuration.LIMIT_SOCKETS_PER_ADDRESS,
+    subscriptionsPerSocket: configuration.LIMIT_SUBSCRIPTIONS_PER_SOCKET,
+    introspection: configuration.GRAPHQL_INTROSPECTION,
+  };
 }
+
+/** The limits when no variable says otherwise. */
+export const DEFAULT_LIMITS: Limits = limitsOf(loadConfiguration({}));
 
 /** Whether to believe the proxy in front at hop `hop` (0: the one that connected). */
 export type TrustProxy = (address: string, hop: number) => boolean;
 
 /**
  * TRUST_PROXY: behind a load balancer, which proxies to believe about the client's address
- * (X-Forwarded-For): a number of hops (1: the one balancer in front) or the proxies'
- * addresses (comma-separated, CIDR ranges allowed). Unset or `off`: the connecting address
- * is the client's. There is no "trust every proxy": a client could then name its own
+ * (X-Forwarded-For). There is no "trust every proxy": a client could then name its own
  * address and slip past every limit per address.
  */
-/** The most proxies one may put in front; a request passing through more is unusual. */
-const MOST_HOPS = 10;
-
-export function trustProxyFromEnv(env: NodeJS.ProcessEnv = process.env): TrustProxy {
-  const value = env.TRUST_PROXY?.trim();
-  if (!value || value === 'off') return () => false;
-  const refused = (why = '') =>
-    new ConfigurationError(
-      `TRUST_PROXY must be off, a number of hops (1 to ${MOST_HOPS}) or the proxies' addresses (e.g. 10.0.0.0/8,10.1.2.3), not '${value}'${why}`,
-    );
-  if (/^\d+$/.test(value)) {
-    const hops = Number(value);
-    // As many hops as a client cares to forward would trust every sender.
-    if (hops > MOST_HOPS) throw refused();
-    return (_address, hop) => hop < hops;
-  }
-  const addresses = value.split(',').map((a) => a.trim());
-  for (const address of addresses) {
-    const [, bits] = address.split('/');
-    const wide = address.includes(':') ? 16 : 8;
-    if (bits !== undefined && Number(bits) < wide)
-      throw refused(`: ${address} would trust a large part of the internet`);
-  }
-  try {
-    return proxyaddr.compile(addresses);
-  } catch {
-    throw refused();
-  }
-}
-
-/**
- * CORS_ORIGINS: the web origins (scheme, host and port, comma-separated) whose pages may
- * call this API from a browser; none by default, so only pages of the same origin may.
- */
-export function corsOriginsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  const value = env.CORS_ORIGINS?.trim();
-  if (!value) return [];
-  const origins = value.split(',').map((o) => o.trim());
-  for (const origin of origins) {
-    let url: URL | undefined;
-    try {
-      url = new URL(origin);
-    } catch {
-      url = undefined;
-    }
-    if (!url || !/^https?:$/.test(url.protocol) || url.origin !== origin)
-      throw new ConfigurationError(
-        `CORS_ORIGINS must list origins such as https://plan.example.org, comma-separated; '${origin}' is not one`,
-      );
-  }
-  return origins;
+export function trustProxyOf(configuration: Configuration): TrustProxy {
+  const trusted = configuration.TRUST_PROXY;
+  if (trusted === 'off') return () => false;
+  if ('hops' in trusted) return (_address, hop) => hop < trusted.hops;
+  return proxyaddr.compile(trusted.addresses);
 }
 
 /** The error a refused request gets: which limit, how far over it, what to do. */

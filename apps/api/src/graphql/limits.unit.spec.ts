@@ -1,15 +1,13 @@
-import { ConfigurationError } from '@ml/event-store';
-import { DEFAULT_LIMITS, limitsFromEnv, nesting, trustProxyFromEnv } from './limits.js';
+import { ConfigurationError, loadConfiguration } from '@ml/config';
+import { DEFAULT_LIMITS, limitsOf, nesting, trustProxyOf } from './limits.js';
 
-describe('limits from the environment', () => {
+describe('limits from the configuration', () => {
   it('has defaults, and takes whole numbers', () => {
-    expect(limitsFromEnv({})).toEqual(DEFAULT_LIMITS);
-    expect(limitsFromEnv({ LIMIT_QUERY_DEPTH: '8', LIMIT_REQUESTS_PER_MINUTE: '0' })).toMatchObject(
-      {
-        depth: 8,
-        requestsPerMinute: 0,
-      },
-    );
+    expect(limitsOf(loadConfiguration({}))).toEqual(DEFAULT_LIMITS);
+    expect(DEFAULT_LIMITS).toMatchObject({ bodyBytes: 512 * 1024, depth: 12, cost: 20_000 });
+    expect(
+      limitsOf(loadConfiguration({ LIMIT_QUERY_DEPTH: '8', LIMIT_REQUESTS_PER_MINUTE: '0' })),
+    ).toMatchObject({ depth: 8, requestsPerMinute: 0 });
   });
 
   it.each([
@@ -19,15 +17,18 @@ describe('limits from the environment', () => {
     ['LIMIT_BODY_BYTES', '-1'],
     ['GRAPHQL_INTROSPECTION', 'sometimes'],
   ])('refuses %s=%s with one line naming it', (variable, value) => {
-    expect(() => limitsFromEnv({ [variable]: value })).toThrow(ConfigurationError);
-    expect(() => limitsFromEnv({ [variable]: value })).toThrow(variable);
+    expect(() => loadConfiguration({ [variable]: value })).toThrow(ConfigurationError);
+    expect(() => loadConfiguration({ [variable]: value })).toThrow(variable);
   });
 
   it('reads TRUST_PROXY as off, hops or addresses, and refuses to trust everyone', () => {
-    expect(trustProxyFromEnv({})('10.0.0.1', 0)).toBe(false);
-    const hops = trustProxyFromEnv({ TRUST_PROXY: '1' });
+    const trust = (value?: string) =>
+      trustProxyOf(loadConfiguration(value === undefined ? {} : { TRUST_PROXY: value }));
+    expect(trust()('10.0.0.1', 0)).toBe(false);
+    expect(trust('off')('10.0.0.1', 0)).toBe(false);
+    const hops = trust('1');
     expect([hops('x', 0), hops('x', 1)]).toEqual([true, false]);
-    const listed = trustProxyFromEnv({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.2' });
+    const listed = trust('10.0.0.0/8, 192.168.1.2');
     expect([listed('10.1.2.3', 0), listed('192.168.1.2', 0), listed('8.8.8.8', 0)]).toEqual([
       true,
       true,
@@ -44,9 +45,9 @@ describe('limits from the environment', () => {
       '0.0.0.0/1,128.0.0.0/1',
       '::/1',
     ])
-      expect(() => trustProxyFromEnv({ TRUST_PROXY: value })).toThrow('TRUST_PROXY');
-    expect(trustProxyFromEnv({ TRUST_PROXY: '10' })('x', 9)).toBe(true);
-    expect(trustProxyFromEnv({ TRUST_PROXY: 'fd00::/16' })('fd00::1', 0)).toBe(true);
+      expect(() => trust(value)).toThrow('TRUST_PROXY');
+    expect(trust('10')('x', 9)).toBe(true);
+    expect(trust('fd00::/16')('fd00::1', 0)).toBe(true);
   });
 
   it('measures how deep a value nests, stopping past the limit', () => {

@@ -11,7 +11,8 @@ import {
   Resolver,
 } from '@nestjs/graphql';
 import { GraphQLError } from 'graphql';
-import { ConfigurationError, EVENT_STORE, type EventStore } from '@ml/event-store';
+import { CONFIGURATION, type Configuration } from '@ml/config';
+import { EVENT_STORE, type EventStore } from '@ml/event-store';
 import {
   SIGNING_KEY,
   latestCheckpoints,
@@ -46,17 +47,6 @@ const toModel = (c: SignedCheckpoint): AuditCheckpoint => ({
   signedAt: new Date(c.signedAt),
 });
 
-/** AUDIT_CHECKPOINT_MINUTES: how often the head of the log is signed (0: only on demand). */
-export function checkpointMinutesFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const text = env.AUDIT_CHECKPOINT_MINUTES?.trim() ?? '';
-  if (text === '') return 60;
-  if (!/^\d+$/.test(text) || Number(text) > 10_080)
-    throw new ConfigurationError(
-      `AUDIT_CHECKPOINT_MINUTES must be a whole number of minutes from 0 (only on demand) to 10080, not '${text}'`,
-    );
-  return Number(text);
-}
-
 @Resolver(() => AuditCheckpoint)
 export class CheckpointsResolver implements OnModuleInit, OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
@@ -64,10 +54,11 @@ export class CheckpointsResolver implements OnModuleInit, OnApplicationShutdown 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SIGNING_KEY) private readonly key: SigningKey,
+    @Inject(CONFIGURATION) private readonly configuration: Configuration,
   ) {}
 
   onModuleInit(): void {
-    const minutes = checkpointMinutesFromEnv();
+    const minutes = this.configuration.AUDIT_CHECKPOINT_MINUTES;
     if (minutes === 0) return;
     const logger = new Logger('Integrity');
     this.timer = setInterval(() => {

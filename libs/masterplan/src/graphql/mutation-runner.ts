@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Field, InputType, Int } from '@nestjs/graphql';
 import { GraphQLError } from 'graphql';
-import { ConfigurationError } from '@ml/event-store';
+import { CONFIGURATION, type Configuration } from '@ml/config';
 import { Projector } from '../projections/projector.js';
 import { ReadStore } from '../read-store/read-store.js';
 import { ReadView } from '../read-store/read-view.js';
@@ -42,32 +42,22 @@ export type Mutate<Payload, Command = DomainCommand<unknown>> = (
 ) => Promise<Payload>;
 
 /**
- * READ_YOUR_WRITES_TIMEOUT_MS: how long a mutation waits for the read models to show its
- * change (default 5000). A bad value stops the start (main.ts checks it) with one line.
- */
-export function readYourWritesMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const text = env.READ_YOUR_WRITES_TIMEOUT_MS;
-  if (text === undefined || text === '') return 5000;
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || !Number.isSafeInteger(Number(text)))
-    throw new ConfigurationError(
-      `READ_YOUR_WRITES_TIMEOUT_MS must be a whole number of milliseconds, at least 1, not '${text}'`,
-    );
-  return Number(text);
-}
-
-/**
  * The edge between GraphQL and the command bus: builds the metadata, turns a rejection into
  * its GraphQL error, and answers only once the read models show the change (read your writes).
  */
 @Injectable()
 export class MutationRunner {
-  private readonly readYourWritesMs = readYourWritesMsFromEnv();
+  /** READ_YOUR_WRITES_TIMEOUT_MS: how long a mutation waits for the read models to show it. */
+  private readonly readYourWritesMs: number;
 
   constructor(
     private readonly commands: CommandBus,
     private readonly projector: Projector,
     private readonly readStore: ReadStore,
-  ) {}
+    @Inject(CONFIGURATION) configuration: Configuration,
+  ) {
+    this.readYourWritesMs = configuration.READ_YOUR_WRITES_TIMEOUT_MS;
+  }
 
   /**
    * How the mutations of a feature run, all alike: check who asks (`action` says what they

@@ -13,6 +13,7 @@ import {
   type Position,
   type RecordedEvent,
 } from '@ml/event-store';
+import { CONFIGURATION, type Configuration } from '@ml/config';
 import { ReadStore } from '../read-store/read-store.js';
 import { EventNotApplied, LogFollower } from '../shared/log-follower.js';
 import { DomainEventStored, toStoredEvent } from '../shared/stored-event.js';
@@ -39,12 +40,13 @@ export class ReactionRunner
     private readonly commands: CommandBus,
     private readonly events: EventBus,
     @Inject(REACTIONS) private readonly reactions: Reaction[],
+    @Inject(CONFIGURATION) private readonly configuration: Configuration,
   ) {
     super(store, 'reactions');
   }
 
   onApplicationBootstrap(): void {
-    if (process.env.MASTERPLAN_REACTIONS === 'off') {
+    if (this.configuration.MASTERPLAN_REACTIONS === 'off') {
       this.logger.log('Reactions are off (MASTERPLAN_REACTIONS=off)');
       return;
     }
