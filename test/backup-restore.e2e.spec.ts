@@ -93,7 +93,7 @@ describe('backup and restore of the embedded store', () => {
       env: { ...process.env, DATA_DIR: dir },
       stdio: 'ignore',
     });
-    server = await startServer({ DATA_DIR: dir });
+    server = await startServer({ DATA_DIR: dir, LIMIT_MUTATIONS_PER_MINUTE: '0' });
     admin = await issueToken(await loadOrCreateSigningKey(dir), {
       userId: 'fb02.wolf',
       roles: ['administrator'],
@@ -209,7 +209,7 @@ describe('backup and restore of the embedded store', () => {
     expect(rowsOf(storeFile())).toEqual(backedUp);
     expect(existsSync(join(dir, 'read-models.sqlite'))).toBe(false);
 
-    server = await startServer({ DATA_DIR: dir });
+    server = await startServer({ DATA_DIR: dir, LIMIT_MUTATIONS_PER_MINUTE: '0' });
     const caughtUp = async () => {
       for (;;) {
         const { projectionStatus } = await gql('{ projectionStatus { state checkpoint head } }');
