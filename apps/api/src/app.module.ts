@@ -15,6 +15,11 @@ import {
 } from './graphql/limits.js';
 import { SecurityLog } from './security/security-log.js';
 import { HealthModule } from './health/health.module.js';
+import { LoggerModule } from 'nestjs-pino';
+import { loggerParams, logSettingsFromEnv, type LogSettings } from './logging/logging.js';
+import { Metrics, metricsSettingsFromEnv, type MetricsSettings } from './metrics/metrics.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { readinessSettingsFromEnv, type ReadinessSettings } from './health/readiness.js';
 
 export interface AppOptions {
   /** The engine to use; read from the environment when absent. */
@@ -23,15 +28,25 @@ export interface AppOptions {
   limits?: Limits;
   /** Which proxies to believe about client addresses; from TRUST_PROXY when absent. */
   trust?: TrustProxy;
+  /** LOG_LEVEL and LOG_FORMAT; from the environment when absent. */
+  logging?: LogSettings;
+  /** METRICS_TOKEN; from the environment when absent. */
+  metrics?: MetricsSettings;
+  /** READY_MAX_LAG_EVENTS and READY_MAX_LAG_SECONDS; from the environment when absent. */
+  readiness?: ReadinessSettings;
 }
 
 @Module({})
 export class AppModule {
   static forRoot(options: AppOptions = {}): DynamicModule {
+    // One per application instance: tests start several in one process.
+    const metrics = new Metrics(options.metrics ?? metricsSettingsFromEnv());
     return {
       module: AppModule,
       imports: [
-        EventStoreModule.forRoot(options.eventStore),
+        LoggerModule.forRoot(loggerParams(options.logging ?? logSettingsFromEnv())),
+        EventStoreModule.forRoot(options.eventStore, metrics),
+        MetricsModule.forRoot(metrics),
         MasterplanModule,
         AuthModule,
         GraphQLModule.forRootAsync<GraphQLHttpOptions>({
@@ -46,10 +61,11 @@ export class AppModule {
               options.limits ?? limitsFromEnv(),
               new SecurityLog(),
               options.trust ?? trustProxyFromEnv(),
+              metrics,
             ),
         }),
         MasterplanGraphqlModule,
-        HealthModule,
+        HealthModule.forRoot(options.readiness ?? readinessSettingsFromEnv()),
       ],
       providers: [{ provide: APP_FILTER, useClass: GraphQLErrorsPassThrough }],
     };

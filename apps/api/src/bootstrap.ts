@@ -19,13 +19,16 @@ import {
   type TrustProxy,
 } from './graphql/limits.js';
 import { errorBody } from './graphql/request-errors.js';
+import { NativeLogger } from 'nestjs-pino';
+import { logSettingsFromEnv } from './logging/logging.js';
 
 /** Builds the application without listening, so tests and `main` start it the same way. */
 export async function createApp(options: AppOptions = {}): Promise<NestFastifyApplication> {
   const limits = options.limits ?? limitsFromEnv();
   const trust = options.trust ?? trustProxyFromEnv();
+  const logging = options.logging ?? logSettingsFromEnv();
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ ...options, limits, trust }),
+    AppModule.forRoot({ ...options, limits, trust, logging }),
     new FastifyAdapter({
       // A client has this long to send a whole request (slow senders hold no socket forever).
       requestTimeout: limits.requestMs,
@@ -33,11 +36,10 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
       trustProxy: trust,
       clientErrorHandler: answerUnreadableRequest(limits),
     }),
-    {
-      abortOnError: false,
-      logger: process.env.LOG_LEVEL === 'silent' ? false : undefined,
-    },
+    // What Nest says while it starts waits for the application's logger (LOG_LEVEL, LOG_FORMAT).
+    { abortOnError: false, bufferLogs: true },
   );
+  app.useLogger(app.get(NativeLogger));
   await protectBrowsers(app);
   limitConnections(app.getHttpServer() as Server, limits, trust);
   app.enableShutdownHooks();

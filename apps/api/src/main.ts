@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { setFlagsFromString } from 'node:v8';
+import { Logger } from '@nestjs/common';
 import { ConfigurationError, eventStoreConfigFromEnv } from '@ml/event-store';
 import { readYourWritesMsFromEnv } from '@ml/masterplan';
 import { createApp } from './bootstrap.js';
@@ -22,9 +23,10 @@ async function main(): Promise<void> {
   readYourWritesMsFromEnv();
   const app = await createApp({ eventStore });
   await app.listen(port, process.env.HOST ?? '127.0.0.1');
-  console.log(`Masterplan Ledger serving GraphQL at ${await app.getUrl()}/graphql`);
+  const logger = new Logger('Server');
+  logger.log(`Masterplan Ledger serving GraphQL at ${await app.getUrl()}/graphql`);
   // Said here, for the operator, and not in the public health answer.
-  console.log(
+  logger.log(
     eventStore.engine === 'sqlite'
       ? `Events in ${eventStore.file}; read models and keys in ${eventStore.dataDir}`
       : `Events in EventStoreDB; read models and keys in ${eventStore.dataDir}`,

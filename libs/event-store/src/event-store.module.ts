@@ -6,7 +6,7 @@ import {
   type DynamicModule,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { EventStore } from './contract.js';
+import type { EventStore, WriteObserver } from './contract.js';
 import { eventStoreConfigFromEnv, openEventStore, type EventStoreConfig } from './config.js';
 
 /** The injection token of the one `EventStore` the application uses. */
@@ -16,15 +16,18 @@ export const EVENT_STORE_CONFIG = Symbol('EventStoreConfig');
 @Global()
 @Module({})
 export class EventStoreModule implements OnApplicationShutdown {
-  /** Picks the engine from `config`, or from the environment when none is given. */
-  static forRoot(config?: EventStoreConfig): DynamicModule {
+  /**
+   * Picks the engine from `config`, or from the environment when none is given; `observer`
+   * is told of its commits (metrics).
+   */
+  static forRoot(config?: EventStoreConfig, observer?: WriteObserver): DynamicModule {
     return {
       module: EventStoreModule,
       providers: [
         { provide: EVENT_STORE_CONFIG, useFactory: () => config ?? eventStoreConfigFromEnv() },
         {
           provide: EVENT_STORE,
-          useFactory: (resolved: EventStoreConfig) => openEventStore(resolved),
+          useFactory: (resolved: EventStoreConfig) => openEventStore(resolved, observer),
           inject: [EVENT_STORE_CONFIG],
         },
       ],

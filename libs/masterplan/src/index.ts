@@ -31,9 +31,13 @@ export * from './graphql/errors.js';
 export { DateTime } from './graphql/date-time.scalar.js';
 export * from './read-store/read-view.js';
 export * from './projections/projector.js';
-export { EventNotApplied, FollowerFailed } from './shared/log-follower.js';
+export { EventNotApplied, FollowerFailed, type FollowerStatus } from './shared/log-follower.js';
 export * from './projections/projections.js';
 export * from './projections/rebuild.js';
 export * from './read-store/time-travel.js';
 export * from './shared/lru.js';
-export { readYourWritesMsFromEnv } from './graphql/mutation-runner.js';
+export {
+  readYourWritesMsFromEnv,
+  COMMAND_METER,
+  type CommandMeter,
+} from './graphql/mutation-runner.js';

@@ -11,6 +11,7 @@ import { InvalidToken, TokenVerifier, type Verified } from '@ml/auth';
 import type { SecurityLog } from '../security/security-log.js';
 import type { GraphQLHttpOptions } from './graphql-http.driver.js';
 import type { Limits, TrustProxy } from './limits.js';
+import type { Metrics } from '../metrics/metrics.js';
 
 /** Who the caller is, from `Authorization: Bearer <token>`; no header: a public reader. */
 async function authenticate(
@@ -54,6 +55,7 @@ export function graphqlOptions(
   limits: Limits,
   security: SecurityLog,
   trust: TrustProxy,
+  metrics: Metrics,
 ): GraphQLHttpOptions {
   return {
     path: '/graphql',
@@ -64,6 +66,7 @@ export function graphqlOptions(
     limits,
     security,
     trust,
+    metrics,
     authenticate: (authorization) => authenticate(verifier, authorization),
     contextFor: (user, correlationId) => contextFor(user, readStore, correlationId),
     formatError,

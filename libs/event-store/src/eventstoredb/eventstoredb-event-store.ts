@@ -1,5 +1,6 @@
 import { BACKWARDS, EventStoreDBClient, FORWARDS } from '@eventstore/db-client';
 import type {
+  WriteObserver,
   AppendOptions,
   AppendResult,
   CurrentRevision,
@@ -34,7 +35,11 @@ export class EventStoreDbEventStore implements EventStore {
   private closed = false;
 
   /** Throws the client's parse error for a malformed connection string. */
-  constructor(readonly connectionString: string) {
+  constructor(
+    readonly connectionString: string,
+    /** Told of each append, a group of one (metrics). */
+    private readonly observer?: WriteObserver,
+  ) {
     this.client = EventStoreDBClient.connectionString(connectionString);
   }
 
@@ -58,12 +63,16 @@ export class EventStoreDbEventStore implements EventStore {
       const result = await append;
       if (!result.position)
         throw new Error(`EventStoreDB acknowledged an append to '${stream}' without a position`);
+      this.observer?.committed({ written: 1, events: events.length, refused: 0 });
       return {
         nextExpectedRevision: Number(result.nextExpectedRevision),
         position: fromEsdbPosition(result.position),
       };
     } catch (error) {
-      throw fromEsdbError(error, stream, expected);
+      const refused = fromEsdbError(error, stream, expected);
+      if (refused instanceof WrongExpectedVersion)
+        this.observer?.committed({ written: 0, events: 0, refused: 1 });
+      throw refused;
     } finally {
       this.inFlight.delete(append);
     }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Field, InputType, Int } from '@nestjs/graphql';
 import { GraphQLError } from 'graphql';
@@ -55,6 +55,15 @@ export function readYourWritesMsFromEnv(env: NodeJS.ProcessEnv = process.env): n
   return Number(text);
 }
 
+/** Told how each mutation's command went and how long it took (the server's metrics). */
+export interface CommandMeter {
+  /** `outcome`: 'ok', or the code of the GraphQL error the mutation answered with. */
+  commandFinished(command: string, outcome: string, seconds: number): void;
+}
+
+/** The injection token of the CommandMeter, if the application has one. */
+export const COMMAND_METER = Symbol('CommandMeter');
+
 /**
  * The edge between GraphQL and the command bus: builds the metadata, turns a rejection into
  * its GraphQL error, and answers only once the read models show the change (read your writes).
@@ -62,11 +71,13 @@ export function readYourWritesMsFromEnv(env: NodeJS.ProcessEnv = process.env): n
 @Injectable()
 export class MutationRunner {
   private readonly readYourWritesMs = readYourWritesMsFromEnv();
+  private readonly logger = new Logger('Commands');
 
   constructor(
     private readonly commands: CommandBus,
     private readonly projector: Projector,
     private readonly readStore: ReadStore,
+    @Optional() @Inject(COMMAND_METER) private readonly meter?: CommandMeter,
   ) {}
 
   /**
@@ -79,7 +90,7 @@ export class MutationRunner {
   ): Mutate<Payload, Command> {
     return async (ctx, input, action, build) => {
       const command = await build(this.metadata(ctx, input, action));
-      const outcome = await this.run(ctx, command);
+      const outcome = await this.measured(command, () => this.run(ctx, command));
       return answer(ctx.view, outcome, command);
     };
   }
@@ -96,6 +107,35 @@ export class MutationRunner {
       ...(input.expectedVersion != null ? { expectedVersion: input.expectedVersion } : {}),
       ...(input.idempotencyKey != null ? { idempotencyKey: input.idempotencyKey } : {}),
     });
+  }
+
+  /** Runs a command, telling the meter how it went: its answer's error code, or 'ok'. */
+  private async measured(
+    command: DomainCommand<unknown>,
+    run: () => Promise<CommandOutcome>,
+  ): Promise<CommandOutcome> {
+    const name = command.constructor.name;
+    const started = performance.now();
+    let code = 'ok';
+    try {
+      const outcome = await run();
+      this.logger.debug(`${name} ${outcome.repeated ? 'repeated' : 'stored'}`, {
+        command: name,
+        stream: outcome.streamId,
+        position: outcome.position,
+        version: outcome.version,
+        events: outcome.events.map((event) => event.type),
+      });
+      return outcome;
+    } catch (error) {
+      code =
+        error instanceof GraphQLError && typeof error.extensions.code === 'string'
+          ? error.extensions.code
+          : 'INTERNAL_SERVER_ERROR';
+      throw error;
+    } finally {
+      this.meter?.commandFinished(name, code, (performance.now() - started) / 1000);
+    }
   }
 
   private async run(ctx: GqlContext, command: DomainCommand<unknown>): Promise<CommandOutcome> {
