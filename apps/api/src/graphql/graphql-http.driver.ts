@@ -333,10 +333,13 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
       formatError: (error) => {
         // graphql-http hands over a plain Error only for a request it could not read (400):
         // a client's mistake, said plainly, not a fault of ours.
-        if (!(error instanceof GraphQLError))
+        if (!(error instanceof GraphQLError)) {
+          const scope = requestScope.getStore();
+          if (scope) scope.outcome ??= 'BAD_REQUEST';
           return new GraphQLError(REQUEST_ERRORS[error.message] ?? error.message, {
             extensions: { code: 'BAD_REQUEST' },
           });
+        }
         const original = OPERATION_ERRORS[error.message]
           ? new GraphQLError(OPERATION_ERRORS[error.message]!, {
               ...(error.nodes ? { nodes: error.nodes } : {}),
@@ -422,12 +425,14 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
     app.route({
       method: ['PUT', 'PATCH', 'DELETE'],
       url: path,
-      handler: (_request, reply) =>
-        reply
+      handler: (request, reply) => {
+        httpScope(request, 'BAD_REQUEST');
+        return reply
           .status(405)
           .header('allow', 'GET, POST')
           .type('application/json; charset=utf-8')
-          .send(errorBody(STATUS_ERRORS[405]!, { code: 'BAD_REQUEST' })),
+          .send(errorBody(STATUS_ERRORS[405]!, { code: 'BAD_REQUEST' }));
+      },
     });
 
     this.startSockets(options, path, schema, {

@@ -2,7 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestMethod } from '@nestjs/common';
 import { ConfigurationError } from '@ml/event-store';
 import type { Params } from 'nestjs-pino';
-import { stdSerializers, stdTimeFunctions, type LevelWithSilent, type LoggerOptions } from 'pino';
+import {
+  destination,
+  stdSerializers,
+  stdTimeFunctions,
+  type LevelWithSilent,
+  type LoggerOptions,
+} from 'pino';
 import pretty from 'pino-pretty';
 import { requestScope, scopeOfRequest } from './request-scope.js';
 
@@ -141,8 +147,9 @@ export function loggerParams(settings: LogSettings): Params {
     customErrorMessage: (req, res) => requestMessage(req, res),
   };
   return {
-    // JSON goes to standard output as pino writes it (synchronously, in order); pretty text
-    // is coloured only for a terminal, so a file never holds escape codes.
+    // Written at once (as console.log to a pipe or file would be), so that no line is lost
+    // when the process ends on a signal; pretty text is coloured only for a terminal, so a
+    // file never holds escape codes.
     pinoHttp:
       settings.format === 'pretty'
         ? [
@@ -155,7 +162,7 @@ export function loggerParams(settings: LogSettings): Params {
               sync: true,
             }),
           ]
-        : httpOptions,
+        : [httpOptions, destination({ dest: 1, sync: true })],
     // nestjs-pino's default route ('{/*splat}') gets a slash put in front by @fastify/middie 9
     // and then matches no request: every path is named the way middie reads it.
     forRoutes: [{ path: '/{*splat}', method: RequestMethod.ALL }],
