@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { EventStoreConfig } from '@ml/event-store';
 import { createApp } from '../../apps/api/src/bootstrap.js';
+import type { AppOptions } from '../../apps/api/src/app.module.js';
 import { loadOrCreateSigningKey, issueToken } from '@ml/auth';
 import { DEFAULT_LIMITS, type Limits } from '../../apps/api/src/graphql/limits.js';
 
@@ -25,7 +26,12 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-export async function startApp(dataDir: string, limits: Partial<Limits> = {}): Promise<RunningApp> {
+export async function startApp(
+  dataDir: string,
+  limits: Partial<Limits> = {},
+  /** Other settings than the environment's (metrics, readiness). */
+  options: Pick<AppOptions, 'metrics' | 'readiness'> = {},
+): Promise<RunningApp> {
   process.env.LOG_LEVEL = 'silent';
   const eventStore: EventStoreConfig = {
     engine: 'sqlite',
@@ -36,6 +42,7 @@ export async function startApp(dataDir: string, limits: Partial<Limits> = {}): P
   // Tests send many requests from one address, as fast as they can: rates are not theirs to
   // test here (the limits suite does), so they are off unless a test names them.
   const app = await createApp({
+    ...options,
     eventStore,
     limits: { ...DEFAULT_LIMITS, requestsPerMinute: 0, mutationsPerMinute: 0, ...limits },
   });
