@@ -592,7 +592,17 @@ describe('an event the read models cannot apply', () => {
       expect((await fetch(`${server.url}/health/live`)).status).toBe(200);
       const ready = await fetch(`${server.url}/health/ready`);
       expect(ready.status).toBe(503);
-      expect(JSON.stringify(await ready.json())).toContain(bad.position);
+      const readiness = JSON.stringify(await ready.json());
+      expect(readiness).toContain(bad.position);
+      // The error itself is for the operator, in the log, once: not for anyone asking.
+      expect(readiness).not.toContain(status.failure.message);
+      await fetch(`${server.url}/health/ready`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const notReady = server
+        .logLines()
+        .filter((line) => line.context === 'Health' && line.level === 'warn');
+      expect(notReady).toHaveLength(1);
+      expect(JSON.stringify(notReady[0])).toContain(status.failure.message);
       // A mutation is stored and says at once that this server cannot show it.
       const error = await api.refused(
         `mutation { scheduleMilestone(input: { masterplanId: "mp", title: "m", dueDate: "2014-01-01" }) { version } }`,

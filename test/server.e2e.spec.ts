@@ -77,4 +77,29 @@ describe('the server process', () => {
     );
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
+
+  // One setting of each group (logs, readiness, metrics): the others are read with it.
+  it.each([
+    [
+      'LOG_LEVEL',
+      'bogus',
+      "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, not 'bogus'",
+    ],
+    [
+      'READY_MAX_LAG_EVENTS',
+      'lots',
+      "READY_MAX_LAG_EVENTS must be a whole number of events, at least 1, not 'lots'",
+    ],
+    [
+      'METRICS_TOKEN',
+      'short',
+      'METRICS_TOKEN must be at least 16 printable characters without spaces',
+    ],
+  ])('refuses to start with %s=%s, in one line', (name, value, message) => {
+    const result = startWith({ DATA_DIR: dir, [name]: value });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`Cannot start: ${message}`);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stdout).toBe('');
+  });
 });
