@@ -20,7 +20,7 @@ import {
 } from './graphql/limits.js';
 import { errorBody } from './graphql/request-errors.js';
 import { NativeLogger } from 'nestjs-pino';
-import { logSettingsFromEnv } from './logging/logging.js';
+import { logSettingsFromEnv, startupLogger } from './logging/logging.js';
 
 /** Builds the application without listening, so tests and `main` start it the same way. */
 export async function createApp(options: AppOptions = {}): Promise<NestFastifyApplication> {
@@ -37,7 +37,7 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
       clientErrorHandler: answerUnreadableRequest(limits),
     }),
     // What Nest says while it starts waits for the application's logger (LOG_LEVEL, LOG_FORMAT).
-    { abortOnError: false, bufferLogs: true },
+    { abortOnError: false, bufferLogs: true, logger: startupLogger(logging) },
   );
   app.useLogger(app.get(NativeLogger));
   await protectBrowsers(app);

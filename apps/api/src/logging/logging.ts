@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RequestMethod } from '@nestjs/common';
+import { ConsoleLogger, RequestMethod, type LogLevel } from '@nestjs/common';
 import { ConfigurationError } from '@ml/event-store';
 import type { Params } from 'nestjs-pino';
 import {
@@ -169,4 +169,28 @@ export function loggerParams(settings: LogSettings): Params {
     // Plain objects after a message (Nest 12's structured parameters) become fields of the line.
     nativeLogger: { flattenParams: true },
   };
+}
+
+/** Nest's levels from the least severe one written (pino's names). */
+const NEST_LEVELS: Record<LevelWithSilent, LogLevel[]> = {
+  silent: [],
+  fatal: ['fatal'],
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+/**
+ * Nest's own logger, for what it says before the application's logger exists: only when the
+ * start fails there (its buffered lines are then written by this one). Same level and
+ * format, so that even then a file gets JSON lines and no escape codes.
+ */
+export function startupLogger(settings: LogSettings): ConsoleLogger {
+  return new ConsoleLogger({
+    logLevels: NEST_LEVELS[settings.level],
+    json: settings.format === 'json',
+    colors: settings.format === 'pretty' && process.stdout.isTTY === true,
+  });
 }
