@@ -19,7 +19,8 @@ import {
   type TrustProxy,
 } from './graphql/limits.js';
 import { errorBody } from './graphql/request-errors.js';
-import { NativeLogger } from 'nestjs-pino';
+import { NativeLogger, PinoLogger } from 'nestjs-pino';
+import { logRequests } from './logging/request-log.js';
 import { logSettingsFromEnv, startupLogger } from './logging/logging.js';
 
 /** Builds the application without listening, so tests and `main` start it the same way. */
@@ -40,6 +41,7 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
     { abortOnError: false, bufferLogs: true, logger: startupLogger(logging) },
   );
   app.useLogger(app.get(NativeLogger));
+  logRequests(app.getHttpAdapter().getInstance() as FastifyInstance, PinoLogger.root);
   await protectBrowsers(app);
   limitConnections(app.getHttpServer() as Server, limits, trust);
   app.enableShutdownHooks();

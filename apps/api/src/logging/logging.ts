@@ -1,16 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ConsoleLogger, RequestMethod, type LogLevel } from '@nestjs/common';
+import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import { ConfigurationError } from '@ml/event-store';
 import type { Params } from 'nestjs-pino';
-import {
-  destination,
-  stdSerializers,
-  stdTimeFunctions,
-  type LevelWithSilent,
-  type LoggerOptions,
-} from 'pino';
+import { destination, stdTimeFunctions, type LevelWithSilent, type LoggerOptions } from 'pino';
 import pretty from 'pino-pretty';
-import { requestScope, scopeOfRequest } from './request-scope.js';
+import { requestScope } from './request-scope.js';
 
 export type LogFormat = 'json' | 'pretty';
 
@@ -45,48 +38,6 @@ export function logSettingsFromEnv(
   return { level, format: format as LogFormat };
 }
 
-/** Requests that come every few seconds from machines: logged at debug, not info. */
-const isProbe = (url: string | undefined) =>
-  url !== undefined && (url.startsWith('/health') || url.startsWith('/metrics'));
-
-const pathOf = (url: string | undefined) => (url ?? '').split('?', 1)[0]!;
-
-/** The URL as sent (middie shortens `url` while its middleware runs). */
-const urlOf = (req: IncomingMessage) => (req as { originalUrl?: string }).originalUrl ?? req.url;
-
-/**
- * The HTTP request's one line, when its answer is sent: what was asked (the GraphQL
- * operation, never its variables or the query string) by whom, how it went and how long it
- * took, under the correlation id its events carry. The client's mistakes are outcomes at
- * info; only a fault of ours (status 500 and up, or INTERNAL_SERVER_ERROR) is an error.
- */
-function requestLine(req: IncomingMessage, res: ServerResponse, durationMs: number) {
-  const scope = scopeOfRequest(req);
-  return {
-    correlationId: scope.correlationId,
-    ...(scope.userId ? { userId: scope.userId } : {}),
-    method: req.method,
-    path: pathOf(urlOf(req)),
-    status: res.statusCode,
-    durationMs,
-    ...(scope.operation
-      ? {
-          operationType: scope.operation.type,
-          ...(scope.operation.name ? { operationName: scope.operation.name } : {}),
-          field: scope.operation.field,
-        }
-      : {}),
-    outcome: scope.outcome ?? (res.statusCode < 400 ? 'ok' : `HTTP_${res.statusCode}`),
-    address: scope.address,
-    ...(res.writableFinished ? {} : { aborted: true }),
-  };
-}
-
-const requestMessage = (req: IncomingMessage, res: ServerResponse) => {
-  const operation = scopeOfRequest(req).operation;
-  return `${req.method} ${pathOf(urlOf(req))} ${res.statusCode}${operation ? ` ${operation.type} ${operation.name ?? operation.field}` : ''}`;
-};
-
 /** Where a token could sit in what is logged: never written, whatever logs it. */
 const SECRETS = [
   'authorization',
@@ -101,13 +52,15 @@ const SECRETS = [
 
 /**
  * nestjs-pino's settings: every line (Nest's own, the libraries' through Nest's Logger, the
- * security log, the request lines) goes through one pino logger. A line logged while a
- * request or WebSocket operation is being served carries its correlation id and user
- * (from `requestScope`: nestjs-pino's own request context does not survive Fastify reading
- * a POST body). The logger is one per process: nestjs-pino keeps the first one made.
+ * security log, the request lines of request-log.ts) goes through one pino logger. A line
+ * logged while a request or WebSocket operation is served carries its correlation id and
+ * user, from `requestScope`: nestjs-pino's request context comes with pino-http as Nest
+ * middleware, which on Fastify loses its context once a POST body is read and cost a third
+ * of a small request's time, so it is not used (no routes); the request line is a Fastify
+ * hook. The logger is one per process: nestjs-pino keeps the first one made.
  */
 export function loggerParams(settings: LogSettings): Params {
-  const pinoOptions: LoggerOptions = {
+  const options: LoggerOptions = {
     level: settings.level,
     redact: { paths: SECRETS, censor: '[redacted]' },
     mixin: () => {
@@ -124,48 +77,23 @@ export function loggerParams(settings: LogSettings): Params {
         }
       : {}),
   };
-  const httpOptions: NonNullable<Params['pinoHttp']> = {
-    ...pinoOptions,
-    // The request's own fields are written by requestLine; nothing of the raw request
-    // (headers, query string) is bound to the lines logged during it.
-    wrapSerializers: false,
-    serializers: { req: () => undefined, res: () => undefined, err: stdSerializers.err },
-    customLogLevel: (req, res, error) =>
-      isProbe(urlOf(req))
-        ? 'debug'
-        : error || res.statusCode >= 500 || scopeOfRequest(req).outcome === 'INTERNAL_SERVER_ERROR'
-          ? 'error'
-          : 'info',
-    customSuccessObject: (req, res, value: { responseTime: number }) =>
-      requestLine(req, res, value.responseTime),
-    customErrorObject: (req, res, error, value: { responseTime: number }) => ({
-      ...requestLine(req, res, value.responseTime),
-      // pino-http makes up an error for a status of 500 and up: only a real one is logged.
-      ...((res as { err?: unknown }).err ? { err: error } : {}),
-    }),
-    customSuccessMessage: (req, res) => requestMessage(req, res),
-    customErrorMessage: (req, res) => requestMessage(req, res),
-  };
   return {
     // Written at once (as console.log to a pipe or file would be), so that no line is lost
     // when the process ends on a signal; pretty text is coloured only for a terminal, so a
     // file never holds escape codes.
-    pinoHttp:
+    pinoHttp: [
+      options,
       settings.format === 'pretty'
-        ? [
-            httpOptions,
-            pretty({
-              colorize: process.stdout.isTTY === true,
-              translateTime: 'SYS:HH:MM:ss.l',
-              ignore: 'pid,hostname',
-              messageFormat: '{if context}{context}: {end}{msg}',
-              sync: true,
-            }),
-          ]
-        : [httpOptions, destination({ dest: 1, sync: true })],
-    // nestjs-pino's default route ('{/*splat}') gets a slash put in front by @fastify/middie 9
-    // and then matches no request: every path is named the way middie reads it.
-    forRoutes: [{ path: '/{*splat}', method: RequestMethod.ALL }],
+        ? pretty({
+            colorize: process.stdout.isTTY === true,
+            translateTime: 'SYS:HH:MM:ss.l',
+            ignore: 'pid,hostname',
+            messageFormat: '{if context}{context}: {end}{msg}',
+            sync: true,
+          })
+        : destination({ dest: 1, sync: true }),
+    ],
+    forRoutes: [],
     // Plain objects after a message (Nest 12's structured parameters) become fields of the line.
     nativeLogger: { flattenParams: true },
   };
