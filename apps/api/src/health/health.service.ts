@@ -11,6 +11,7 @@ export class HealthService {
   private readonly logger = new Logger('Health');
   /** What the last check found wrong, to log only when that changes (probes come often). */
   private lastProblems = '';
+  private evaluating?: Promise<{ store: EventStoreHealth; checks: Check[] }>;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -42,12 +43,22 @@ export class HealthService {
     };
   }
 
-  private async evaluate(): Promise<{ store: EventStoreHealth; checks: Check[] }> {
+  /**
+   * The checks read the log (up to the lag bound past each checkpoint): requests asking at
+   * the same time share one reading, so a flood of probes costs no more than one at a time.
+   */
+  private evaluate(): Promise<{ store: EventStoreHealth; checks: Check[] }> {
+    this.evaluating ??= this.evaluateNow().finally(() => (this.evaluating = undefined));
+    return this.evaluating;
+  }
+
+  private async evaluateNow(): Promise<{ store: EventStoreHealth; checks: Check[] }> {
     const [store, readModels, reactions] = await Promise.all([
       this.store.health(),
       // Counted one past the bound: enough to tell, and no more read.
       this.projector.status(this.settings.maxLagEvents + 1),
-      this.reactions.status(this.settings.maxLagEvents + 1),
+      // Their lag is not bounded: their state is what counts.
+      this.reactions.status(1),
     ]);
     const checks = readinessOf(store, readModels, reactions, this.settings);
     this.logChange(checks);

@@ -96,6 +96,7 @@ export class Metrics implements CommandMeter, WriteObserver {
   private countSubscriptions = () => 0;
   private countSockets = () => 0;
   private readonly refreshes: Array<() => Promise<void>> = [];
+  private refreshing?: Promise<unknown>;
 
   constructor(readonly settings: MetricsSettings = {}) {
     collectDefaultMetrics({ register: this.registry });
@@ -155,9 +156,12 @@ export class Metrics implements CommandMeter, WriteObserver {
     });
   }
 
-  /** The text a scrape gets. */
+  /** The text a scrape gets; scrapes at the same time share one reading of the followers. */
   async scrape(): Promise<string> {
-    await Promise.all(this.refreshes.map((refresh) => refresh()));
+    this.refreshing ??= Promise.all(this.refreshes.map((refresh) => refresh())).finally(
+      () => (this.refreshing = undefined),
+    );
+    await this.refreshing;
     return this.registry.metrics();
   }
 }
