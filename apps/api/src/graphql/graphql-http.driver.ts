@@ -476,7 +476,7 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         );
       return scope;
     };
-    // A WebSocket operation's one line, once it ended (as an HTTP request's, see logging.ts).
+    // A WebSocket operation's one line, once it ended (as an HTTP request's: request-log.ts).
     const logged = (ctx: object, id: string): void => {
       const scope = scopes.get(ctx)?.get(id);
       scopes.get(ctx)?.delete(id);

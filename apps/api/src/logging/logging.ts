@@ -50,17 +50,9 @@ const SECRETS = [
   '*.connectionParams',
 ];
 
-/**
- * nestjs-pino's settings: every line (Nest's own, the libraries' through Nest's Logger, the
- * security log, the request lines of request-log.ts) goes through one pino logger. A line
- * logged while a request or WebSocket operation is served carries its correlation id and
- * user, from `requestScope`: nestjs-pino's request context comes with pino-http as Nest
- * middleware, which on Fastify loses its context once a POST body is read and cost a third
- * of a small request's time, so it is not used (no routes); the request line is a Fastify
- * hook. The logger is one per process: nestjs-pino keeps the first one made.
- */
-export function loggerParams(settings: LogSettings): Params {
-  const options: LoggerOptions = {
+/** pino's options: level, format, the request's correlation id and user, no secrets. */
+export function loggerOptions(settings: LogSettings): LoggerOptions {
+  return {
     level: settings.level,
     redact: { paths: SECRETS, censor: '[redacted]' },
     mixin: () => {
@@ -77,6 +69,19 @@ export function loggerParams(settings: LogSettings): Params {
         }
       : {}),
   };
+}
+
+/**
+ * nestjs-pino's settings: every line (Nest's own, the libraries' through Nest's Logger, the
+ * security log, the request lines of request-log.ts) goes through one pino logger. A line
+ * logged while a request or WebSocket operation is served carries its correlation id and
+ * user, from `requestScope`: nestjs-pino's request context comes with pino-http as Nest
+ * middleware, which on Fastify loses its context once a POST body is read and cost a third
+ * of a small request's time, so it is not used (no routes); the request line is a Fastify
+ * hook. The logger is one per process: nestjs-pino keeps the first one made.
+ */
+export function loggerParams(settings: LogSettings): Params {
+  const options = loggerOptions(settings);
   return {
     // Written at once (as console.log to a pipe or file would be), so that no line is lost
     // when the process ends on a signal; pretty text is coloured only for a terminal, so a
