@@ -59,7 +59,6 @@ describe('the logger', () => {
         authorization: 'Bearer top.secret.jwt',
         headers: { authorization: 'Bearer header.secret.jwt' },
         connectionParams: { authorization: 'Bearer socket.secret.jwt' },
-        params: { token: 'param.secret.jwt' },
         token: 'field.secret.jwt',
         userId: 'fb02.wolf',
       },
@@ -70,7 +69,6 @@ describe('the logger', () => {
       authorization: '[redacted]',
       headers: { authorization: '[redacted]' },
       connectionParams: '[redacted]',
-      params: { token: '[redacted]' },
       token: '[redacted]',
       userId: 'fb02.wolf',
     });
