@@ -36,6 +36,22 @@ export async function rebuildBenchmarks(quick: boolean): Promise<Figures> {
     const rebuildRate = applied / Number(match[2]);
     const peakMb = rebuild.peakMb;
 
+    // The whole audit trail exported (CSV) by the CLI, watched for peak memory, beside the
+    // same process exporting nothing (a filter no entry matches): flat memory is a ratio of 1.
+    const exportTrail = (filters: string[]) =>
+      runWatched(
+        process.execPath,
+        [cli, 'export-audit', '--format', 'csv', '--out', '/dev/null', ...filters],
+        { DATA_DIR: dir },
+      );
+    started = now();
+    const exported = await exportTrail([]);
+    const exportSeconds = (now() - started) / 1000;
+    const exportedCount = /\] (\d+)\/\d+ entries/.exec(exported.output.split('\r').at(-1) ?? '');
+    if (exported.code !== 0 || !exportedCount)
+      throw new Error(`export-audit failed: ${exported.output.slice(-500)}`);
+    const idle = await exportTrail(['--userId', 'nobody-at-all']);
+
     // Catch-up lag: a steady 1,000 appends/s while the live projector follows.
     const liveDir = mkdtempSync(join(tmpdir(), 'ml-bench-lag-'));
     const domain = await startDomain(liveDir);
@@ -85,6 +101,18 @@ export async function rebuildBenchmarks(quick: boolean): Promise<Figures> {
         300,
         'target (rebuild-projections process)',
         { text: '< 300 MB', met: (f) => f.value < 300 },
+      ),
+      'export.audit-csv.rate': figure(
+        Number(exportedCount[1]) / exportSeconds,
+        'entries/s',
+        applied,
+        'entries in the trail (the whole trail, CLI process, to /dev/null)',
+      ),
+      'export.audit-csv.peak-rss': figure(
+        exported.peakMb,
+        'MB',
+        idle.peakMb,
+        'the same CLI exporting no entry (a filter nothing matches)',
       ),
       'projection.catch-up-lag.p50': figure(percentile(sorted, 50), 'ms', 50, 'target p99', {
         text: 'p99 < 50 ms',

@@ -383,6 +383,128 @@ describe('the Aachen story over GraphQL', () => {
     }
   });
 
+  it('an auditor asks: just before the commitment, who set what, what changed, and takes the trail and the declaration away', async () => {
+    const declared = (
+      await run<{ auditTrail: { edges: Array<{ node: { eventId: string } }> } }>(
+        `{ auditTrail(first: 1, filter: { masterplanId: "aachen", eventTypes: [CommitmentDeclared] }) { edges { node { eventId } } } }`,
+        {},
+        admin,
+      )
+    ).auditTrail.edges[0]!.node.eventId;
+
+    // Just before and just after the declaration, by its event id.
+    const commitmentsAround = await run<{
+      before: { commitments: unknown[] };
+      after: { commitments: Array<{ id: string }> };
+    }>(
+      `query($e: ID) { before: measure(id: "ausbildung", justBeforeEvent: $e) { commitments { id } }
+         after: measure(id: "ausbildung", justAfterEvent: $e) { commitments { id } } }`,
+      { e: declared },
+      admin,
+    );
+    expect(commitmentsAround).toEqual({
+      before: { commitments: [] },
+      after: { commitments: [{ id: 'c-ihk' }] },
+    });
+
+    // Who set what.
+    const provenance = await run<{
+      measure: {
+        provenance: Array<{ field: string; setBy: string }>;
+        assignments: Array<{ created: { by: string; eventType: string } }>;
+        commitments: Array<{
+          provenance: Array<{
+            field: string;
+            value: unknown;
+            setBy: string;
+            actingFor: { name: string };
+          }>;
+        }>;
+      };
+    }>(
+      `{ measure(id: "ausbildung") { provenance { field setBy }
+           assignments { created { by eventType } }
+           commitments { provenance { field value setBy actingFor { name } } } } }`,
+      {},
+      admin,
+    );
+    expect(provenance.measure.provenance.find((p) => p.field === 'title')!.setBy).toBe('fb02.wolf');
+    expect(provenance.measure.assignments[0]!.created).toEqual({
+      by: 'fb02.wolf',
+      eventType: 'MeasureAssigned',
+    });
+    expect(
+      provenance.measure.commitments[0]!.provenance.find((p) => p.field === 'statement'),
+    ).toEqual({
+      field: 'statement',
+      value: '150 more apprentices',
+      setBy: 'r.schmidt',
+      actingFor: { name: 'IHK Aachen' },
+    });
+
+    // What changed since just before the declaration, and who did it.
+    const diff = await run<{
+      masterplanDiff: {
+        changes: Array<{
+          entityType: string;
+          entityId: string;
+          kind: string;
+          by: Array<{ by: string }>;
+        }>;
+      };
+    }>(
+      `query($e: ID) { masterplanDiff(id: "aachen", from: { justBeforeEvent: $e }) { changes { entityType entityId kind by { by } } } }`,
+      { e: declared },
+      admin,
+    );
+    expect(diff.masterplanDiff.changes).toContainEqual({
+      entityType: 'COMMITMENT',
+      entityId: 'c-ihk',
+      kind: 'ADDED',
+      by: [{ by: 'r.schmidt' }],
+    });
+
+    // The trail as a file.
+    const exportsUrl = running.url.replace(/\/graphql$/, '/exports');
+    const csv = await fetch(`${exportsUrl}/audit.csv?masterplanId=aachen`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    const rows = (await csv.text()).trimEnd().split('\n');
+    expect(rows.length - 1).toBe(Number(csv.headers.get('x-total-count')));
+    expect(
+      rows.some((row) => row.includes(',CommitmentDeclared,') && row.includes('r.schmidt')),
+    ).toBe(true);
+
+    // The joint declaration, signed and published, handed over.
+    await run(
+      `mutation { draftJointDeclaration(input: { declarationId: "erklaerung", masterplanId: "aachen", text: "Wir stärken die Industrieregion.", roadmap: [{ title: "Masterplan", dueDate: "2013-10-30" }] }) { version } }`,
+      {},
+      admin,
+    );
+    await run(
+      `mutation { signJointDeclaration(input: { declarationId: "erklaerung", actorId: "ihk" }) { version } }`,
+      {},
+      ihk,
+    );
+    await run(
+      `mutation { publishJointDeclaration(input: { declarationId: "erklaerung" }) { version } }`,
+      {},
+      admin,
+    );
+    const markdown = await (await fetch(`${exportsUrl}/declarations/erklaerung/markdown`)).text();
+    expect(markdown).toContain('| IHK Aachen | chamber |');
+    expect(markdown).toContain(
+      '| IHK Aachen | 150 more apprentices | Ausbildungsoffensive | 2014-09-01 | active |',
+    );
+    const pdf = await fetch(`${exportsUrl}/declarations/erklaerung/pdf`);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+  });
+
   it('anyone can follow masterplanChanged live; auditEvents needs a token', async () => {
     const publicSocket = createClient({ url: running.wsUrl, webSocketImpl: WebSocket });
     try {

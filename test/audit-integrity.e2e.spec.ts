@@ -641,6 +641,21 @@ describe('an event the read models cannot apply', () => {
       expect(rebuild.stderr).not.toMatch(/\n\s+at /);
       expect(readdirSync(dir).filter((f) => f.includes('.rebuild'))).toEqual([]);
       expect(existsSync(join(dir, 'read-models.sqlite'))).toBe(true);
+      // Read models that do not read the bad event can be built again on their own.
+      const run = (...args: string[]) =>
+        spawnSync(process.execPath, [cli, ...args], {
+          env: { ...process.env, DATA_DIR: dir },
+          encoding: 'utf8',
+        });
+      const unknown = run('rebuild-projections', '--read-model', 'actors', '--read-model', 'nope');
+      expect(unknown.status).toBe(1);
+      expect(unknown.stderr.trim()).toBe(
+        "No read model is called 'nope'; the read models are actors, masterplans, dialogues, working-groups, proposals, measures, commitments, joint-declarations, audit",
+      );
+      const actorsAlone = run('rebuild-projections', '--read-model', 'actors');
+      expect(actorsAlone.status).toBe(0);
+      expect(actorsAlone.stdout).toMatch(/^Rebuilt the read models actors from \d+ events/);
+      expect(readdirSync(dir).filter((f) => f.includes('.rebuild'))).toEqual([]);
       // The event, as stored, for the operator.
       const shown = spawnSync(process.execPath, [cli, 'show-event', badPosition], {
         env: { ...process.env, DATA_DIR: dir },

@@ -120,6 +120,36 @@ describe('the read models', () => {
     }
   });
 
+  it('rebuild one read model alone, leaving the others as they are', async () => {
+    await caughtUp();
+    const copyDir = mkdtempSync(join(tmpdir(), 'ml-rebuilt-one-'));
+    const file = join(copyDir, 'read-models.sqlite');
+    await readStore.db.backup(file);
+    const copy = new ReadStore(file);
+    try {
+      // Damage both: the audit is built again, the measures (not named) keep the damage.
+      copy.db.exec('DELETE FROM audit_entries WHERE rowid % 2 = 0');
+      copy.db.exec("UPDATE measures SET title = 'damaged'");
+      const audit = PROJECTIONS.filter((p) => p.name === 'audit');
+      expect(await rebuildReadModels(store, copy, undefined, audit)).toBeGreaterThan(250);
+      const live = dump(readStore);
+      const rebuilt = dump(copy);
+      for (const table of ['audit_entries', 'audit_entities', 'audit_owners'])
+        expect(rebuilt[table]).toEqual(live[table]);
+      expect(rebuilt.measures!.length).toBe(live.measures!.length);
+      expect(rebuilt.measures!.every((row) => String(row).includes('"title":"damaged"'))).toBe(
+        true,
+      );
+      for (const projection of PROJECTIONS)
+        expect(copy.checkpoint(checkpointOf(projection))).toBe(
+          readStore.checkpoint(checkpointOf(projection)),
+        );
+    } finally {
+      copy.close();
+      rmSync(copyDir, { recursive: true, force: true });
+    }
+  });
+
   /** The domain events of the log (id reservations are bookkeeping, not read-model input). */
   const domainEvents = async (): Promise<StoredEvent[]> => {
     const events: StoredEvent[] = [];

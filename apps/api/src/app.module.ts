@@ -20,6 +20,8 @@ import { loggerParams, logSettingsFromEnv, type LogSettings } from './logging/lo
 import { Metrics, metricsSettingsFromEnv, type MetricsSettings } from './metrics/metrics.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { readinessSettingsFromEnv, type ReadinessSettings } from './health/readiness.js';
+import { ExportsModule } from './exports/exports.module.js';
+import { explorerFromEnv } from './explorer/explorer.js';
 
 export interface AppOptions {
   /** The engine to use; read from the environment when absent. */
@@ -34,6 +36,8 @@ export interface AppOptions {
   metrics?: MetricsSettings;
   /** READY_MAX_LAG_EVENTS and READY_MAX_LAG_SECONDS; from the environment when absent. */
   readiness?: ReadinessSettings;
+  /** Whether browsers get the GraphQL explorer; from GRAPHQL_EXPLORER when absent. */
+  explorer?: boolean;
 }
 
 @Module({})
@@ -61,11 +65,13 @@ export class AppModule {
               options.limits ?? limitsFromEnv(),
               new SecurityLog(),
               options.trust ?? trustProxyFromEnv(),
+              options.explorer ?? explorerFromEnv(),
               metrics,
             ),
         }),
         MasterplanGraphqlModule,
         HealthModule.forRoot(options.readiness ?? readinessSettingsFromEnv()),
+        ExportsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: GraphQLErrorsPassThrough }],
     };

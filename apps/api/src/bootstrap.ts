@@ -22,14 +22,16 @@ import { errorBody } from './graphql/request-errors.js';
 import { NativeLogger, PinoLogger } from 'nestjs-pino';
 import { logRequests } from './logging/request-log.js';
 import { logSettingsFromEnv, startupLogger } from './logging/logging.js';
+import { explorerFromEnv } from './explorer/explorer.js';
 
 /** Builds the application without listening, so tests and `main` start it the same way. */
 export async function createApp(options: AppOptions = {}): Promise<NestFastifyApplication> {
   const limits = options.limits ?? limitsFromEnv();
   const trust = options.trust ?? trustProxyFromEnv();
   const logging = options.logging ?? logSettingsFromEnv();
+  const explorer = options.explorer ?? explorerFromEnv();
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ ...options, limits, trust, logging }),
+    AppModule.forRoot({ ...options, limits, trust, logging, explorer }),
     new FastifyAdapter({
       // A client has this long to send a whole request (slow senders hold no socket forever).
       requestTimeout: limits.requestMs,
@@ -50,8 +52,9 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
 
 /**
  * What browsers need to keep their users safe: security headers on every answer (helmet's;
- * the API serves no pages, so its content policy allows nothing and no page may frame it),
- * and cross-origin access
+ * the API's answers are no pages, so its content policy allows nothing and no page may frame
+ * it; the explorer's page and files replace it with their own, see explorer.ts), and
+ * cross-origin access
  * only for the origins in CORS_ORIGINS (none by default: same origin only). Mutations over
  * GET and text/plain or form posts are refused by the GraphQL route itself (no CSRF).
  */

@@ -3,6 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Logger } from '@nestjs/common';
 import { ConfigurationError, eventStoreConfigFromEnv } from '@ml/event-store';
 import { readYourWritesMsFromEnv } from '@ml/masterplan';
+import { loadOrCreateSigningKey } from '@ml/auth';
 import { createApp } from './bootstrap.js';
 
 /**
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
   }
   const eventStore = eventStoreConfigFromEnv();
   readYourWritesMsFromEnv();
+  // Made or read here first, so that an unusable JWT_PRIVATE_KEY_FILE stops the start in one line.
+  await loadOrCreateSigningKey(eventStore.dataDir);
   const app = await createApp({ eventStore });
   await app.listen(port, process.env.HOST ?? '127.0.0.1');
   const logger = new Logger('Server');

@@ -18,3 +18,19 @@ export function existingEventStoreConfig(): EventStoreConfig {
     );
   return config;
 }
+
+export type EmbeddedStoreConfig = Extract<EventStoreConfig, { engine: 'sqlite' }>;
+
+/**
+ * The embedded store in DATA_DIR, for verbs that work on its file. With
+ * EVENTSTORE_CONNECTION_STRING set the server's events are in EventStoreDB, which the verb
+ * does not touch: saying so beats quietly working on a file the server does not use.
+ */
+export function embeddedStoreConfig(verb: string): EmbeddedStoreConfig {
+  const config = eventStoreConfigFromEnv();
+  if (config.engine !== 'sqlite')
+    throw new ConfigurationError(
+      `${verb} works on the embedded store (DATA_DIR/events.sqlite), but EVENTSTORE_CONNECTION_STRING is set: the events are in EventStoreDB, whose own backups apply (see docs/operations.md); unset it to work on the embedded store`,
+    );
+  return config;
+}

@@ -1,13 +1,34 @@
+import Database from 'better-sqlite3';
 import { existsSync, rmSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { openEventStore } from '@ml/event-store';
 import { existingEventStoreConfig } from './existing-store.js';
-import { EventNotApplied, ReadStore, rebuildReadModels } from '@ml/masterplan';
+import { progressLine } from './progress.js';
+import {
+  EventNotApplied,
+  ReadStore,
+  projectionsNamed,
+  rebuildReadModels,
+  type Projection,
+} from '@ml/masterplan';
 
 /**
  * Rebuilds this instance's read models from position zero into a new file, then puts it in
- * place of the old one, keeping the reactions' checkpoint. Run it while the server is stopped.
+ * place of the old one, keeping the reactions' checkpoint. With `--read-model <name>`
+ * (repeatable), only those are built again, in a copy of the live file where the others
+ * stay as they are. Run it while the server is stopped.
  */
-export async function rebuildProjections(): Promise<void> {
+export async function rebuildProjections(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { 'read-model': { type: 'string', multiple: true } },
+  });
+  let only: Projection[] | undefined;
+  if (values['read-model']) {
+    const named = projectionsNamed(values['read-model']);
+    if (typeof named === 'string') throw new RebuildFailed(named);
+    only = named;
+  }
   const config = existingEventStoreConfig();
   const store = openEventStore(config);
   const live = ReadStore.fileIn(config.dataDir);
@@ -18,42 +39,44 @@ export async function rebuildProjections(): Promise<void> {
     let total = 0;
     for await (const _ of store.readAll()) total++;
     removeFiles(fresh);
+    if (only && existsSync(live)) {
+      const source = new Database(live, { readonly: true, fileMustExist: true });
+      try {
+        await source.backup(fresh);
+      } finally {
+        source.close();
+      }
+    } else {
+      only = undefined;
+    }
     target = new ReadStore(fresh);
-    if (existsSync(live)) {
+    if (!only && existsSync(live)) {
       const old = new ReadStore(live);
       const reactions = old.checkpoint('reactions');
       old.close();
       if (reactions !== 'start' && reactions !== 'end')
         target.saveCheckpoint('reactions', reactions);
     }
-    const started = Date.now();
-    const progress = (applied: number) => {
-      const seconds = (Date.now() - started) / 1000;
-      const share = total === 0 ? 1 : applied / total;
-      const bar = '#'.repeat(Math.round(share * 30)).padEnd(30, '.');
-      process.stderr.write(
-        `\r[${bar}] ${applied}/${total} events  ${Math.round(applied / Math.max(seconds, 0.001))} events/s   `,
-      );
-    };
+    const progress = progressLine(total, 'events');
     let applied: number;
     try {
-      applied = await rebuildReadModels(store, target, progress);
+      applied = await rebuildReadModels(store, target, progress.show, only);
     } catch (error) {
-      process.stderr.write('\n');
+      progress.end();
       if (error instanceof EventNotApplied)
         throw new RebuildFailed(
           `Rebuild stopped: ${error.message}. The read models in ${live} were left as they were; see docs/operations.md`,
         );
       throw error;
     }
-    progress(applied);
+    progress.done(applied);
     target.close();
     ReadStore.replace(fresh, live);
     done = true;
-    const seconds = (Date.now() - started) / 1000;
-    process.stderr.write('\n');
+    const seconds = progress.seconds();
+    const which = only ? `read models ${only.map((p) => p.name).join(', ')}` : 'read models';
     console.log(
-      `Rebuilt the read models from ${applied} events in ${seconds.toFixed(2)} s (${Math.round(applied / Math.max(seconds, 0.001))} events/s): ${live}`,
+      `Rebuilt the ${which} from ${applied} events in ${seconds.toFixed(2)} s (${Math.round(applied / Math.max(seconds, 0.001))} events/s): ${live}`,
     );
   } finally {
     // A rebuild that did not finish leaves nothing behind.

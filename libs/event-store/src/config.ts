@@ -1,8 +1,8 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EventStoreDBClient } from '@eventstore/db-client';
 import type { EventStore, WriteObserver } from './contract.js';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
+import { connect } from './eventstoredb/mapping.js';
 import {
   SqliteEventStore,
   type SqliteDurability,
@@ -39,11 +39,11 @@ export function eventStoreConfigFromEnv(env: NodeJS.ProcessEnv = process.env): E
   if (connectionString) {
     try {
       // Parsing only: the client connects lazily, on its first call.
-      void EventStoreDBClient.connectionString(connectionString).dispose();
+      void connect(connectionString).dispose();
     } catch (error) {
       throw new ConfigurationError(
         `EVENTSTORE_CONNECTION_STRING is not a valid EventStoreDB connection string ` +
-          `(expected e.g. esdb://localhost:2113?tls=false): ${(error as Error).message}`,
+          `(expected e.g. esdb://localhost:2113?tls=false or kurrentdb://localhost:2113?tls=false): ${(error as Error).message}`,
       );
     }
     return { engine: 'eventstoredb', connectionString, dataDir };
@@ -80,7 +80,7 @@ export function resolveDataDir(dir: string): string {
 /** Opens the engine `config` names; `observer` is told of its commits (metrics). */
 export function openEventStore(config: EventStoreConfig, observer?: WriteObserver): EventStore {
   return config.engine === 'eventstoredb'
-    ? new EventStoreDbEventStore(config.connectionString, observer)
+    ? new EventStoreDbEventStore(config.connectionString, {}, observer)
     : new SqliteEventStore({
         file: config.file,
         durability: config.durability,

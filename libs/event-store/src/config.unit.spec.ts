@@ -21,3 +21,26 @@ describe('SQLITE_WRITER', () => {
     );
   });
 });
+
+describe('EVENTSTORE_CONNECTION_STRING', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'ml-config-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('takes the connection strings of EventStoreDB and of KurrentDB', () => {
+    for (const connectionString of [
+      'esdb://localhost:2113?tls=false',
+      'kurrentdb://admin:changeit@n1:2113,n2:2113,n3:2113?tls=true',
+      'kurrentdb+discover://cluster.example.org:2113',
+    ])
+      expect(
+        eventStoreConfigFromEnv({ DATA_DIR: dir, EVENTSTORE_CONNECTION_STRING: connectionString }),
+      ).toEqual({ engine: 'eventstoredb', connectionString, dataDir: dir });
+  });
+
+  it('refuses another scheme, naming both', () => {
+    expect(() =>
+      eventStoreConfigFromEnv({ DATA_DIR: dir, EVENTSTORE_CONNECTION_STRING: 'http://n1:2113' }),
+    ).toThrow(/e\.g\. esdb:\/\/localhost:2113\?tls=false or kurrentdb:\/\/localhost:2113/);
+  });
+});

@@ -1,3 +1,5 @@
+import type { EventIntegrity } from './integrity/chain.js';
+
 /**
  * The one event-store contract both engines implement. EventStoreDB's semantics are the
  * reference: optimistic concurrency by expected revision, idempotency by event id, one
@@ -58,7 +60,10 @@ export interface RecordedEvent<Data = unknown> {
   id: string;
   type: string;
   data: Data;
+  /** As appended: the store's own `integrity` key is taken out into `integrity`. */
   metadata: EventMetadata;
+  /** The event's hash-chain links (integrity/chain.ts); absent on events written before. */
+  integrity?: EventIntegrity;
   streamId: string;
   /** Zero-based revision of the event within its stream. */
   revision: number;

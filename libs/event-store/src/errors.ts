@@ -70,3 +70,42 @@ export class EventStoreWriterFailed extends EventStoreError {
     this.name = 'EventStoreWriterFailed';
   }
 }
+
+/** A file that is not an event store this version can use: another program's, or a newer layout. */
+export class NotAnEventStore extends EventStoreError {
+  readonly code = 'NOT_AN_EVENT_STORE';
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file} is not an event store this version can use: ${reason}`);
+    this.name = 'NotAnEventStore';
+  }
+}
+
+/** A store file another process has open (a running server): it must be stopped first. */
+export class StoreInUse extends EventStoreError {
+  readonly code = 'STORE_IN_USE';
+  constructor(readonly file: string) {
+    super(`${file} is in use by another process (a running server?); stop it first`);
+    this.name = 'StoreInUse';
+  }
+}
+
+/**
+ * A subscription whose connection dropped and could not be made again within its bound of
+ * attempts (with pauses between them). Whoever follows the log resumes from its checkpoint.
+ */
+export class SubscriptionDropped extends EventStoreError {
+  readonly code = 'SUBSCRIPTION_DROPPED';
+  constructor(
+    readonly after: string,
+    readonly attempts: number,
+    readonly reason: unknown,
+  ) {
+    super(
+      `The subscription to the log dropped after position ${after} and could not be resumed in ${attempts} attempts: ${(reason as Error)?.message ?? String(reason)}`,
+    );
+    this.name = 'SubscriptionDropped';
+  }
+}

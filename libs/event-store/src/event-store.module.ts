@@ -8,6 +8,36 @@ import {
 } from '@nestjs/common';
 import type { EventStore, WriteObserver } from './contract.js';
 import { eventStoreConfigFromEnv, openEventStore, type EventStoreConfig } from './config.js';
+import { ensureChainGenesis } from './integrity/genesis.js';
+
+/**
+ * Before anything is appended, the events written before the hash chain existed get their
+ * genesis checkpoint (integrity/genesis.ts). An EventStoreDB out of reach is tried again in
+ * the background, as the read side does.
+ */
+async function coverUnlinkedEvents(store: EventStore): Promise<void> {
+  const logger = new Logger('Integrity');
+  const attempt = async (): Promise<boolean> => {
+    try {
+      const covered = await ensureChainGenesis(store);
+      if (covered > 0)
+        logger.log(
+          `${covered} events written before the hash chain are covered by its genesis checkpoint`,
+        );
+      return true;
+    } catch (error) {
+      logger.warn(
+        `Cannot check the hash chain's genesis yet: ${(error as Error).message}; trying again in 5 s`,
+      );
+      return false;
+    }
+  };
+  if (await attempt()) return;
+  const retry = setInterval(() => {
+    void attempt().then((done) => done && clearInterval(retry));
+  }, 5000);
+  retry.unref();
+}
 
 /** The injection token of the one `EventStore` the application uses. */
 export const EVENT_STORE = Symbol('EventStore');
@@ -27,7 +57,11 @@ export class EventStoreModule implements OnApplicationShutdown {
         { provide: EVENT_STORE_CONFIG, useFactory: () => config ?? eventStoreConfigFromEnv() },
         {
           provide: EVENT_STORE,
-          useFactory: (resolved: EventStoreConfig) => openEventStore(resolved, observer),
+          useFactory: async (resolved: EventStoreConfig) => {
+            const store = openEventStore(resolved, observer);
+            await coverUnlinkedEvents(store);
+            return store;
+          },
           inject: [EVENT_STORE_CONFIG],
         },
       ],

@@ -1,4 +1,5 @@
-import type { AppendResult, NewEvent } from './contract.js';
+import { INTEGRITY_KEY } from './integrity/chain.js';
+import type { AppendResult, CurrentRevision, ExpectedRevision, NewEvent } from './contract.js';
 import { InvalidEvent } from './errors.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -27,6 +28,10 @@ export function assertAppendable(stream: string, events: NewEvent[]): void {
       );
     }
     if (event.data === undefined) throw new InvalidEvent(`Event ${event.id} has no data`);
+    if (event.metadata && INTEGRITY_KEY in event.metadata)
+      throw new InvalidEvent(
+        `Event ${event.id}: the metadata key '${INTEGRITY_KEY}' is the store's own (its hash-chain links)`,
+      );
   }
 }
 
@@ -36,4 +41,18 @@ export function wasWritten(append: Promise<AppendResult>): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** Whether a stream at revision `current` meets the expected revision of an append. */
+export function revisionMatches(expected: ExpectedRevision, current: CurrentRevision): boolean {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return current === 'no_stream';
+    case 'stream_exists':
+      return current !== 'no_stream';
+    default:
+      return current === expected;
+  }
 }

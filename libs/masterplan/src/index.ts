@@ -31,9 +31,13 @@ export * from './graphql/errors.js';
 export { DateTime } from './graphql/date-time.scalar.js';
 export * from './read-store/read-view.js';
 export * from './projections/projector.js';
+export type { Projection } from './projections/projection.js';
 export { EventNotApplied, FollowerFailed, type FollowerStatus } from './shared/log-follower.js';
 export * from './projections/projections.js';
 export * from './projections/rebuild.js';
+export * from './audit/audit-export.js';
+export * from './declarations/declaration-document.js';
+export { declarationPdf } from './declarations/declaration-pdf.js';
 export * from './read-store/time-travel.js';
 export * from './shared/lru.js';
 export {

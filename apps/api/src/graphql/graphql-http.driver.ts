@@ -44,6 +44,7 @@ import {
 } from './limits.js';
 import { Lru, type Budget } from '@ml/masterplan';
 import { FixedWindow, Gate, GateFull } from './turns.js';
+import { Explorer } from '../explorer/explorer.js';
 import proxyaddr from 'proxy-addr';
 import {
   BODY_ERRORS,
@@ -68,6 +69,8 @@ export interface GraphQLHttpOptions extends GqlModuleOptions {
   limits: Limits;
   /** Which proxies to believe about client addresses (TRUST_PROXY). */
   trust: TrustProxy;
+  /** Whether a browser opening the path gets the explorer (GRAPHQL_EXPLORER). */
+  explorer: boolean;
   security: SecurityLog;
   /** Told of each operation run, and counts what the WebSocket server holds open. */
   metrics: Pick<Metrics, 'operationFinished' | 'countOpenWith'>;
@@ -134,6 +137,8 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
     const path = options.path ?? '/graphql';
     const { limits, security, trust } = options;
     const app = this.httpAdapterHost.httpAdapter.getInstance<FastifyInstance>();
+    const explorer = options.explorer ? new Explorer(path) : undefined;
+    explorer?.register(app);
     const documents = new Lru<string, DocumentNode>(CACHED_DOCUMENTS, DOCUMENT_BYTES);
     const shapes = shapeRules(limits);
     // The rules are fixed, so the document alone decides the outcome: remembered by document.
@@ -376,7 +381,9 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
           .send(errorBody(refused.message, refused.extensions));
       },
       handler: (request, reply) =>
-        requestScope.run(httpScope(request), () => handler.call(app, request, reply)),
+        explorer?.wanted(request)
+          ? explorer.answer(reply)
+          : requestScope.run(httpScope(request), () => handler.call(app, request, reply)),
       // Refusals graphql-http answers by itself (a wrong method, media type or Accept) get
       // the same shape as every other error: a message and a code.
       // (Synchronous: an async hook here would cost every answer a promise.)

@@ -1,4 +1,3 @@
-import { GraphQLError } from 'graphql';
 import {
   DateTime,
   formatError,
@@ -7,31 +6,12 @@ import {
   ReadView,
   type GqlContext,
 } from '@ml/masterplan';
-import { InvalidToken, TokenVerifier, type Verified } from '@ml/auth';
+import { TokenVerifier, type Verified } from '@ml/auth';
+import { authenticate } from '../security/authenticate.js';
 import type { SecurityLog } from '../security/security-log.js';
 import type { GraphQLHttpOptions } from './graphql-http.driver.js';
 import type { Limits, TrustProxy } from './limits.js';
 import type { Metrics } from '../metrics/metrics.js';
-
-/** Who the caller is, from `Authorization: Bearer <token>`; no header: a public reader. */
-async function authenticate(
-  verifier: TokenVerifier,
-  authorization: unknown,
-): Promise<Verified | null> {
-  if (authorization == null || authorization === '') return null;
-  const match = typeof authorization === 'string' ? /^Bearer\s+(\S+)$/i.exec(authorization) : null;
-  try {
-    if (!match) throw new InvalidToken('The Authorization header must be "Bearer <token>"');
-    return await verifier.verify(match[1]!);
-  } catch (error) {
-    throw new GraphQLError(
-      error instanceof InvalidToken ? error.message : 'The token could not be checked',
-      {
-        extensions: { code: 'UNAUTHENTICATED' },
-      },
-    );
-  }
-}
 
 /** A request's context; its view reads within the request's deadline (`ctx` is its budget). */
 function contextFor(
@@ -55,6 +35,7 @@ export function graphqlOptions(
   limits: Limits,
   security: SecurityLog,
   trust: TrustProxy,
+  explorer: boolean,
   metrics: Metrics,
 ): GraphQLHttpOptions {
   return {
@@ -66,6 +47,7 @@ export function graphqlOptions(
     limits,
     security,
     trust,
+    explorer,
     metrics,
     authenticate: (authorization) => authenticate(verifier, authorization),
     contextFor: (user, correlationId) => contextFor(user, readStore, correlationId),

@@ -1,4 +1,3 @@
-import { BACKWARDS, EventStoreDBClient, FORWARDS } from '@eventstore/db-client';
 import type {
   WriteObserver,
   AppendOptions,
@@ -6,6 +5,7 @@ import type {
   CurrentRevision,
   EventStore,
   EventStoreHealth,
+  ExpectedRevision,
   LogStart,
   NewEvent,
   ReadAllOptions,
@@ -15,38 +15,85 @@ import type {
   Subscription,
 } from '../contract.js';
 import { EventStoreClosed, StreamNotFound, WrongExpectedVersion } from '../errors.js';
-import { assertAppendable, wasWritten } from '../new-events.js';
+import { assertAppendable, revisionMatches, wasWritten } from '../new-events.js';
+import { CHAIN_START, withStreamLinks } from '../integrity/chain.js';
 import {
+  connect,
   fromEsdbError,
   fromEsdbPosition,
   fromResolvedEvent,
+  toAppendOptions,
+  toEsdbDirection,
   toEsdbEvent,
-  toEsdbExpectedRevision,
   toEsdbFilter,
   toReadPosition,
   toReadRevision,
+  type StoreClient,
 } from './mapping.js';
+import {
+  DEFAULT_RESUBSCRIBE,
+  resubscribingToAll,
+  type ResubscribePolicy,
+  type SubscribeToAllFrom,
+} from './resubscribing.js';
 
-/** EventStoreDB (or KurrentDB) through `@eventstore/db-client`; the mapping lives in mapping.ts. */
+/** Where tests replace the client's subscription to `$all` and the pauses between retries. */
+export interface EventStoreDbSeams {
+  subscribeToAllFrom?: SubscribeToAllFrom;
+  resubscribe?: Partial<ResubscribePolicy>;
+}
+
+/**
+ * EventStoreDB or KurrentDB, through the client package that mapping.ts names (the mapping
+ * lives there too). Subscriptions to `$all` resubscribe by themselves when the connection
+ * drops (resubscribing.ts).
+ */
 export class EventStoreDbEventStore implements EventStore {
-  private readonly client: EventStoreDBClient;
+  private readonly client: StoreClient;
   private inFlight = new Set<Promise<unknown>>();
   private readonly subscriptions = new Set<Subscription>();
+  private readonly subscribeToAllFrom: SubscribeToAllFrom;
+  private readonly resubscribe: ResubscribePolicy;
   private closed = false;
 
   /** Throws the client's parse error for a malformed connection string. */
   constructor(
     readonly connectionString: string,
+    seams: EventStoreDbSeams = {},
     /** Told of each append, a group of one (metrics). */
     private readonly observer?: WriteObserver,
   ) {
-    this.client = EventStoreDBClient.connectionString(connectionString);
+    this.client = connect(connectionString);
+    this.subscribeToAllFrom =
+      seams.subscribeToAllFrom ??
+      ((from, filter) =>
+        this.client.subscribeToAll({
+          fromPosition: toReadPosition(from),
+          filter: toEsdbFilter(filter),
+        }));
+    this.resubscribe = { ...DEFAULT_RESUBSCRIBE, ...seams.resubscribe };
   }
 
   async appendToStream(
     stream: string,
     events: NewEvent[],
     options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    try {
+      const result = await this.appendChained(stream, events, options);
+      this.observer?.committed({ written: 1, events: events.length, refused: 0 });
+      return result;
+    } catch (error) {
+      if (error instanceof WrongExpectedVersion)
+        this.observer?.committed({ written: 0, events: 0, refused: 1 });
+      throw error;
+    }
+  }
+
+  private async appendChained(
+    stream: string,
+    events: NewEvent[],
+    options: AppendOptions,
   ): Promise<AppendResult> {
     if (this.closed) throw new EventStoreClosed();
     assertAppendable(stream, events);
@@ -55,27 +102,63 @@ export class EventStoreDbEventStore implements EventStore {
     if (options.after && !(await wasWritten(options.after))) {
       throw new WrongExpectedVersion(stream, expected, await this.currentRevision(stream));
     }
-    const append = this.client.appendToStream(stream, events.map(toEsdbEvent), {
-      expectedRevision: toEsdbExpectedRevision(expected),
-    });
+    // The chain needs the stream's last link: an append that expects "any" revision is
+    // pinned to the one read, so that two cannot chain to the same event (it tries again).
+    for (let attempt = 1; ; attempt++) {
+      const last = await this.lastOfStream(stream);
+      const current: CurrentRevision = last?.revision ?? 'no_stream';
+      if (!revisionMatches(expected, current))
+        throw new WrongExpectedVersion(stream, expected, current);
+      const pinned: ExpectedRevision = current;
+      const linked = withStreamLinks(
+        stream,
+        events,
+        current === 'no_stream' ? 0 : current + 1,
+        last?.integrity?.stream ?? CHAIN_START,
+      );
+      try {
+        return await this.appendPinned(stream, linked, pinned);
+      } catch (error) {
+        const pinnedOnly = expected === 'any' || expected === 'stream_exists';
+        if (!(error instanceof WrongExpectedVersion) || !pinnedOnly || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  private async appendPinned(
+    stream: string,
+    events: NewEvent[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
+    const append = this.client.appendToStream(
+      stream,
+      events.map(toEsdbEvent),
+      toAppendOptions(expected),
+    );
     this.inFlight.add(append);
     try {
       const result = await append;
       if (!result.position)
         throw new Error(`EventStoreDB acknowledged an append to '${stream}' without a position`);
-      this.observer?.committed({ written: 1, events: events.length, refused: 0 });
       return {
         nextExpectedRevision: Number(result.nextExpectedRevision),
         position: fromEsdbPosition(result.position),
       };
     } catch (error) {
-      const refused = fromEsdbError(error, stream, expected);
-      if (refused instanceof WrongExpectedVersion)
-        this.observer?.committed({ written: 0, events: 0, refused: 1 });
-      throw refused;
+      throw fromEsdbError(error, stream, expected);
     } finally {
       this.inFlight.delete(append);
     }
+  }
+
+  private async lastOfStream(stream: string): Promise<RecordedEvent | undefined> {
+    try {
+      for await (const last of this.readStream(stream, { direction: 'backwards', maxCount: 1 }))
+        return last;
+    } catch (error) {
+      if (!(error instanceof StreamNotFound)) throw error;
+    }
+    return undefined;
   }
 
   private async currentRevision(stream: string): Promise<CurrentRevision> {
@@ -89,10 +172,12 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
-    const backwards = options.direction === 'backwards';
+    const direction = options.direction ?? 'forwards';
     const read = this.client.readStream(stream, {
-      fromRevision: toReadRevision(options.fromRevision ?? (backwards ? 'end' : 'start')),
-      direction: backwards ? BACKWARDS : FORWARDS,
+      fromRevision: toReadRevision(
+        options.fromRevision ?? (direction === 'backwards' ? 'end' : 'start'),
+      ),
+      direction: toEsdbDirection(direction),
       ...(options.maxCount !== undefined ? { maxCount: options.maxCount } : {}),
     });
     return (async function* () {
@@ -108,8 +193,8 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
-    const backwards = options.direction === 'backwards';
-    const from = options.fromPosition ?? (backwards ? 'end' : 'start');
+    const direction = options.direction ?? 'forwards';
+    const from = options.fromPosition ?? (direction === 'backwards' ? 'end' : 'start');
     const maxCount = options.maxCount ?? Number.POSITIVE_INFINITY;
     const client = this.client;
     return (async function* () {
@@ -121,7 +206,7 @@ export class EventStoreDbEventStore implements EventStore {
         let seen = 0;
         const read = client.readAll({
           fromPosition: toReadPosition(cursor),
-          direction: backwards ? BACKWARDS : FORWARDS,
+          direction: toEsdbDirection(direction),
           maxCount: 512,
         });
         for await (const resolved of read) {
@@ -141,23 +226,12 @@ export class EventStoreDbEventStore implements EventStore {
 
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
     if (this.closed) throw new EventStoreClosed();
-    const esdb = this.client.subscribeToAll({
-      fromPosition: toReadPosition(options.fromPosition ?? 'start'),
-      filter: toEsdbFilter(options.filter),
-    });
-    const events = (async function* () {
-      for await (const resolved of esdb) {
-        const event = fromResolvedEvent(resolved);
-        if (event) yield event;
-      }
-    })();
-    const subscription: Subscription = {
-      [Symbol.asyncIterator]: () => events,
-      close: async () => {
-        this.subscriptions.delete(subscription);
-        await esdb.unsubscribe();
-      },
-    };
+    const subscription = resubscribingToAll(
+      { subscribeFrom: this.subscribeToAllFrom, head: () => this.headPosition() },
+      options,
+      this.resubscribe,
+      () => this.subscriptions.delete(subscription),
+    );
     this.subscriptions.add(subscription);
     return subscription;
   }

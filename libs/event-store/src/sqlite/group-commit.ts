@@ -1,7 +1,15 @@
 import Database from 'better-sqlite3';
-import type { CurrentRevision, ExpectedRevision } from '../contract.js';
+import type { CurrentRevision } from '../contract.js';
 import { DuplicateEventId, WrongExpectedVersion } from '../errors.js';
 import { SCHEMA } from './sqlite-schema.js';
+import { revisionMatches } from '../new-events.js';
+import {
+  CHAIN_START,
+  INTEGRITY_KEY,
+  contentHash,
+  link,
+  type EventIntegrity,
+} from '../integrity/chain.js';
 import {
   toWireError,
   type FromWriter,
@@ -32,6 +40,8 @@ export class GroupCommitter {
   private readonly statements;
   /** The latest groups, newest first: their first append's number and those refused. */
   private readonly recent: Array<{ first: number; refused: Set<number> }> = [];
+  /** The log link of the last event written in the open transaction. */
+  private logLink = CHAIN_START;
 
   /** Opens the write connection the writer thread owns. */
   static open(settings: WriterSettings): GroupCommitter {
@@ -48,8 +58,12 @@ export class GroupCommitter {
     // Checkpoint the WAL every ~16 MB rather than every 4 MB: fewer fsyncs of the main file under load.
     this.db.pragma('wal_autocheckpoint = 4000');
     this.statements = {
-      currentRevision: this.db.prepare<[string], { revision: number | null }>(
-        'SELECT MAX(revision) AS revision FROM events WHERE stream_id = ?',
+      lastOfStream: this.db.prepare<[string], { revision: number; link: string | null }>(
+        `SELECT revision, json_extract(metadata, '$.integrity.stream') AS link FROM events
+         WHERE stream_id = ? ORDER BY revision DESC LIMIT 1`,
+      ),
+      lastLogLink: this.db.prepare<[], { link: string | null }>(
+        "SELECT json_extract(metadata, '$.integrity.log') AS link FROM events ORDER BY position DESC LIMIT 1",
       ),
       insert: this.db.prepare(
         `INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at)
@@ -80,7 +94,10 @@ export class GroupCommitter {
     try {
       this.statements.begin.run();
       const recordedAt = Date.now();
+      // Read inside the write lock: another process writing the same file moves it too.
+      this.logLink = this.statements.lastLogLink.get()?.link ?? CHAIN_START;
       for (const append of group) {
+        const logLinkBefore = this.logLink;
         // One INSERT is atomic by itself; only an append of several events needs a
         // savepoint to be undone alone if a later insert of it fails.
         const partial = append.events.length > 1;
@@ -95,6 +112,7 @@ export class GroupCommitter {
             this.statements.rollbackTo.run();
             this.statements.release.run();
           }
+          this.logLink = logLinkBefore;
           outcomes.push({ ok: false, error: toWireError(error) });
           refused.add(append.seq);
         }
@@ -134,8 +152,10 @@ export class GroupCommitter {
     predecessorWritten: boolean,
   ): WireOutcome {
     const { stream, events, expected } = append;
-    const current: CurrentRevision =
-      this.statements.currentRevision.get(stream)?.revision ?? 'no_stream';
+    const last = this.statements.lastOfStream.get(stream);
+    const current: CurrentRevision = last?.revision ?? 'no_stream';
+    // An event written before the chain existed: its stream's chain starts after it.
+    let streamLink = last?.link ?? CHAIN_START;
     if (!predecessorWritten) throw new WrongExpectedVersion(stream, expected, current);
     if (!revisionMatches(expected, current)) {
       const repeated = this.repeatedAppend(append, current);
@@ -146,6 +166,17 @@ export class GroupCommitter {
     let position = 0;
     for (const event of events) {
       revision++;
+      const content = contentHash({
+        id: event.id,
+        streamId: stream,
+        revision,
+        type: event.type,
+        data: JSON.parse(event.data),
+        metadata: JSON.parse(event.metadata) as Record<string, unknown>,
+      });
+      streamLink = link(streamLink, content);
+      this.logLink = link(this.logLink, content);
+      const integrity: EventIntegrity = { stream: streamLink, log: this.logLink };
       try {
         const info = this.statements.insert.run(
           event.id.toLowerCase(),
@@ -153,7 +184,7 @@ export class GroupCommitter {
           revision,
           event.type,
           event.data,
-          event.metadata,
+          withIntegrity(event.metadata, integrity),
           recordedAt,
         );
         position = Number(info.lastInsertRowid);
@@ -199,17 +230,10 @@ export class GroupCommitter {
   }
 }
 
-function revisionMatches(expected: ExpectedRevision, current: CurrentRevision): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return current === 'no_stream';
-    case 'stream_exists':
-      return current !== 'no_stream';
-    default:
-      return current === expected;
-  }
+/** Metadata as JSON text with the event's links added under the reserved key. */
+function withIntegrity(metadata: string, integrity: EventIntegrity): string {
+  const links = `"${INTEGRITY_KEY}":${JSON.stringify(integrity)}`;
+  return metadata === '{}' ? `{${links}}` : `${metadata.slice(0, -1)},${links}}`;
 }
 
 /** Duck-typed: better-sqlite3's errors may come from another realm (e.g. under jest's vm). */

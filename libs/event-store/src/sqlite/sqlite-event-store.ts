@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { splitIntegrity } from '../integrity/chain.js';
 import { EventEmitter } from 'node:events';
 import type {
   WriteObserver,
@@ -17,11 +18,19 @@ import type {
   Subscription,
 } from '../contract.js';
 import { matchesFilter } from '../contract.js';
-import { EventStoreClosed, InvalidEvent, StreamNotFound, WrongExpectedVersion } from '../errors.js';
+import {
+  EventStoreClosed,
+  InvalidEvent,
+  NotAnEventStore,
+  StreamNotFound,
+  WrongExpectedVersion,
+} from '../errors.js';
 import { assertAppendable, wasWritten } from '../new-events.js';
 import {
   SCHEMA,
+  markStoreLayout,
   sqlitePosition,
+  storeLayoutProblem,
   sqliteRowPosition,
   type EventRow,
   type SqliteDurability,
@@ -78,7 +87,13 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.durability ?? 'FULL'}`);
     this.db.pragma('busy_timeout = 5000');
+    const problem = isEmpty(this.db) ? undefined : storeLayoutProblem(this.db);
+    if (problem) {
+      this.db.close();
+      throw new NotAnEventStore(options.file, problem);
+    }
     this.db.exec(SCHEMA);
+    markStoreLayout(this.db);
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.commits.setMaxListeners(0);
     this.writer = new SqliteWriter({
@@ -336,12 +351,19 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
+/** A file with no tables yet: a store about to be made. */
+function isEmpty(db: Database.Database): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table'").get() === undefined;
+}
+
 function toRecorded(row: EventRow): RecordedEvent {
+  const { metadata, integrity } = splitIntegrity(JSON.parse(row.metadata) as EventMetadata);
   return {
     id: row.event_id,
     type: row.type,
     data: JSON.parse(row.data),
-    metadata: JSON.parse(row.metadata) as EventMetadata,
+    metadata,
+    ...(integrity ? { integrity } : {}),
     streamId: row.stream_id,
     revision: row.revision,
     position: sqlitePosition(row.position),

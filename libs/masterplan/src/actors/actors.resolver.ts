@@ -1,4 +1,11 @@
 import {
+  FieldProvenance,
+  fieldProvenance,
+  PROVENANCE_DESCRIPTION,
+} from '../audit/provenance.graphql.js';
+import { actorFieldsSet } from './actor.provenance.js';
+import type { Connection } from '../graphql/paging.js';
+import {
   Args,
   Context,
   Field,
@@ -15,7 +22,7 @@ import { GraphQLError } from 'graphql';
 import { filledIn, requireUser, type GqlContext } from '../graphql/context.js';
 import { maySeePeopleOf } from '../graphql/readers.js';
 import { ActorKindValue } from '../graphql/enums.js';
-import { AuditEntryConnection } from '../audit/audit.graphql.js';
+import { AuditEntry, AuditEntryConnection } from '../audit/audit.graphql.js';
 import { newEntityId } from '../shared/command-metadata.js';
 import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
 import { Commitment, toCommitment } from '../commitments/commitments.graphql.js';
@@ -114,6 +121,11 @@ export class ActorsResolver {
     );
   }
 
+  @ResolveField(() => [FieldProvenance], { description: PROVENANCE_DESCRIPTION })
+  provenance(@Context() ctx: GqlContext, @Parent() actor: Actor): Promise<FieldProvenance[]> {
+    return fieldProvenance(ctx, actor.view, { type: 'actor', id: actor.id }, actorFieldsSet);
+  }
+
   @ResolveField(() => AuditEntryConnection, {
     description: 'Everything done by or to this actor. Needs a token.',
   })
@@ -121,7 +133,7 @@ export class ActorsResolver {
     @Context() ctx: GqlContext,
     @Parent() actor: Actor,
     @Args() page: PageArgs,
-  ): Promise<AuditEntryConnection> {
+  ): Promise<Connection<AuditEntry>> {
     return auditConnection(ctx, actor.view, { entityType: 'actor', entityId: actor.id }, page);
   }
 

@@ -1,7 +1,7 @@
-import type { ReadStore } from '../read-store/read-store.js';
+import { badInput } from '../graphql/context.js';
+import type { ListQuery } from '../graphql/paging.js';
 import type { AuditRow } from './audit.projection.js';
 import type { EntityRef, EntityType } from './entities.js';
-import { withSummaries } from './summary.js';
 
 /** What the audit trail can be narrowed to; every given criterion must hold. */
 export interface AuditCriteria {
@@ -35,27 +35,17 @@ export function organisationConcerned(row: AuditRow): string | null {
   return typeof actorId === 'string' ? actorId : null;
 }
 
-export interface AuditPage {
-  rows: AuditRow[];
-  hasMore: boolean;
+/** What a filter must say to mean something: an entity id is an id of some kind of entity. */
+export function checkCriteria(criteria: AuditCriteria): void {
+  if (criteria.entityId != null && criteria.entityType == null)
+    throw badInput(
+      'entityId needs entityType: ids are unique among entities of one kind, not across kinds',
+      'entityType',
+    );
 }
 
-export const encodeCursor = (position: string) =>
-  Buffer.from(position, 'utf8').toString('base64url');
-/** The log position a cursor stands for, or undefined when it is not one of ours. */
-export function decodeCursor(cursor: string): string | undefined {
-  const position = Buffer.from(cursor, 'base64url').toString('utf8');
-  return /^[0-9]+(\/[0-9]+)?$/.test(position) && encodeCursor(position) === cursor
-    ? position
-    : undefined;
-}
-
-/** One page of the audit trail, by log position, oldest or newest first. */
-export function auditPage(
-  store: ReadStore,
-  criteria: AuditCriteria,
-  page: { first: number; afterPosition?: string; newestFirst: boolean; upToPosition?: string },
-): AuditPage {
+/** The entries of the audit trail matching `criteria`, up to a position, as a list to page. */
+export function auditList(criteria: AuditCriteria, upToPosition?: string): ListQuery {
   const where: string[] = [];
   const params: unknown[] = [];
   let from = 'audit_entries e';
@@ -97,21 +87,11 @@ export function auditPage(
     where.push('e.occurred_at < ?');
     params.push(criteria.occurredBefore.toISOString());
   }
-  if (page.upToPosition !== undefined) {
+  if (upToPosition !== undefined) {
     where.push('e.position <= ?');
-    params.push(page.upToPosition);
+    params.push(upToPosition);
   }
-  if (page.afterPosition !== undefined) {
-    where.push(page.newestFirst ? 'e.position < ?' : 'e.position > ?');
-    params.push(page.afterPosition);
-  }
-  const sql = `SELECT e.* FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY e.position ${page.newestFirst ? 'DESC' : 'ASC'} LIMIT ?`;
-  const rows = store.all<AuditRow>(sql, ...params, page.first + 1);
-  return {
-    rows: withSummaries(rows.slice(0, page.first), store),
-    hasMore: rows.length > page.first,
-  };
+  return { select: 'e.*', from, where, params, position: 'e.position' };
 }
 
 /** The same criteria, checked on one live entry (for subscriptions). */

@@ -3,7 +3,7 @@ import { DateTime } from '../graphql/date-time.scalar.js';
 import { EventTypeValue } from '../graphql/enums.js';
 import { FromView } from '../graphql/from-view.js';
 import { JSONScalar } from '../graphql/json.scalar.js';
-import { PageInfo } from '../graphql/paging.js';
+import { PageInfo, TOTAL_COUNT_DESCRIPTION } from '../graphql/paging.js';
 import type { ReadView } from '../read-store/read-view.js';
 import type { AuditRow } from './audit.projection.js';
 
@@ -66,6 +66,7 @@ export class AuditEntryEdge {
 export class AuditEntryConnection {
   @Field(() => [AuditEntryEdge]) edges!: AuditEntryEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int, { description: TOTAL_COUNT_DESCRIPTION }) totalCount!: number;
 }
 
 /** An audit row as a GraphQL object, remembering the view it came from. */

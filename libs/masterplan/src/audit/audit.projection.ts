@@ -12,7 +12,7 @@ import { entitiesOf, primaryEntity } from './entities.js';
  */
 export const auditProjection = projection({
   name: 'audit',
-  version: 3,
+  version: 4,
   canHandle: Object.keys(SCHEMA_VERSIONS) as MasterplanDomainEventType[],
   schema: `
     CREATE TABLE IF NOT EXISTS audit_entries (
@@ -27,6 +27,7 @@ export const auditProjection = projection({
     CREATE INDEX IF NOT EXISTS audit_by_type ON audit_entries (event_type, position);
     CREATE INDEX IF NOT EXISTS audit_by_correlation ON audit_entries (correlation_id, position);
     CREATE INDEX IF NOT EXISTS audit_by_stream ON audit_entries (stream_id, position);
+    CREATE INDEX IF NOT EXISTS audit_by_event ON audit_entries (event_id);
     CREATE TABLE IF NOT EXISTS audit_entities (
       entity_type TEXT NOT NULL, entity_id TEXT NOT NULL, position TEXT NOT NULL
     );

@@ -25,7 +25,10 @@ import { startMessage, subscriptionQueue, type PushQueue } from '../graphql/push
 import { ReadView } from '../read-store/read-view.js';
 import { ReadStore } from '../read-store/read-store.js';
 import { AuditFeed, type LiveAuditEntry } from './audit-feed.js';
-import { auditPage, encodeCursor, matchesCriteria, type AuditCriteria } from './audit-trail.js';
+import { auditList, checkCriteria, matchesCriteria, type AuditCriteria } from './audit-trail.js';
+import { withSummaries } from './summary.js';
+import type { AuditRow } from './audit.projection.js';
+import { connectionOf, type Connection } from '../graphql/paging.js';
 import type { EntityType } from './entities.js';
 
 export enum AuditEntityTypeValue {
@@ -102,15 +105,6 @@ export class PageArgs {
   @Field(() => AuditOrder, { defaultValue: AuditOrder.OLDEST_FIRST }) order!: AuditOrder;
 }
 
-/** What a filter must say to mean something: an entity id is an id of some kind of entity. */
-function checkCriteria(criteria: AuditCriteria): void {
-  if (criteria.entityId != null && criteria.entityType == null)
-    throw badInput(
-      'entityId needs entityType: ids are unique among entities of one kind, not across kinds',
-      'entityType',
-    );
-}
-
 /**
  * A page of the audit trail as a connection, for administrators and representatives; the
  * people behind each entry only for those who may see them (graphql/readers.ts).
@@ -120,30 +114,28 @@ export async function auditConnection(
   view: ReadView,
   criteria: AuditCriteria,
   page: PageArgs,
-): Promise<AuditEntryConnection> {
+): Promise<Connection<AuditEntry>> {
   await requireAuditReader(ctx, 'read the audit trail');
   if (!Number.isInteger(page.first) || page.first < 1 || page.first > 500)
     throw badInput('first must be between 1 and 500', 'first');
   checkCriteria(criteria);
   const readable = await criteriaFor(ctx, criteria);
-  const result = await view.step(() =>
-    auditPage(view.store, readable, {
+  return connectionOf<AuditRow, AuditEntry>(
+    view,
+    (sql, params) => view.store.all(sql, ...params),
+    auditList(readable, view.asOf),
+    {
       first: page.first,
-      ...(view.asOf !== undefined ? { upToPosition: view.asOf } : {}),
       newestFirst: page.order === AuditOrder.NEWEST_FIRST,
-      ...(page.after != null ? { afterPosition: positionAfter(page.after, view.lastApplied) } : {}),
-    }),
+      ...(page.after != null ? { after: positionAfter(page.after, view.lastApplied) } : {}),
+    },
+    (rows) =>
+      Promise.all(
+        withSummaries(rows, view.store).map(async (row) =>
+          toAuditEntry(await auditRowFor(ctx, row), view),
+        ),
+      ),
   );
-  const edges = await Promise.all(
-    result.rows.map(async (row) => ({
-      cursor: encodeCursor(row.position),
-      node: toAuditEntry(await auditRowFor(ctx, row), view),
-    })),
-  );
-  return {
-    edges,
-    pageInfo: { hasNextPage: result.hasMore, endCursor: edges.at(-1)?.cursor ?? null },
-  };
 }
 
 /** An entry the feed pushed, as this subscriber may read it, within its message's budget. */
@@ -167,7 +159,7 @@ export class AuditResolver {
     @Context() ctx: GqlContext,
     @Args() page: PageArgs,
     @Args('filter', { type: () => AuditFilter, nullable: true }) filter?: AuditFilter,
-  ): Promise<AuditEntryConnection> {
+  ): Promise<Connection<AuditEntry>> {
     return auditConnection(ctx, ctx.view, filter ?? {}, page);
   }
 

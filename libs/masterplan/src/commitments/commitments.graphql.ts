@@ -1,8 +1,8 @@
-import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { DateTime } from '../graphql/date-time.scalar.js';
 import { CommitmentStatusValue } from '../graphql/enums.js';
 import { entityLoader, FromView } from '../graphql/from-view.js';
-import { PageInfo } from '../graphql/paging.js';
+import { PageInfo, TOTAL_COUNT_DESCRIPTION } from '../graphql/paging.js';
 import { Changed, payload } from '../graphql/payloads.js';
 import type { ReadView } from '../read-store/read-view.js';
 import type { DomainCommand } from '../shared/domain-command.js';
@@ -50,6 +50,7 @@ export class CommitmentEdge {
 export class CommitmentConnection {
   @Field(() => [CommitmentEdge]) edges!: CommitmentEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int, { description: TOTAL_COUNT_DESCRIPTION }) totalCount!: number;
 }
 
 @ObjectType()

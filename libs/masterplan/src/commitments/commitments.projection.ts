@@ -1,6 +1,6 @@
 import { occurredAt, projection } from '../projections/projection.js';
 import { VALIDITY, changeRow, insertRow, validAt } from '../read-store/temporal.js';
-import type { ReadView } from '../read-store/read-view.js';
+import type { ListQuery } from '../graphql/paging.js';
 import { versionedTable } from '../read-store/lookup.js';
 
 /** Rows of this read model's tables, as SQLite returns them. */
@@ -94,18 +94,12 @@ export interface CommitmentCriteria {
   status?: string | null;
   /** Only commitments to the masterplan as a whole (true) or only to measures (false). */
   wholeMasterplan?: boolean | null;
+  /** Only active commitments due before this ISO date. */
+  overdueOn?: string | null;
 }
 
-/**
- * Up to `limit` commitments matching `criteria` as of the view, declared after the log
- * position `after` (if given), in the order they were declared.
- */
-export async function commitmentsPage(
-  view: ReadView,
-  criteria: CommitmentCriteria,
-  limit: number,
-  after?: string,
-): Promise<CommitmentRow[]> {
+/** The commitments matching `criteria` as of a view, in the order they were declared. */
+export function commitmentList(criteria: CommitmentCriteria): ListQuery {
   const where: string[] = [validAt()];
   const params: unknown[] = [];
   const equal = (column: string, value: unknown) => {
@@ -120,16 +114,9 @@ export async function commitmentsPage(
   equal('status', criteria.status);
   if (criteria.wholeMasterplan != null)
     where.push(criteria.wholeMasterplan ? 'measure_id IS NULL' : 'measure_id IS NOT NULL');
-  if (after !== undefined) {
-    where.push('position > ?');
-    params.push(after);
+  if (criteria.overdueOn != null) {
+    where.push("status = 'active' AND due_date < ?");
+    params.push(criteria.overdueOn);
   }
-  return view.step(() =>
-    view.read<CommitmentRow>(
-      `SELECT * FROM commitments WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`,
-      ...params,
-      limit,
-      { at: view.at },
-    ),
-  );
+  return { select: '*', from: 'commitments', where, params, position: 'position' };
 }

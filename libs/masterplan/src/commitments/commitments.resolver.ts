@@ -1,3 +1,13 @@
+import { GraphQLError } from 'graphql';
+import {
+  Act,
+  actOf,
+  entriesOf,
+  FieldProvenance,
+  fieldProvenance,
+  PROVENANCE_DESCRIPTION,
+} from '../audit/provenance.graphql.js';
+import { commitmentFieldsSet } from './commitment.provenance.js';
 import {
   Args,
   Context,
@@ -13,7 +23,6 @@ import {
 } from '@nestjs/graphql';
 import { Actor, loadActor } from '../actors/actors.graphql.js';
 import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
-import { encodeCursor } from '../audit/audit-trail.js';
 import {
   badInput,
   notFoundError,
@@ -22,7 +31,8 @@ import {
   type GqlContext,
 } from '../graphql/context.js';
 import { CommitmentStatusValue } from '../graphql/enums.js';
-import { AuditEntryConnection } from '../audit/audit.graphql.js';
+import { AuditEntry, AuditEntryConnection } from '../audit/audit.graphql.js';
+import { isRealDate } from '../shared/validation.js';
 import { newEntityId } from '../shared/command-metadata.js';
 import type { DomainCommand } from '../shared/domain-command.js';
 import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
@@ -37,7 +47,24 @@ import {
   CommitmentPayload,
   toCommitment,
 } from './commitments.graphql.js';
-import { commitmentById, commitmentsPage } from './commitments.projection.js';
+import { commitmentById, commitmentList, type CommitmentRow } from './commitments.projection.js';
+import { connectionOf, type Connection } from '../graphql/paging.js';
+
+const commitmentEntity = (commitment: Commitment) => ({
+  type: 'commitment' as const,
+  id: commitment.id,
+});
+
+/** The acts of a commitment's life up to the moment shown: declared, then ended (if so). */
+async function actsOf(ctx: GqlContext, commitment: Commitment): Promise<Act[]> {
+  const entries = await entriesOf(
+    ctx,
+    commitment.view,
+    commitmentEntity(commitment),
+    commitmentFieldsSet.eventTypes,
+  );
+  return Promise.all(entries.map((entry) => actOf(ctx, entry, commitment.view)));
+}
 
 @InputType({ description: 'Narrows the list of commitments; every criterion given must hold.' })
 class CommitmentFilter {
@@ -51,6 +78,12 @@ class CommitmentFilter {
       'Only commitments to the masterplan as a whole (true) or only to measures (false).',
   })
   wholeMasterplan?: boolean;
+  @Field({
+    nullable: true,
+    description:
+      'Only active commitments whose due date is before this ISO date (pass today to find those overdue now).',
+  })
+  overdueOn?: string;
 }
 
 @InputType()
@@ -97,21 +130,21 @@ export class CommitmentsResolver {
     @Args('filter', { type: () => CommitmentFilter, nullable: true }) filter?: CommitmentFilter,
     @Args('first', { type: () => Int, defaultValue: 50 }) first = 50,
     @Args('after', { nullable: true }) after?: string,
-  ): Promise<CommitmentConnection> {
+  ): Promise<Connection<Commitment>> {
     if (first < 1 || first > 500) throw badInput('first must be between 1 and 500', 'first');
-    const rows = await commitmentsPage(
-      ctx.view,
-      filter ?? {},
-      first + 1,
-      after != null ? positionAfter(after, ctx.view.lastApplied) : undefined,
+    if (filter?.overdueOn != null && !isRealDate(filter.overdueOn))
+      throw badInput(
+        `overdueOn must be an ISO 8601 date such as 2013-11-20, not '${filter.overdueOn.slice(0, 40)}'`,
+        'overdueOn',
+      );
+    const view = ctx.view;
+    return connectionOf<CommitmentRow, Commitment>(
+      view,
+      (sql, params) => view.read(sql, ...params, { at: view.at }),
+      commitmentList(filter ?? {}),
+      { first, ...(after != null ? { after: positionAfter(after, view.lastApplied) } : {}) },
+      (rows) => rows.map((r) => toCommitment(r, view)),
     );
-    const edges = rows
-      .slice(0, first)
-      .map((r) => ({ cursor: encodeCursor(r.position), node: toCommitment(r, ctx.view) }));
-    return {
-      edges,
-      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-    };
   }
 
   @ResolveField(() => String, {
@@ -144,6 +177,36 @@ export class CommitmentsResolver {
     return loadMasterplan(commitment.view, commitment.masterplanId);
   }
 
+  @ResolveField(() => [FieldProvenance], { description: PROVENANCE_DESCRIPTION })
+  provenance(
+    @Context() ctx: GqlContext,
+    @Parent() commitment: Commitment,
+  ): Promise<FieldProvenance[]> {
+    return fieldProvenance(ctx, commitment.view, commitmentEntity(commitment), commitmentFieldsSet);
+  }
+
+  @ResolveField(() => Act, {
+    description: 'Who declared it, for which organisation, when. Needs a token.',
+  })
+  async created(@Context() ctx: GqlContext, @Parent() commitment: Commitment): Promise<Act> {
+    const [declared] = await actsOf(ctx, commitment);
+    if (!declared)
+      throw new GraphQLError(
+        'The audit trail has not caught up with this commitment yet (each read model follows the log on its own); ask again in a moment',
+        { extensions: { code: 'READ_MODEL_LAGGING' } },
+      );
+    return declared;
+  }
+
+  @ResolveField(() => Act, {
+    nullable: true,
+    description:
+      'Who ended it (fulfilled or withdrawn), for which organisation, when; null while active. Needs a token.',
+  })
+  async ended(@Context() ctx: GqlContext, @Parent() commitment: Commitment): Promise<Act | null> {
+    return (await actsOf(ctx, commitment))[1] ?? null;
+  }
+
   @ResolveField(() => AuditEntryConnection, {
     description: 'Declared, fulfilled or withdrawn: by whom and when. Needs a token.',
   })
@@ -151,7 +214,7 @@ export class CommitmentsResolver {
     @Context() ctx: GqlContext,
     @Parent() commitment: Commitment,
     @Args() page: PageArgs,
-  ): Promise<AuditEntryConnection> {
+  ): Promise<Connection<AuditEntry>> {
     return auditConnection(
       ctx,
       commitment.view,

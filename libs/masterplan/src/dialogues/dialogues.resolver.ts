@@ -1,3 +1,4 @@
+import type { Connection } from '../graphql/paging.js';
 import {
   Args,
   Context,
@@ -12,7 +13,7 @@ import {
 import type { GqlContext } from '../graphql/context.js';
 import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
 import { Actor, loadActor } from '../actors/actors.graphql.js';
-import { AuditEntryConnection } from '../audit/audit.graphql.js';
+import { AuditEntry, AuditEntryConnection } from '../audit/audit.graphql.js';
 import { newEntityId } from '../shared/command-metadata.js';
 import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
 import { HoldDialogue, RecordDialogueMinutes, ScheduleDialogue } from './dialogue.handlers.js';
@@ -59,7 +60,7 @@ export class DialoguesResolver {
     @Context() ctx: GqlContext,
     @Parent() dialogue: Dialogue,
     @Args() page: PageArgs,
-  ): Promise<AuditEntryConnection> {
+  ): Promise<Connection<AuditEntry>> {
     return auditConnection(
       ctx,
       dialogue.view,

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { hasPositionShape, type LogStart } from '@ml/event-store';
-import { decodeCursor } from '../audit/audit-trail.js';
+import { decodeCursor } from './paging.js';
 import type { Budget, ReadView } from '../read-store/read-view.js';
 import type { User } from '../shared/decider.js';
 

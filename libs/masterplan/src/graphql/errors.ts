@@ -88,9 +88,10 @@ function formatWhole(error: GraphQLError): GraphQLFormattedError {
         : 'GRAPHQL_VALIDATION_FAILED';
     return { ...formatted, extensions: { ...formatted.extensions, code } };
   }
-  // A GraphQLError raised while executing is ours (with its code) or GraphQL's own about an
-  // argument's value (an explicit null for a non-null argument): the client's either way.
-  if (error.originalError instanceof GraphQLError) {
+  // A GraphQLError raised while executing without a code is GraphQL's own: about an
+  // argument's value (a variable's null for a non-null argument), the client's; about a
+  // value we answered that its type cannot represent, ours (logged below).
+  if (error.originalError instanceof GraphQLError && /^Argument "/.test(error.message)) {
     return {
       ...formatted,
       extensions: {

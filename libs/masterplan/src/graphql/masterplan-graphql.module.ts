@@ -8,6 +8,7 @@ import {
   SignaturesResolver,
 } from '../declarations/declarations.resolver.js';
 import { DialoguesResolver } from '../dialogues/dialogues.resolver.js';
+import { DiffsResolver, EntityChangesResolver } from '../diffs/diff.resolver.js';
 import { MasterplanChangesResolver } from '../masterplans/masterplan-changes.resolver.js';
 import { MasterplansResolver, ThemeFieldsResolver } from '../masterplans/masterplans.resolver.js';
 import { MasterplanModule } from '../masterplan.module.js';
@@ -39,6 +40,8 @@ import { MutationRunner } from './mutation-runner.js';
     JointDeclarationsResolver,
     SignaturesResolver,
     ProjectionsResolver,
+    DiffsResolver,
+    EntityChangesResolver,
   ],
 })
 export class MasterplanGraphqlModule {}

@@ -1,3 +1,5 @@
+import { MOMENT_DESCRIPTION, MomentArgs } from '../graphql/moment.js';
+import type { Connection } from '../graphql/paging.js';
 import {
   Args,
   Context,
@@ -10,7 +12,6 @@ import {
   ResolveField,
   Resolver,
 } from '@nestjs/graphql';
-import { DateTime } from '../graphql/date-time.scalar.js';
 import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
 import { filledIn, type GqlContext } from '../graphql/context.js';
 import { Commitment, toCommitment } from '../commitments/commitments.graphql.js';
@@ -19,11 +20,16 @@ import { JointDeclaration, toJointDeclaration } from '../declarations/declaratio
 import { declarationsOfMasterplan } from '../declarations/declarations.projection.js';
 import { Dialogue, toDialogue } from '../dialogues/dialogues.graphql.js';
 import { dialoguesOfMasterplan } from '../dialogues/dialogues.projection.js';
-import { AuditEntryConnection } from '../audit/audit.graphql.js';
+import { AuditEntry, AuditEntryConnection } from '../audit/audit.graphql.js';
 import { newEntityId } from '../shared/command-metadata.js';
 import type { DomainCommand } from '../shared/domain-command.js';
 import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
-import { Measure, toMeasure } from '../measures/measures.graphql.js';
+import {
+  Measure,
+  MeasureFilter,
+  measuresMatching,
+  toMeasure,
+} from '../measures/measures.graphql.js';
 import { measuresOfMasterplan, measuresOfThemeField } from '../measures/measures.projection.js';
 import { Proposal, toProposal } from '../proposals/proposals.graphql.js';
 import { proposalsOfMasterplan } from '../proposals/proposals.projection.js';
@@ -121,27 +127,16 @@ export class MasterplansResolver {
   }
 
   @Query(() => Masterplan, {
-    description:
-      'A masterplan now, or as it stood at a past moment: `asOfPosition` (a log position: what the log held then) or `asOf` (a time: the last log position up to which everything had occurred by then), not both. The answer names the position it shows (`asOfPosition`), and asking for that position gives exactly the same answer, versions and histories included.',
+    description: `A masterplan now, or as it stood ${MOMENT_DESCRIPTION}`,
   })
   async masterplan(
     @Context() ctx: GqlContext,
     @Args('id', { type: () => ID }) id: string,
-    @Args('asOf', {
-      type: () => DateTime,
-      nullable: true,
-      description: 'A past time; it is shown as the log position it resolves to.',
-    })
-    asOf?: Date,
-    @Args('asOfPosition', {
-      nullable: true,
-      description: 'A log position as this server gives them: an audit entry’s, a payload’s.',
-    })
-    asOfPosition?: string,
+    @Args() moment: MomentArgs,
   ): Promise<Masterplan> {
     // Nothing is deleted, so a masterplan unknown now never existed: said as such.
     const now = await loadMasterplan(ctx.view, id);
-    const view = await this.timeTravel.viewFor(ctx.view, asOf, asOfPosition);
+    const view = await this.timeTravel.viewFor(ctx.view, moment);
     return view === ctx.view ? now : loadMasterplan(view, id);
   }
 
@@ -162,11 +157,15 @@ export class MasterplansResolver {
     return (await plan.view.loader(milestonesOfMasterplan).load(plan.id)).map(toMilestone);
   }
 
-  @ResolveField(() => [Measure], { description: 'All measures, across theme fields.' })
-  async measures(@Parent() plan: Masterplan): Promise<Measure[]> {
-    return (await plan.view.loader(measuresOfMasterplan).load(plan.id)).map((r) =>
-      toMeasure(r, plan.view),
-    );
+  @ResolveField(() => [Measure], {
+    description: 'All measures, across theme fields, or those matching the filter.',
+  })
+  async measures(
+    @Parent() plan: Masterplan,
+    @Args('filter', { type: () => MeasureFilter, nullable: true }) filter?: MeasureFilter,
+  ): Promise<Measure[]> {
+    const rows = await plan.view.loader(measuresOfMasterplan).load(plan.id);
+    return (await measuresMatching(plan.view, rows, filter)).map((r) => toMeasure(r, plan.view));
   }
 
   @ResolveField(() => [Proposal])
@@ -215,7 +214,7 @@ export class MasterplansResolver {
     @Context() ctx: GqlContext,
     @Parent() plan: Masterplan,
     @Args() page: PageArgs,
-  ): Promise<AuditEntryConnection> {
+  ): Promise<Connection<AuditEntry>> {
     return auditConnection(ctx, plan.view, { masterplanId: plan.id }, page);
   }
 
@@ -310,11 +309,13 @@ export class MasterplansResolver {
 
 @Resolver(() => ThemeField)
 export class ThemeFieldsResolver {
-  @ResolveField(() => [Measure])
-  async measures(@Parent() field: ThemeField): Promise<Measure[]> {
-    return (await measuresOfThemeField(field.view, field.masterplanId, field.id)).map((r) =>
-      toMeasure(r, field.view),
-    );
+  @ResolveField(() => [Measure], { description: 'Its measures, or those matching the filter.' })
+  async measures(
+    @Parent() field: ThemeField,
+    @Args('filter', { type: () => MeasureFilter, nullable: true }) filter?: MeasureFilter,
+  ): Promise<Measure[]> {
+    const rows = await measuresOfThemeField(field.view, field.masterplanId, field.id);
+    return (await measuresMatching(field.view, rows, filter)).map((r) => toMeasure(r, field.view));
   }
 
   @ResolveField(() => [Proposal])

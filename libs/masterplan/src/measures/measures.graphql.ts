@@ -1,11 +1,18 @@
-import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { DateTime } from '../graphql/date-time.scalar.js';
 import { AssignmentRoleValue, MeasureKindValue, MeasureStatusValue } from '../graphql/enums.js';
 import { AS_OF_POSITION, entityLoader, FromView, StreamEntity } from '../graphql/from-view.js';
 import { Changed, payload } from '../graphql/payloads.js';
 import type { ReadView } from '../read-store/read-view.js';
 import { measureAggregate } from './measure.js';
-import { measureById, type AssignmentRow, type MeasureRow } from './measures.projection.js';
+import { commitmentsOfMeasure } from '../commitments/commitments.projection.js';
+import type { AssignmentSpan } from './measure.provenance.js';
+import {
+  assignmentsOfMeasure,
+  measureById,
+  type AssignmentRow,
+  type MeasureRow,
+} from './measures.projection.js';
 
 @ObjectType({
   description:
@@ -36,10 +43,54 @@ export class Measure extends StreamEntity {
   @Field(() => String, AS_OF_POSITION) asOfPosition?: string | null;
 }
 
+@InputType({ description: 'Narrows a list of measures; every criterion given must hold.' })
+export class MeasureFilter {
+  @Field(() => MeasureStatusValue, { nullable: true }) status?: string;
+  @Field({
+    nullable: true,
+    description: 'true: only measures with no lead actor assigned; false: only those with one.',
+  })
+  withoutLead?: boolean;
+  @Field({
+    nullable: true,
+    description:
+      'true: only measures no actor has an active commitment to; false: only those with at least one.',
+  })
+  withoutActiveCommitments?: boolean;
+}
+
+/** The measures of `rows` that match `filter`, as of the view (lookups batched per view). */
+export async function measuresMatching(
+  view: ReadView,
+  rows: MeasureRow[],
+  filter: MeasureFilter | undefined,
+): Promise<MeasureRow[]> {
+  if (!filter) return rows;
+  const { status, withoutLead, withoutActiveCommitments } = filter;
+  const checks = await Promise.all(
+    rows.map(async (row) => {
+      if (status != null && row.status !== status) return false;
+      if (withoutLead != null) {
+        const assignments = await view.loader(assignmentsOfMeasure).load(row.measure_id);
+        if (withoutLead === assignments.some((a) => a.role === 'lead')) return false;
+      }
+      if (withoutActiveCommitments != null) {
+        const commitments = await view.loader(commitmentsOfMeasure).load(row.measure_id);
+        if (withoutActiveCommitments === commitments.some((c) => c.status === 'active'))
+          return false;
+      }
+      return true;
+    }),
+  );
+  return rows.filter((_, i) => checks[i]);
+}
+
 @ObjectType({ description: 'An actor assigned to a measure, with its role.' })
 export class Assignment extends FromView {
   actorId!: string;
   measureId!: string;
+  /** For an ended assignment: the entries that made and ended it (read from the audit). */
+  span?: AssignmentSpan;
   @Field(() => AssignmentRoleValue) role!: string;
   @Field(() => DateTime) assignedAt!: Date;
 }

@@ -1,3 +1,6 @@
+import { GraphQLError } from 'graphql';
+import { MOMENT_DESCRIPTION, MomentArgs } from '../graphql/moment.js';
+import type { Connection } from '../graphql/paging.js';
 import {
   Args,
   Context,
@@ -11,14 +14,13 @@ import {
   ResolveField,
   Resolver,
 } from '@nestjs/graphql';
-import { DateTime } from '../graphql/date-time.scalar.js';
 import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
 import { filledIn, type GqlContext } from '../graphql/context.js';
 import { AssignmentRoleValue, CommitmentStatusValue, MeasureKindValue } from '../graphql/enums.js';
 import { Actor, loadActor } from '../actors/actors.graphql.js';
 import { Commitment, toCommitment } from '../commitments/commitments.graphql.js';
 import { commitmentsOfMeasure } from '../commitments/commitments.projection.js';
-import { AuditEntryConnection } from '../audit/audit.graphql.js';
+import { AuditEntry, AuditEntryConnection } from '../audit/audit.graphql.js';
 import { newEntityId } from '../shared/command-metadata.js';
 import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
 import {
@@ -47,6 +49,22 @@ import {
   toAssignment,
 } from './measures.graphql.js';
 import { assignmentsOfMeasure, progressOfMeasure } from './measures.projection.js';
+import {
+  ASSIGNMENT_EVENTS,
+  assignmentFieldsSet,
+  assignmentSpans,
+  measureFieldsSet,
+  type AssignmentSpan,
+} from './measure.provenance.js';
+import {
+  Act,
+  actOf,
+  entriesOf,
+  FieldProvenance,
+  fieldProvenance,
+  fieldProvenanceFrom,
+  PROVENANCE_DESCRIPTION,
+} from '../audit/provenance.graphql.js';
 
 @InputType()
 class DefineMeasureInput extends MutationInput {
@@ -105,27 +123,16 @@ export class MeasuresResolver {
   }
 
   @Query(() => Measure, {
-    description:
-      'A measure now, or at a past moment: `asOfPosition` (a log position) or `asOf` (a time, shown as the log position it resolves to), not both; as for `masterplan`.',
+    description: `A measure now, or as it stood ${MOMENT_DESCRIPTION}`,
   })
   async measure(
     @Context() ctx: GqlContext,
     @Args('id', { type: () => ID }) id: string,
-    @Args('asOf', {
-      type: () => DateTime,
-      nullable: true,
-      description: 'A past time; it is shown as the log position it resolves to.',
-    })
-    asOf?: Date,
-    @Args('asOfPosition', {
-      nullable: true,
-      description: 'A log position as this server gives them: an audit entry’s, a payload’s.',
-    })
-    asOfPosition?: string,
+    @Args() moment: MomentArgs,
   ): Promise<Measure> {
     // Nothing is deleted, so a measure unknown now never existed; its masterplan is the one to look at.
     const now = await loadMeasure(ctx.view, id);
-    const view = await this.timeTravel.viewFor(ctx.view, asOf, asOfPosition);
+    const view = await this.timeTravel.viewFor(ctx.view, moment);
     if (view === ctx.view) return now;
     return loadMeasure(view, id);
   }
@@ -170,6 +177,34 @@ export class MeasuresResolver {
     );
   }
 
+  @ResolveField(() => [Assignment], {
+    description:
+      'Assignments ended by the moment shown (an actor unassigned), oldest first, each with who made and who ended it. Needs a token, as the audit trail does.',
+  })
+  async endedAssignments(
+    @Context() ctx: GqlContext,
+    @Parent() measure: Measure,
+  ): Promise<Assignment[]> {
+    const entries = await entriesOf(ctx, measure.view, measureEntity(measure), ASSIGNMENT_EVENTS);
+    return assignmentSpans(entries)
+      .filter((span) => span.unassigned !== undefined)
+      .map((span) =>
+        Object.assign(new Assignment(), {
+          view: measure.view.spend(span.assigned),
+          actorId: span.actorId,
+          measureId: measure.id,
+          role: span.role,
+          assignedAt: new Date(span.assigned.occurred_at),
+          span,
+        }),
+      );
+  }
+
+  @ResolveField(() => [FieldProvenance], { description: PROVENANCE_DESCRIPTION })
+  provenance(@Context() ctx: GqlContext, @Parent() measure: Measure): Promise<FieldProvenance[]> {
+    return fieldProvenance(ctx, measure.view, measureEntity(measure), measureFieldsSet);
+  }
+
   @ResolveField(() => Actor, { nullable: true, description: 'The lead actor, if one is assigned.' })
   async lead(@Parent() measure: Measure): Promise<Actor | null> {
     const lead = (await measure.view.loader(assignmentsOfMeasure).load(measure.id)).find(
@@ -199,7 +234,7 @@ export class MeasuresResolver {
     @Context() ctx: GqlContext,
     @Parent() measure: Measure,
     @Args() page: PageArgs,
-  ): Promise<AuditEntryConnection> {
+  ): Promise<Connection<AuditEntry>> {
     return auditConnection(
       ctx,
       measure.view,
@@ -296,8 +331,53 @@ export class MeasuresResolver {
   }
 }
 
+const measureEntity = (measure: { id: string }) => ({ type: 'measure' as const, id: measure.id });
+
+/** How an assignment came about: from the audit, the span of the one shown. */
+async function spanOf(ctx: GqlContext, assignment: Assignment): Promise<AssignmentSpan> {
+  if (assignment.span) return assignment.span;
+  const entries = await entriesOf(
+    ctx,
+    assignment.view,
+    measureEntity({ id: assignment.measureId }),
+    ASSIGNMENT_EVENTS,
+  );
+  // A current assignment is the last one made for its actor (the view ends where it shows).
+  const span = assignmentSpans(entries).findLast((s) => s.actorId === assignment.actorId);
+  if (!span)
+    throw new GraphQLError(
+      'The audit trail has not caught up with this assignment yet (each read model follows the log on its own); ask again in a moment',
+      { extensions: { code: 'READ_MODEL_LAGGING' } },
+    );
+  return span;
+}
+
 @Resolver(() => Assignment)
 export class AssignmentsResolver {
+  @ResolveField(() => Act, { description: 'Who assigned the actor. Needs a token.' })
+  async created(@Context() ctx: GqlContext, @Parent() assignment: Assignment): Promise<Act> {
+    return actOf(ctx, (await spanOf(ctx, assignment)).assigned, assignment.view);
+  }
+
+  @ResolveField(() => Act, {
+    nullable: true,
+    description:
+      'Who ended the assignment (unassigned the actor); null while it lasts. Needs a token.',
+  })
+  async ended(@Context() ctx: GqlContext, @Parent() assignment: Assignment): Promise<Act | null> {
+    const { unassigned } = await spanOf(ctx, assignment);
+    return unassigned ? actOf(ctx, unassigned, assignment.view) : null;
+  }
+
+  @ResolveField(() => [FieldProvenance], { description: PROVENANCE_DESCRIPTION })
+  async provenance(
+    @Context() ctx: GqlContext,
+    @Parent() assignment: Assignment,
+  ): Promise<FieldProvenance[]> {
+    const { assigned } = await spanOf(ctx, assignment);
+    return fieldProvenanceFrom(ctx, assignment.view, [assigned], assignmentFieldsSet);
+  }
+
   @ResolveField(() => Actor)
   actor(@Parent() assignment: Assignment): Promise<Actor> {
     return loadActor(assignment.view, assignment.actorId);

@@ -109,6 +109,31 @@ for (const projection of PROJECTIONS)
   for (const type of projection.canHandle)
     READERS.set(type, [...(READERS.get(type) ?? []), projection]);
 
-export function project(store: ReadStore, event: StoredEvent): void {
-  for (const projection of READERS.get(event.type) ?? []) projection.apply(event, store);
+/** Applies one event to every read model that handles it, or only to those in `only`. */
+export function project(
+  store: ReadStore,
+  event: StoredEvent,
+  only?: ReadonlySet<Projection>,
+): void {
+  for (const projection of READERS.get(event.type) ?? [])
+    if (!only || only.has(projection)) projection.apply(event, store);
+}
+
+/** The read models by name, or a message naming the unknown ones and the known ones. */
+export function projectionsNamed(names: readonly string[]): Projection[] | string {
+  const unknown = names.filter((name) => !PROJECTIONS.some((p) => p.name === name));
+  if (unknown.length > 0)
+    return `No read model is called ${unknown.map((n) => `'${n}'`).join(', ')}; the read models are ${PROJECTIONS.map((p) => p.name).join(', ')}`;
+  return PROJECTIONS.filter((projection) => names.includes(projection.name));
+}
+
+/**
+ * Marks read models to be built again from the beginning of the log: the next
+ * `prepareReadModels` empties them as if their version had changed.
+ */
+export function forgetReadModels(store: ReadStore, projections: readonly Projection[]): void {
+  store.transaction(() => {
+    for (const projection of projections)
+      store.run('DELETE FROM read_models WHERE name = ?', projection.name);
+  });
 }

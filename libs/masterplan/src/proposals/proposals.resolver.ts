@@ -1,3 +1,4 @@
+import type { Connection } from '../graphql/paging.js';
 import {
   Args,
   Context,
@@ -14,7 +15,7 @@ import { auditConnection, PageArgs } from '../audit/audit.resolver.js';
 import { filledIn, type GqlContext } from '../graphql/context.js';
 import { MeasureKindValue } from '../graphql/enums.js';
 import { Actor, loadActor } from '../actors/actors.graphql.js';
-import { AuditEntryConnection } from '../audit/audit.graphql.js';
+import { AuditEntry, AuditEntryConnection } from '../audit/audit.graphql.js';
 import { MutationInput, MutationRunner, type Mutate } from '../graphql/mutation-runner.js';
 import {
   loadMasterplan,
@@ -136,7 +137,7 @@ export class ProposalsResolver {
     @Context() ctx: GqlContext,
     @Parent() proposal: Proposal,
     @Args() page: PageArgs,
-  ): Promise<AuditEntryConnection> {
+  ): Promise<Connection<AuditEntry>> {
     return auditConnection(
       ctx,
       proposal.view,

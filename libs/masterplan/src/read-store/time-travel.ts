@@ -17,6 +17,15 @@ import { ReadView } from './read-view.js';
 
 const CATCH_UP_MS = 5_000;
 
+/** The ways a query names a past moment (`MomentArgs` in GraphQL). */
+export interface Moment {
+  asOf?: Date | null;
+  asOfPosition?: string | null;
+  justBeforeEvent?: string | null;
+  justAfterEvent?: string | null;
+}
+const MOMENT_ARGS = ['asOf', 'asOfPosition', 'justBeforeEvent', 'justAfterEvent'] as const;
+
 /**
  * The read models at a past moment. They keep every row version with the log positions it
  * was valid between, so the past at a log position is an indexed query on the live read
@@ -38,23 +47,45 @@ export class TimeTravel {
   ) {}
 
   /**
-   * The view a query asks for: the live one, or the one of `asOf` (a time) or `asOfPosition`
-   * (a log position), never both.
+   * The view a query asks for: the live one, or the one of the one moment `moment` names
+   * (a time, a log position, or just before or after an audit entry's event).
    */
-  async viewFor(
-    live: ReadView,
-    asOf?: Date | null,
-    asOfPosition?: string | null,
-  ): Promise<ReadView> {
-    if (asOf != null && asOfPosition != null)
+  async viewFor(live: ReadView, moment: Moment = {}): Promise<ReadView> {
+    const named = MOMENT_ARGS.filter((name) => moment[name] != null);
+    if (named.length > 1)
       throw badInput(
-        'Give asOf (a time) or asOfPosition (a log position), not both: each names a moment by itself',
-        'asOfPosition',
+        `Give one of ${MOMENT_ARGS.join(', ')}, not ${named.join(' and ')}: each names a moment by itself`,
+        named[1],
       );
+    const { asOf, asOfPosition, justBeforeEvent, justAfterEvent } = moment;
     if (asOfPosition != null)
       return this.atPosition(await this.checkedPosition(asOfPosition), live.budget);
     if (asOf != null) return this.atTime(asOf, live.budget);
+    if (justAfterEvent != null)
+      return this.atPosition(this.positionOfEvent(justAfterEvent, 'justAfterEvent'), live.budget);
+    if (justBeforeEvent != null) {
+      const position = this.positionOfEvent(justBeforeEvent, 'justBeforeEvent');
+      const before = this.live.get<{ position: string }>(
+        'SELECT position FROM audit_entries WHERE position < ? ORDER BY position DESC LIMIT 1',
+        position,
+      );
+      return this.atPosition((before?.position as Position | undefined) ?? 'start', live.budget);
+    }
     return live;
+  }
+
+  /** The log position of an event the audit trail holds, found by its id. */
+  private positionOfEvent(eventId: string, argument: string): Position {
+    const entry = this.live.get<{ position: string }>(
+      'SELECT position FROM audit_entries WHERE event_id = ?',
+      eventId.toLowerCase(),
+    );
+    if (!entry)
+      throw new GraphQLError(
+        `${argument}: no audit entry has the eventId '${eventId.slice(0, 100)}'; take one from an audit entry`,
+        { extensions: { code: 'NOT_FOUND', field: argument } },
+      );
+    return entry.position as Position;
   }
 
   /** The read models as the log stood at `position`. */
