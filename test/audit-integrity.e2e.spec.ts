@@ -345,7 +345,8 @@ describe('the audit never stops and never leaves anything out', () => {
   });
 
   it('client mistakes are answered as client errors, and none is logged as a server fault', async () => {
-    const logged = server.output().length;
+    const logged = server.logLines().length;
+    const written = server.output().length;
     const get = await fetch(`${server.url}/graphql`);
     expect(get.status).toBe(400);
     expect(await get.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST' } }] });
@@ -532,7 +533,15 @@ describe('the audit never stops and never leaves anything out', () => {
     } finally {
       await follow.close();
     }
-    expect(server.output().slice(logged)).not.toMatch(/ERROR|Error:|\n\s+at /);
+    const lines = server.logLines().slice(logged);
+    // Each was logged as what the client was told (its code), at info.
+    const refused = lines.filter((line) => (line.status as number) >= 400);
+    expect(refused.length).toBeGreaterThanOrEqual(8);
+    expect(refused.map((line) => [line.level, line.outcome])).toEqual(
+      refused.map(() => ['info', 'BAD_REQUEST']),
+    );
+    expect(lines.filter((line) => line.level === 'error' || line.level === 'fatal')).toEqual([]);
+    expect(server.output().slice(written)).not.toMatch(/Error:|\\n\s+at |\n\s+at /);
   });
 });
 
@@ -583,7 +592,17 @@ describe('an event the read models cannot apply', () => {
       expect((await fetch(`${server.url}/health/live`)).status).toBe(200);
       const ready = await fetch(`${server.url}/health/ready`);
       expect(ready.status).toBe(503);
-      expect(JSON.stringify(await ready.json())).toContain(bad.position);
+      const readiness = JSON.stringify(await ready.json());
+      expect(readiness).toContain(bad.position);
+      // The error itself is for the operator, in the log, once: not for anyone asking.
+      expect(readiness).not.toContain(status.failure.message);
+      await fetch(`${server.url}/health/ready`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const notReady = server
+        .logLines()
+        .filter((line) => line.context === 'Health' && line.level === 'warn');
+      expect(notReady).toHaveLength(1);
+      expect(JSON.stringify(notReady[0])).toContain(status.failure.message);
       // A mutation is stored and says at once that this server cannot show it.
       const error = await api.refused(
         `mutation { scheduleMilestone(input: { masterplanId: "mp", title: "m", dueDate: "2014-01-01" }) { version } }`,

@@ -77,16 +77,11 @@ describe('browsers and the security log', () => {
     });
     expect(forbidden.status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const lines = server
-      .output()
-      .split('\n')
-      .filter((l) => l.includes('refused {'));
-    const entries = lines.map((l) =>
-      JSON.parse(l.slice(l.indexOf('refused {') + 8).replace(/\u001b\[[0-9;]*m/g, '')),
-    );
-    expect(entries).toEqual(
+    const refusals = server.logLines().filter((line) => line.context === 'Security');
+    expect(refusals).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
+          level: 'warn',
           code: 'UNAUTHENTICATED',
           correlationId: 'corr-refused-token',
           address: expect.any(String),
@@ -112,12 +107,10 @@ describe('browsers and the security log', () => {
       expect(socket.errors[0]![0]!.extensions).toMatchObject({ code: 'FORBIDDEN' });
       await new Promise((resolve) => setTimeout(resolve, 200));
       const line = server
-        .output()
-        .split('\n')
-        .find((l) => l.includes('refused {') && l.includes('ws.user'));
-      expect(
-        JSON.parse(line!.slice(line!.indexOf('refused {') + 8).replace(/\u001b\[[0-9;]*m/g, '')),
-      ).toMatchObject({
+        .logLines()
+        .find((l) => l.context === 'Security' && l.userId === 'ws.user');
+      expect(line).toMatchObject({
+        level: 'warn',
         code: 'FORBIDDEN',
         userId: 'ws.user',
         address: expect.any(String),
@@ -154,12 +147,22 @@ describe('browsers and the security log', () => {
     ).toBe(1002);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(server.output()).not.toMatch(/Internal error|Please check your implementation/);
-    expect(server.output()).toMatch(
-      /refused \{"code":"LIMIT_EXCEEDED","message":"WebSocket message too large"/,
+    const refusals = server.logLines().filter((line) => line.context === 'Security');
+    expect(refusals).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          level: 'warn',
+          code: 'LIMIT_EXCEEDED',
+          msg: 'refused: WebSocket message too large',
+        }),
+        expect.objectContaining({
+          level: 'warn',
+          code: 'BAD_REQUEST',
+          msg: expect.stringMatching(/^refused: WebSocket frame refused/),
+        }),
+      ]),
     );
-    expect(server.output()).toMatch(
-      /refused \{"code":"BAD_REQUEST","message":"WebSocket frame refused/,
-    );
+    expect(server.logLines().filter((line) => line.level === 'error')).toEqual([]);
     expect((await fetch(`${server.url}/health/ready`)).status).toBe(200);
   });
 });

@@ -16,7 +16,10 @@ describe('the server process', () => {
     try {
       const health = await fetch(`${server.url}/health`);
       expect(health.status).toBe(200);
-      expect(await health.json()).toMatchObject({ status: 'ok', engine: 'sqlite', state: 'up' });
+      expect(await health.json()).toMatchObject({
+        status: 'ok',
+        info: { 'event-store': { status: 'up', engine: 'sqlite' } },
+      });
       expect(existsSync(join(dir, 'events.sqlite'))).toBe(true);
 
       const graphql = await fetch(`${server.url}/graphql`, {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 
 /** The peak resident memory (VmHWM) of a running process, in MB; 0 once it is gone. */
 export function peakRssMb(pid: number): number {
@@ -31,25 +32,44 @@ export async function runWatched(
   return { output, peakMb, code };
 }
 
-/** A built server (`main.js`) in its own process on `dir`, once it listens. */
+/** A port nobody listens on now (the server is told it, so no log line need say it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A built server (`main.js`) in its own process on `dir`, once it answers. It logs as in
+ * production (JSON at info, a line per request), to /dev/null.
+ */
 export async function startServer(
   main: string,
   dir: string,
   env: Record<string, string>,
   nodeFlags: string[] = [],
 ): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
   const child = spawn(process.execPath, [...nodeFlags, main], {
-    env: { ...process.env, DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /serving GraphQL at (\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { child, url };
+  let exited: number | null | undefined;
+  child.on('exit', (code) => (exited = code));
+  const base = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (exited !== undefined) throw new Error(`server exited with ${exited}`);
+    try {
+      if ((await fetch(`${base}/health/live`)).ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { child, url: `${base}/graphql` };
 }

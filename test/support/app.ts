@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfiguration } from '@ml/config';
 import type { EventStoreConfig } from '@ml/event-store';
 import { createApp } from '../../apps/api/src/bootstrap.js';
+import type { AppOptions } from '../../apps/api/src/app.module.js';
 import { loadOrCreateSigningKey, issueToken } from '@ml/auth';
 import { DEFAULT_LIMITS, type Limits } from '../../apps/api/src/graphql/limits.js';
 
@@ -26,7 +27,12 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-export async function startApp(dataDir: string, limits: Partial<Limits> = {}): Promise<RunningApp> {
+export async function startApp(
+  dataDir: string,
+  limits: Partial<Limits> = {},
+  /** Other settings than the environment's (metrics, readiness). */
+  options: Pick<AppOptions, 'metrics' | 'readiness'> = {},
+): Promise<RunningApp> {
   const eventStore: EventStoreConfig = {
     engine: 'sqlite',
     dataDir,
@@ -37,6 +43,7 @@ export async function startApp(dataDir: string, limits: Partial<Limits> = {}): P
   // test here (the limits suite does), so they are off unless a test names them.
   const app = await createApp({
     configuration: loadConfiguration({ ...process.env, LOG_LEVEL: 'silent' }),
+    ...options,
     eventStore,
     limits: { ...DEFAULT_LIMITS, requestsPerMinute: 0, mutationsPerMinute: 0, ...limits },
   });

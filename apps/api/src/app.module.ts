@@ -11,6 +11,11 @@ import { graphqlOptions } from './graphql/graphql-options.js';
 import type { Limits, TrustProxy } from './graphql/limits.js';
 import { SecurityLog } from './security/security-log.js';
 import { HealthModule } from './health/health.module.js';
+import { LoggerModule } from 'nestjs-pino';
+import { loggerParams, logSettingsOf, type LogSettings } from './logging/logging.js';
+import { Metrics, metricsSettingsOf, type MetricsSettings } from './metrics/metrics.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { readinessSettingsOf, type ReadinessSettings } from './health/readiness.js';
 import { ExportsModule } from './exports/exports.module.js';
 import { IntegrityModule } from './integrity/integrity.module.js';
 import { GracefulShutdown } from './service/graceful-shutdown.js';
@@ -24,6 +29,12 @@ export interface AppOptions {
   limits?: Limits;
   /** Which proxies to believe about client addresses; from TRUST_PROXY when absent. */
   trust?: TrustProxy;
+  /** LOG_LEVEL and LOG_FORMAT; from the environment when absent. */
+  logging?: LogSettings;
+  /** METRICS_TOKEN; from the environment when absent. */
+  metrics?: MetricsSettings;
+  /** READY_MAX_LAG_EVENTS and READY_MAX_LAG_SECONDS; from the environment when absent. */
+  readiness?: ReadinessSettings;
   /** Whether browsers get the GraphQL explorer; from GRAPHQL_EXPLORER when absent. */
   explorer?: boolean;
 }
@@ -34,11 +45,16 @@ export class AppModule {
   static forRoot(
     options: AppOptions & Required<Pick<AppOptions, 'configuration' | 'limits' | 'trust'>>,
   ): DynamicModule {
+    const configuration = options.configuration;
+    // One per application instance: tests start several in one process.
+    const metrics = new Metrics(options.metrics ?? metricsSettingsOf(configuration));
     return {
       module: AppModule,
       imports: [
-        ConfigurationModule.forRoot(options.configuration),
-        EventStoreModule.forRoot(options.eventStore),
+        ConfigurationModule.forRoot(configuration),
+        LoggerModule.forRoot(loggerParams(options.logging ?? logSettingsOf(configuration))),
+        EventStoreModule.forRoot(options.eventStore, metrics),
+        MetricsModule.forRoot(metrics),
         MasterplanModule,
         AuthModule,
         GraphQLModule.forRootAsync<GraphQLHttpOptions>({
@@ -53,11 +69,12 @@ export class AppModule {
               options.limits,
               new SecurityLog(),
               options.trust,
-              options.explorer ?? options.configuration.GRAPHQL_EXPLORER === 'on',
+              options.explorer ?? configuration.GRAPHQL_EXPLORER === 'on',
+              metrics,
             ),
         }),
         MasterplanGraphqlModule,
-        HealthModule,
+        HealthModule.forRoot(options.readiness ?? readinessSettingsOf(configuration)),
         ExportsModule,
         IntegrityModule,
       ],

@@ -11,22 +11,26 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { Socket } from 'node:net';
-import type { LogLevel } from '@nestjs/common';
 import { loadConfiguration, type Configuration } from '@ml/config';
 import { limitsOf, trustProxyOf, type Limits, type TrustProxy } from './graphql/limits.js';
 import { errorBody } from './graphql/request-errors.js';
+import { NativeLogger, PinoLogger } from 'nestjs-pino';
+import { logRequests } from './logging/request-log.js';
+import { logSettingsOf, startupLogger } from './logging/logging.js';
 
 /** Builds the application without listening, so tests and `main` start it the same way. */
 export async function createApp(options: AppOptions = {}): Promise<NestFastifyApplication> {
   const configuration = options.configuration ?? loadConfiguration();
   const limits = options.limits ?? limitsOf(configuration);
   const trust = options.trust ?? trustProxyOf(configuration);
+  const logging = options.logging ?? logSettingsOf(configuration);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({
       ...options,
       configuration,
       limits,
       trust,
+      logging,
       explorer: options.explorer ?? configuration.GRAPHQL_EXPLORER === 'on',
     }),
     new FastifyAdapter({
@@ -36,26 +40,15 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
       trustProxy: trust,
       clientErrorHandler: answerUnreadableRequest(limits),
     }),
-    {
-      abortOnError: false,
-      logger: NEST_LOG_LEVELS[configuration.LOG_LEVEL],
-    },
+    // What Nest says while it starts waits for the application's logger (LOG_LEVEL, LOG_FORMAT).
+    { abortOnError: false, bufferLogs: true, logger: startupLogger(logging) },
   );
+  app.useLogger(app.get(NativeLogger));
+  logRequests(app.getHttpAdapter().getInstance() as FastifyInstance, PinoLogger.root);
   await protectBrowsers(app, configuration);
   limitConnections(app.getHttpServer() as Server, limits, trust);
   return app;
 }
-
-/** LOG_LEVEL in Nest's words: the level named and every more severe one. */
-const NEST_LOG_LEVELS: Record<Configuration['LOG_LEVEL'], LogLevel[] | false> = {
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-  silent: false,
-};
 
 /**
  * What browsers need to keep their users safe: security headers on every answer (helmet's;

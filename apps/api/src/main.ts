@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { setFlagsFromString } from 'node:v8';
+import { Logger } from '@nestjs/common';
 import { ConfigurationError, loadConfiguration } from '@ml/config';
 import { checkListenAddress, listenRefusal } from './service/listen-address.js';
 
@@ -35,9 +36,10 @@ async function main(): Promise<void> {
   } catch (error) {
     throw listenRefusal(error as NodeJS.ErrnoException, PORT, HOST) ?? error;
   }
-  console.log(`Masterplan Ledger serving GraphQL at ${await app.getUrl()}/graphql`);
+  const logger = new Logger('Server');
+  logger.log(`Masterplan Ledger serving GraphQL at ${await app.getUrl()}/graphql`);
   // Said here, for the operator, and not in the public health answer.
-  console.log(
+  logger.log(
     eventStore.engine === 'sqlite'
       ? `Events in ${eventStore.file}; read models and keys in ${eventStore.dataDir}`
       : `Events in EventStoreDB; read models and keys in ${eventStore.dataDir}`,

@@ -35,6 +35,12 @@ export const directory: Kind<string> = {
 
 export const text: Kind<string> = { schema: z.string(), takes: 'any text' };
 
+/** A shared secret: long enough not to be guessed, and easy to write in a header. */
+export const secret: Kind<string> = {
+  schema: z.string().regex(/^[\x21-\x7e]{16,}$/),
+  takes: 'at least 16 printable characters without spaces (e.g. `openssl rand -hex 16`)',
+};
+
 export function wholeNumber(least: number, unit = ''): Kind<number> {
   return {
     schema: digits.transform(Number).pipe(z.int().min(least).max(Number.MAX_SAFE_INTEGER)),

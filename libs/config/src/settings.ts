@@ -6,6 +6,7 @@ import {
   oneOf,
   port,
   publicKeyPem,
+  secret,
   text,
   trustedProxies,
   webOrigins,
@@ -114,6 +115,23 @@ export const settings = {
   LOG_LEVEL: setting(oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), {
     default: 'info',
     meaning: 'the least severe log lines written; `silent` writes none',
+  }),
+  LOG_FORMAT: setting(oneOf('json', 'pretty'), {
+    meaning:
+      'how log lines are written: `json` (one object per line), `pretty` (for people; coloured only on a terminal). Unset: `pretty` on a terminal, `json` otherwise',
+  }),
+  READY_MAX_LAG_EVENTS: setting(atLeastOne, {
+    default: '1000',
+    meaning:
+      '`/health/ready` answers 503 while a read model or the reactions are further behind the log',
+  }),
+  READY_MAX_LAG_SECONDS: setting(wholeNumber(1, 'seconds'), {
+    default: '30',
+    meaning: '… or while the oldest event they have not applied is older',
+  }),
+  METRICS_TOKEN: setting(secret, {
+    meaning:
+      'when set, `/metrics` answers only `Authorization: Bearer <token>`; unset, it is open (restrict it at the proxy)',
   }),
   SHUTDOWN_GRACE_MS: setting(wholeNumber(0, 'milliseconds'), {
     default: '10000',

@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigurationError, type Configuration } from '@ml/config';
-import type { EventStore } from './contract.js';
+import type { EventStore, WriteObserver } from './contract.js';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
 import { connect } from './eventstoredb/mapping.js';
 import {
@@ -79,12 +79,14 @@ export function resolveDataDir(dir: string): string {
   return absolute;
 }
 
-export function openEventStore(config: EventStoreConfig): EventStore {
+/** Opens the engine `config` names; `observer` is told of its commits (metrics). */
+export function openEventStore(config: EventStoreConfig, observer?: WriteObserver): EventStore {
   return config.engine === 'eventstoredb'
-    ? new EventStoreDbEventStore(config.connectionString)
+    ? new EventStoreDbEventStore(config.connectionString, {}, observer)
     : new SqliteEventStore({
         file: config.file,
         durability: config.durability,
         ...(config.writer ? { writer: config.writer } : {}),
+        ...(observer ? { observer } : {}),
       });
 }

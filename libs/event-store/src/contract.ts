@@ -136,6 +136,15 @@ export interface EventStoreHealth {
   detail: string;
 }
 
+/**
+ * Told of every commit, for metrics: how many appends one transaction wrote (the embedded
+ * engine commits the appends made together as one group; EventStoreDB, each on its own),
+ * how many events they held, and how many appends of it were refused (a revision check).
+ */
+export interface WriteObserver {
+  committed(group: { written: number; events: number; refused: number }): void;
+}
+
 export interface EventStore {
   appendToStream(
     stream: string,

@@ -6,7 +6,7 @@ import {
   type DynamicModule,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { EventStore } from './contract.js';
+import type { EventStore, WriteObserver } from './contract.js';
 import { CONFIGURATION, type Configuration } from '@ml/config';
 import { eventStoreConfigOf, openEventStore, type EventStoreConfig } from './config.js';
 import { ensureChainGenesis } from './integrity/genesis.js';
@@ -47,8 +47,11 @@ export const EVENT_STORE_CONFIG = Symbol('EventStoreConfig');
 @Global()
 @Module({})
 export class EventStoreModule implements OnApplicationShutdown {
-  /** Picks the engine from `config`, or from the configuration when none is given. */
-  static forRoot(config?: EventStoreConfig): DynamicModule {
+  /**
+   * Picks the engine from `config`, or from the configuration when none is given; `observer`
+   * is told of its commits (metrics).
+   */
+  static forRoot(config?: EventStoreConfig, observer?: WriteObserver): DynamicModule {
     return {
       module: EventStoreModule,
       providers: [
@@ -60,7 +63,7 @@ export class EventStoreModule implements OnApplicationShutdown {
         {
           provide: EVENT_STORE,
           useFactory: async (resolved: EventStoreConfig) => {
-            const store = openEventStore(resolved);
+            const store = openEventStore(resolved, observer);
             await coverUnlinkedEvents(store);
             return store;
           },

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { AbstractGraphQLDriver, type GqlModuleOptions } from '@nestjs/graphql';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import {
@@ -23,12 +24,14 @@ import { useServer } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { SecurityLog } from '../security/security-log.js';
 import {
   correlationIdOf,
   requestScope,
+  scopeOfRequest,
   type RequestScope,
-  type SecurityLog,
-} from '../security/security-log.js';
+} from '../logging/request-scope.js';
+import type { Metrics } from '../metrics/metrics.js';
 import {
   costError,
   costOf,
@@ -69,6 +72,8 @@ export interface GraphQLHttpOptions extends GqlModuleOptions {
   /** Whether a browser opening the path gets the explorer (GRAPHQL_EXPLORER). */
   explorer: boolean;
   security: SecurityLog;
+  /** Told of each operation run, and counts what the WebSocket server holds open. */
+  metrics: Pick<Metrics, 'operationFinished' | 'countOpenWith'>;
   /**
    * Who the caller is, from an `Authorization` value (a header, or the WebSocket's
    * connection_init payload): null without one; throws UNAUTHENTICATED for a bad token.
@@ -124,6 +129,7 @@ const closeReason = (text: string) => Buffer.from(text).subarray(0, 120).toStrin
  */
 export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions> {
   private sockets?: WebSocketServer;
+  private readonly requests = new Logger('Requests');
   private disposeSockets?: () => Promise<void> | void;
 
   async start(options: GraphQLHttpOptions): Promise<void> {
@@ -165,7 +171,10 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         const message = suggestions
           ? formatted.message
           : formatted.message.replace(/ ?Did you mean [^?]*\?$/, '');
-        security.error(formatted.extensions?.code, message, limitFields(formatted));
+        const code = formatted.extensions?.code;
+        security.error(code, message, limitFields(formatted));
+        const scope = requestScope.getStore();
+        if (scope && scope.outcome === undefined && typeof code === 'string') scope.outcome = code;
         return { ...formatted, message };
       });
 
@@ -221,6 +230,14 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         leaveLarge?.();
       }
       return context.refusal ? { errors: [context.refusal] } : result;
+    };
+
+    // An HTTP request's scope: the same one its log line reads (one correlation id).
+    const httpScope = (request: FastifyRequest, outcome?: string): RequestScope => {
+      const scope = scopeOfRequest(request.raw);
+      scope.address = request.ip;
+      if (outcome) scope.outcome ??= outcome;
+      return scope;
     };
 
     const handler = createHandler<Record<string, unknown>>({
@@ -279,8 +296,18 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         return context as unknown as Record<string, unknown>;
       },
       execute: async (args) => {
+        const started = performance.now();
+        const operation = operationOf(args);
+        const scope = requestScope.getStore();
+        if (scope) scope.operation = operation;
         const refused = refusal(schema, limits, args, mutations);
         const result = refused ? { errors: [refused] } : await run(args);
+        options.metrics.operationFinished(
+          operation.type,
+          operation.field,
+          outcomeOf(result),
+          (performance.now() - started) / 1000,
+        );
         // Refused for a rate (mutations, or too many queries waiting): HTTP 429 says so too.
         const [first] = result.errors ?? [];
         const request = requestOf.get(args.contextValue as object);
@@ -311,10 +338,13 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
       formatError: (error) => {
         // graphql-http hands over a plain Error only for a request it could not read (400):
         // a client's mistake, said plainly, not a fault of ours.
-        if (!(error instanceof GraphQLError))
+        if (!(error instanceof GraphQLError)) {
+          const scope = requestScope.getStore();
+          if (scope) scope.outcome ??= 'BAD_REQUEST';
           return new GraphQLError(REQUEST_ERRORS[error.message] ?? error.message, {
             extensions: { code: 'BAD_REQUEST' },
           });
+        }
         const original = OPERATION_ERRORS[error.message]
           ? new GraphQLError(OPERATION_ERRORS[error.message]!, {
               ...(error.nodes ? { nodes: error.nodes } : {}),
@@ -341,7 +371,7 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         const wait = requests.take(request.ip);
         if (wait === undefined) return done();
         const refused = tooManyRequests(limits, wait);
-        requestScope.run({ correlationId: correlationIdOf(undefined), address: request.ip }, () =>
+        requestScope.run(httpScope(request, 'RATE_LIMITED'), () =>
           security.error('RATE_LIMITED', refused.message, refused.extensions),
         );
         void reply
@@ -353,13 +383,7 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
       handler: (request, reply) =>
         explorer?.wanted(request)
           ? explorer.answer(reply)
-          : requestScope.run(
-              {
-                correlationId: correlationIdOf(request.headers['x-correlation-id']),
-                address: request.ip,
-              },
-              () => handler.call(app, request, reply),
-            ),
+          : requestScope.run(httpScope(request), () => handler.call(app, request, reply)),
       // Refusals graphql-http answers by itself (a wrong method, media type or Accept) get
       // the same shape as every other error: a message and a code.
       // (Synchronous: an async hook here would cost every answer a promise.)
@@ -377,6 +401,7 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         }
         if (body?.errors?.every((e) => e.extensions && 'code' in e.extensions))
           return done(null, payload);
+        scopeOfRequest(request.raw).outcome ??= 'BAD_REQUEST';
         const message =
           body?.errors?.[0]?.message ?? STATUS_ERRORS[reply.statusCode] ?? 'Bad request';
         void reply.header('content-type', 'application/json; charset=utf-8');
@@ -395,9 +420,7 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
                 { limit: 'bodyBytes', max: limits.bodyBytes },
               ]
             : ['BAD_REQUEST', BODY_ERRORS[error.code] ?? error.message, {}];
-        requestScope.run({ correlationId: correlationIdOf(undefined), address: request.ip }, () =>
-          security.error(code, message, extra),
-        );
+        requestScope.run(httpScope(request, code), () => security.error(code, message, extra));
         void reply
           .status(status)
           .type('application/json; charset=utf-8')
@@ -409,12 +432,14 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
     app.route({
       method: ['PUT', 'PATCH', 'DELETE'],
       url: path,
-      handler: (_request, reply) =>
-        reply
+      handler: (request, reply) => {
+        httpScope(request, 'BAD_REQUEST');
+        return reply
           .status(405)
           .header('allow', 'GET, POST')
           .type('application/json; charset=utf-8')
-          .send(errorBody(STATUS_ERRORS[405]!, { code: 'BAD_REQUEST' })),
+          .send(errorBody(STATUS_ERRORS[405]!, { code: 'BAD_REQUEST' }));
+      },
     });
 
     this.startSockets(options, path, schema, {
@@ -451,9 +476,43 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
       let byId = scopes.get(ctx);
       if (!byId) scopes.set(ctx, (byId = new Map()));
       let scope = byId.get(id);
-      if (!scope) byId.set(id, (scope = { correlationId: randomUUID(), address }));
+      if (!scope)
+        byId.set(
+          id,
+          (scope = { correlationId: randomUUID(), address, startedAt: performance.now() }),
+        );
       return scope;
     };
+    // A WebSocket operation's one line, once it ended (as an HTTP request's: request-log.ts).
+    const logged = (ctx: object, id: string): void => {
+      const scope = scopes.get(ctx)?.get(id);
+      scopes.get(ctx)?.delete(id);
+      if (!scope?.operation) return;
+      const { type, name, field } = scope.operation;
+      requestScope.run(scope, () =>
+        this.requests.log(`WS ${path} ${type} ${name ?? field}`, {
+          transport: 'websocket',
+          operationType: type,
+          ...(name ? { operationName: name } : {}),
+          field,
+          outcome: scope.outcome ?? 'ok',
+          durationMs: Math.round(performance.now() - (scope.startedAt ?? 0)),
+          address: scope.address,
+        }),
+      );
+    };
+    // The connections acknowledged: what their operations hold open is counted at a scrape.
+    const connections = new Set<{ subscriptions: Record<string, unknown> }>();
+    options.metrics.countOpenWith({
+      sockets: () => connections.size,
+      subscriptions: () => {
+        let open = 0;
+        // A subscription is held as its iterator; an operation starting or running, as null.
+        for (const { subscriptions } of connections)
+          for (const held of Object.values(subscriptions)) if (held) open++;
+        return open;
+      },
+    });
     const formatIn = (
       ctx: { extra: { request: IncomingMessage } },
       id: string,
@@ -500,6 +559,7 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         onConnect: async (ctx) => {
           try {
             await options.authenticate(authorizationOf(ctx.connectionParams));
+            connections.add(ctx);
             return true;
           } catch (error) {
             const message = (error as Error).message;
@@ -556,10 +616,22 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
             ...(payload.operationName ? { operationName: payload.operationName } : {}),
             ...(payload.variables ? { variableValues: payload.variables } : {}),
           };
+          scope.operation = operationOf(args);
           const refused = refusal(schema, limits, args, mutations);
           return refused ? [refused] : args;
         },
-        execute: (args: ExecutionArgs) => run(args),
+        execute: async (args: ExecutionArgs) => {
+          const started = performance.now();
+          const result = await run(args);
+          const operation = operationOf(args);
+          options.metrics.operationFinished(
+            operation.type,
+            operation.field,
+            outcomeOf(result),
+            (performance.now() - started) / 1000,
+          );
+          return result;
+        },
         onNext: (ctx, id, _payload, args, result) => {
           // A subscription's message that went over its budget is that error alone.
           const refused = (args.contextValue as CallerContext).refusal;
@@ -582,7 +654,8 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
             : undefined;
         },
         onError: (ctx, id, _payload, errors) => formatIn(ctx, id, errors) as never,
-        onComplete: (ctx, id) => void scopes.get(ctx)?.delete(id),
+        onComplete: (ctx, id) => logged(ctx, id),
+        onClose: (ctx) => void connections.delete(ctx),
       },
       this.sockets,
     );
@@ -645,6 +718,45 @@ function parseWithin(limits: Limits, text: string): DocumentNode {
       throw limitError('depth', limits.depth, 'The document nests too deeply to be read');
     throw error;
   }
+}
+
+const operations = new WeakMap<DocumentNode, Map<string, NonNullable<RequestScope['operation']>>>();
+
+/**
+ * What an operation is, for logs and metrics: its type, the name the client gave it, and
+ * the root field it runs (or `(several)`), which the schema bounds, unlike names.
+ */
+function operationOf(args: ExecutionArgs): NonNullable<RequestScope['operation']> {
+  return remembered(
+    operations,
+    args.document,
+    () => {
+      const operation = getOperationAST(args.document, args.operationName);
+      if (!operation) return { type: 'unknown', field: '(none)' };
+      const fields = new Set<string>();
+      for (const selection of operation.selectionSet.selections)
+        fields.add(selection.kind === Kind.FIELD ? selection.name.value : '(fragment)');
+      const name = operation.name?.value;
+      return {
+        type: operation.operation,
+        ...(name ? { name: name.length > 100 ? `${name.slice(0, 100)}…` : name } : {}),
+        field: fields.size === 1 ? [...fields][0]! : '(several)',
+      };
+    },
+    args.operationName ?? '',
+  );
+}
+
+/** How an operation went: 'ok', or the code of its first error. */
+function outcomeOf(result: ExecutionResult): string {
+  const first = result.errors?.[0];
+  if (!first) return 'ok';
+  const code = first.extensions?.code;
+  if (typeof code === 'string') return code;
+  // What formatError makes of an error without a code (see @ml/masterplan's errors.ts).
+  return first.originalError && !(first.originalError instanceof GraphQLError)
+    ? 'INTERNAL_SERVER_ERROR'
+    : 'BAD_USER_INPUT';
 }
 
 const schemaReaders = new WeakMap<DocumentNode, Map<string, boolean>>();

@@ -11,6 +11,7 @@ import { authenticate } from '../security/authenticate.js';
 import type { SecurityLog } from '../security/security-log.js';
 import type { GraphQLHttpOptions } from './graphql-http.driver.js';
 import type { Limits, TrustProxy } from './limits.js';
+import type { Metrics } from '../metrics/metrics.js';
 
 /** A request's context; its view reads within the request's deadline (`ctx` is its budget). */
 function contextFor(
@@ -35,6 +36,7 @@ export function graphqlOptions(
   security: SecurityLog,
   trust: TrustProxy,
   explorer: boolean,
+  metrics: Metrics,
 ): GraphQLHttpOptions {
   return {
     path: '/graphql',
@@ -46,6 +48,7 @@ export function graphqlOptions(
     security,
     trust,
     explorer,
+    metrics,
     authenticate: (authorization) => authenticate(verifier, authorization),
     contextFor: (user, correlationId) => contextFor(user, readStore, correlationId),
     formatError,

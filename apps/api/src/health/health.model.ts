@@ -4,11 +4,14 @@ import { Field, ObjectType } from '@nestjs/graphql';
 export class Health {
   @Field({
     description:
-      "'ok' when the event store answers and every read model and reaction follows the log; 'degraded' otherwise (see problems).",
+      "'ok' when the event store answers, every read model follows the log within the server's lag bound and the reactions run (as GET /health/ready); 'degraded' otherwise (see problems).",
   })
   status!: 'ok' | 'degraded';
 
-  @Field(() => [String], { description: 'What is wrong, for a person; empty when ok.' })
+  @Field(() => [String], {
+    description:
+      "What is wrong, for a person (which part, and its state or position); empty when ok. The errors behind it are in the server's log.",
+  })
   problems!: string[];
 
   @Field({ description: "The event-store engine in use: 'sqlite' (embedded) or 'eventstoredb'." })
@@ -18,7 +21,8 @@ export class Health {
   state!: string;
 
   @Field({
-    description: 'What the engine reports about itself (file or connection, durability, size).',
+    description:
+      'What the engine reports about itself when up (mode, durability, size, or the head of the log).',
   })
   detail!: string;
 }

@@ -1,29 +1,13 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-
-/** What is known of the request being served, wherever its work goes on (async). */
-export interface RequestScope {
-  correlationId: string;
-  /** The client's address as the server sees it. */
-  address: string;
-  /** Set once the token is verified. */
-  userId?: string;
-}
-
-export const requestScope = new AsyncLocalStorage<RequestScope>();
-
-/** The client's correlation id if it is a sensible one, else a new one. */
-export const correlationIdOf = (value: unknown): string =>
-  typeof value === 'string' && /^[\w.:-]{1,100}$/.test(value) ? value : randomUUID();
+import { requestScope } from '../logging/request-scope.js';
 
 /** Error codes that say someone was kept out or held back. */
 const SECURITY_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'LIMIT_EXCEEDED', 'RATE_LIMITED']);
 
 /**
  * The security log: refused authentications and authorizations and limits hit, one
- * structured line each (JSON after the text), with the correlation id and the client's
- * address, and never a token.
+ * structured line each at warning level, with the client's address (the correlation id
+ * and user come with every line logged in a request), and never a token.
  */
 export class SecurityLog {
   private readonly logger = new Logger('Security');
@@ -35,14 +19,10 @@ export class SecurityLog {
 
   refused(code: string, message: string, extra: Record<string, unknown> = {}): void {
     const scope = requestScope.getStore();
-    this.logger.warn(
-      `refused ${JSON.stringify({
-        code,
-        message,
-        ...(scope ? { correlationId: scope.correlationId, address: scope.address } : {}),
-        ...(scope?.userId ? { userId: scope.userId } : {}),
-        ...extra,
-      })}`,
-    );
+    this.logger.warn(`refused: ${message}`, {
+      code,
+      ...(scope ? { address: scope.address } : {}),
+      ...extra,
+    });
   }
 }

@@ -1,4 +1,5 @@
 import type {
+  WriteObserver,
   AppendOptions,
   AppendResult,
   CurrentRevision,
@@ -59,6 +60,8 @@ export class EventStoreDbEventStore implements EventStore {
   constructor(
     readonly connectionString: string,
     seams: EventStoreDbSeams = {},
+    /** Told of each append, a group of one (metrics). */
+    private readonly observer?: WriteObserver,
   ) {
     this.client = connect(connectionString);
     this.subscribeToAllFrom =
@@ -75,6 +78,22 @@ export class EventStoreDbEventStore implements EventStore {
     stream: string,
     events: NewEvent[],
     options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    try {
+      const result = await this.appendChained(stream, events, options);
+      this.observer?.committed({ written: 1, events: events.length, refused: 0 });
+      return result;
+    } catch (error) {
+      if (error instanceof WrongExpectedVersion)
+        this.observer?.committed({ written: 0, events: 0, refused: 1 });
+      throw error;
+    }
+  }
+
+  private async appendChained(
+    stream: string,
+    events: NewEvent[],
+    options: AppendOptions,
   ): Promise<AppendResult> {
     if (this.closed) throw new EventStoreClosed();
     assertAppendable(stream, events);

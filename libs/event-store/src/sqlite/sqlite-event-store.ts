@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { splitIntegrity } from '../integrity/chain.js';
 import { EventEmitter } from 'node:events';
 import type {
+  WriteObserver,
   AppendOptions,
   AppendResult,
   CurrentRevision,
@@ -54,6 +55,8 @@ export interface SqliteEventStoreOptions {
   writer?: SqliteWriterMode;
   /** The writer thread's module (tests substitute one that fails). */
   writerUrl?: URL;
+  /** Told of each group committed (metrics). */
+  observer?: WriteObserver;
 }
 
 export type SqliteWriterMode = 'inline' | 'thread';
@@ -99,7 +102,8 @@ export class SqliteEventStore implements EventStore {
       maxGroupSize: options.maxGroupSize ?? 256,
       ...(options.writer === 'thread' ? {} : { inline: this.db }),
       // Live subscriptions wake only once the writer's COMMIT returned: what they read is stored.
-      onCommit: () => {
+      onCommit: (group) => {
+        options.observer?.committed(group);
         this.commitCount++;
         this.commits.emit('commit');
       },

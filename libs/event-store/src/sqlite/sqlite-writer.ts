@@ -22,7 +22,7 @@ export interface SqliteWriterOptions {
   /** Most appends that share one transaction (group commit). */
   maxGroupSize: number;
   /** Called after each group's COMMIT returned, before its appends are answered. */
-  onCommit(): void;
+  onCommit(group: { written: number; events: number; refused: number }): void;
   /** Commit on this thread with this connection instead of in a writer thread. */
   inline?: Database.Database;
   /** The writer thread's module; tests give another one. */
@@ -226,7 +226,14 @@ export class SqliteWriter {
       const error = fromWireError(message.error);
       for (const pending of flight.group) pending.refuse(error);
     } else {
-      this.options.onCommit();
+      let written = 0;
+      let events = 0;
+      message.outcomes.forEach((outcome, i) => {
+        if (!outcome.ok) return;
+        written++;
+        events += flight.group[i]!.append.events.length;
+      });
+      this.options.onCommit({ written, events, refused: flight.group.length - written });
       flight.group.forEach((pending, i) => pending.settle(message.outcomes[i]));
     }
     // Appends that queued meanwhile leave at once (the code awaiting the answers above runs

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { FollowerFailed } from '../shared/log-follower.js';
 import type { Rejection, RejectionCode } from '../shared/rejection.js';
@@ -47,6 +48,8 @@ export function readModelsStopped(
  */
 const BAD_VALUE =
   /got invalid value|of required type .* was not provided|of non-null type .* must not be null|Expected value of type|Expected type|does not exist in "\w+" enum|cannot represent/;
+
+const faults = new Logger('GraphQL');
 
 /**
  * The last word on every error: ours keep their code; GraphQL's own (syntax, validation,
@@ -98,7 +101,12 @@ function formatWhole(error: GraphQLError): GraphQLFormattedError {
       },
     };
   }
-  console.error(error.originalError ?? error);
+  // A fault of ours: the one line at error level, with the request's correlation id.
+  const fault = error.originalError ?? error;
+  faults.error(
+    `${formatted.path?.join('.') ?? 'An operation'} failed: ${fault.message}`,
+    fault.stack,
+  );
   return {
     message: 'Internal server error; the operation was not completed',
     ...(formatted.locations ? { locations: formatted.locations } : {}),

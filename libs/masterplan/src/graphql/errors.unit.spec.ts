@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
 import { formatError } from './errors.js';
 
@@ -18,13 +19,16 @@ describe('formatError', () => {
   });
 
   it('answers a value our resolver gave that its type cannot represent as our fault, logged', () => {
-    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     try {
       const output = new GraphQLError('Int cannot represent non-integer value: "many"');
       const formatted = formatError(whileExecuting(output));
       expect(formatted.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
       expect(formatted.message).toBe('Internal server error; the operation was not completed');
       expect(logged).toHaveBeenCalledTimes(1);
+      expect(logged.mock.calls[0]![0]).toBe(
+        'commitments.totalCount failed: Int cannot represent non-integer value: "many"',
+      );
     } finally {
       logged.mockRestore();
     }

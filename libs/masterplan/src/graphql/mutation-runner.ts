@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Field, InputType, Int } from '@nestjs/graphql';
 import { GraphQLError } from 'graphql';
@@ -42,6 +42,16 @@ export type Mutate<Payload, Command = DomainCommand<unknown>> = (
 ) => Promise<Payload>;
 
 /**
+/** Told how each mutation's command went and how long it took (the server's metrics). */
+export interface CommandMeter {
+  /** `outcome`: 'ok', or the code of the GraphQL error the mutation answered with. */
+  commandFinished(command: string, outcome: string, seconds: number): void;
+}
+
+/** The injection token of the CommandMeter, if the application has one. */
+export const COMMAND_METER = Symbol('CommandMeter');
+
+/**
  * The edge between GraphQL and the command bus: builds the metadata, turns a rejection into
  * its GraphQL error, and answers only once the read models show the change (read your writes).
  */
@@ -49,12 +59,14 @@ export type Mutate<Payload, Command = DomainCommand<unknown>> = (
 export class MutationRunner {
   /** READ_YOUR_WRITES_TIMEOUT_MS: how long a mutation waits for the read models to show it. */
   private readonly readYourWritesMs: number;
+  private readonly logger = new Logger('Commands');
 
   constructor(
     private readonly commands: CommandBus,
     private readonly projector: Projector,
     private readonly readStore: ReadStore,
     @Inject(CONFIGURATION) configuration: Configuration,
+    @Optional() @Inject(COMMAND_METER) private readonly meter?: CommandMeter,
   ) {
     this.readYourWritesMs = configuration.READ_YOUR_WRITES_TIMEOUT_MS;
   }
@@ -69,7 +81,7 @@ export class MutationRunner {
   ): Mutate<Payload, Command> {
     return async (ctx, input, action, build) => {
       const command = await build(this.metadata(ctx, input, action));
-      const outcome = await this.run(ctx, command);
+      const outcome = await this.measured(command, () => this.run(ctx, command));
       return answer(ctx.view, outcome, command);
     };
   }
@@ -86,6 +98,35 @@ export class MutationRunner {
       ...(input.expectedVersion != null ? { expectedVersion: input.expectedVersion } : {}),
       ...(input.idempotencyKey != null ? { idempotencyKey: input.idempotencyKey } : {}),
     });
+  }
+
+  /** Runs a command, telling the meter how it went: its answer's error code, or 'ok'. */
+  private async measured(
+    command: DomainCommand<unknown>,
+    run: () => Promise<CommandOutcome>,
+  ): Promise<CommandOutcome> {
+    const name = command.constructor.name;
+    const started = performance.now();
+    let code = 'ok';
+    try {
+      const outcome = await run();
+      this.logger.debug(`${name} ${outcome.repeated ? 'repeated' : 'stored'}`, {
+        command: name,
+        stream: outcome.streamId,
+        position: outcome.position,
+        version: outcome.version,
+        events: outcome.events.map((event) => event.type),
+      });
+      return outcome;
+    } catch (error) {
+      code =
+        error instanceof GraphQLError && typeof error.extensions.code === 'string'
+          ? error.extensions.code
+          : 'INTERNAL_SERVER_ERROR';
+      throw error;
+    } finally {
+      this.meter?.commandFinished(name, code, (performance.now() - started) / 1000);
+    }
   }
 
   private async run(ctx: GqlContext, command: DomainCommand<unknown>): Promise<CommandOutcome> {

@@ -35,8 +35,10 @@ export const defineMeasureForAcceptedProposal: Reaction = {
       ),
     );
     if (isRejection(result)) {
+      // Under the correlation id of the request that accepted the proposal.
       new Logger('Reactions').warn(
         `Measure for accepted proposal ${data.proposalId} refused: ${result.message}`,
+        { correlationId: event.metadata.correlationId, code: result.code },
       );
     }
   },

@@ -106,6 +106,7 @@ export class ReactionRunner
           throw new EventNotApplied(recorded, error, true);
         this.logger.warn(
           `Reaction ${reaction.name} failed on ${recorded.type} ${recorded.id}, retrying in ${pause} ms: ${(error as Error).message}`,
+          { correlationId: recorded.metadata.correlationId },
         );
         if (!(await this.pause(pause))) throw new EventNotApplied(recorded, error, true);
       }

@@ -253,17 +253,15 @@ export abstract class LogFollower {
     this.current = 'failed';
     const failed = new FollowerFailed(this.name, this.failure);
     // Once, on one line, with what an operator needs to find the event (docs/operations.md).
-    this.logger.error(
-      `${this.name} stopped: it cannot apply an event and will not move past it ${JSON.stringify({
-        follower: this.name,
-        position: event.position,
-        eventId: event.id,
-        eventType: event.type,
-        streamId: event.streamId,
-        error: this.failure.message,
-        appliedUpTo: this.processedUpTo,
-      })}`,
-    );
+    this.logger.error(`${this.name} stopped: it cannot apply an event and will not move past it`, {
+      follower: this.name,
+      position: event.position,
+      eventId: event.id,
+      eventType: event.type,
+      streamId: event.streamId,
+      error: this.failure.message,
+      appliedUpTo: this.processedUpTo,
+    });
     for (const waiter of this.waiters.splice(0)) waiter.reject(failed);
     return failed;
   }
