@@ -1,6 +1,11 @@
 import 'reflect-metadata';
 import { setFlagsFromString } from 'node:v8';
-import { ConfigurationError, eventStoreConfigFromEnv } from '@ml/event-store';
+import {
+  ConfigurationError,
+  assertRoomToWrite,
+  eventStoreConfigFromEnv,
+  isDiskFull,
+} from '@ml/event-store';
 import { readYourWritesMsFromEnv } from '@ml/masterplan';
 import { createApp } from './bootstrap.js';
 
@@ -19,6 +24,7 @@ async function main(): Promise<void> {
     throw new ConfigurationError(`PORT must be a port number, not '${process.env.PORT}'`);
   }
   const eventStore = eventStoreConfigFromEnv();
+  assertRoomToWrite(eventStore.dataDir);
   readYourWritesMsFromEnv();
   const app = await createApp({ eventStore });
   await app.listen(port, process.env.HOST ?? '127.0.0.1');
@@ -34,6 +40,8 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigurationError) {
     console.error(`Cannot start: ${error.message}`);
+  } else if (isDiskFull(error)) {
+    console.error(`Cannot start: the disk of DATA_DIR is full (${(error as Error).message})`);
   } else {
     console.error(error);
   }

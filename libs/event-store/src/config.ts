@@ -3,9 +3,11 @@ import { join, resolve } from 'node:path';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import type { EventStore } from './contract.js';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
+import { ROOM_TO_WRITE, freeBytes, inKilobytes } from './sqlite/disk-space.js';
 import {
   SqliteEventStore,
   type SqliteDurability,
+  type SqliteEventStoreOptions,
   type SqliteWriterMode,
 } from './sqlite/sqlite-event-store.js';
 
@@ -77,12 +79,29 @@ export function resolveDataDir(dir: string): string {
   return absolute;
 }
 
-export function openEventStore(config: EventStoreConfig): EventStore {
+/**
+ * The server refuses to start on a full disk (read-only verbs of the CLI need no room): it
+ * would start, then refuse every change.
+ */
+export function assertRoomToWrite(dataDir: string): void {
+  const free = freeBytes(dataDir);
+  if (free < ROOM_TO_WRITE) {
+    throw new ConfigurationError(
+      `DATA_DIR '${dataDir}' is on a full disk (${inKilobytes(free)} free, at least ${inKilobytes(ROOM_TO_WRITE)} needed to store events and read models); free some space and start again`,
+    );
+  }
+}
+
+export function openEventStore(
+  config: EventStoreConfig,
+  logger?: SqliteEventStoreOptions['logger'],
+): EventStore {
   return config.engine === 'eventstoredb'
     ? new EventStoreDbEventStore(config.connectionString)
     : new SqliteEventStore({
         file: config.file,
         durability: config.durability,
         ...(config.writer ? { writer: config.writer } : {}),
+        ...(logger ? { logger } : {}),
       });
 }

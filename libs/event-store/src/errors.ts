@@ -70,3 +70,26 @@ export class EventStoreWriterFailed extends EventStoreError {
     this.name = 'EventStoreWriterFailed';
   }
 }
+
+/**
+ * The disk the embedded engine writes to is full: nothing of this append was stored (SQLite
+ * rolled its group back). Appends succeed again, without a restart, once space is freed.
+ */
+export class EventStoreFull extends EventStoreError {
+  readonly code = 'EVENT_STORE_FULL';
+  constructor(readonly reason: string) {
+    super(
+      `The event store's disk is full (${reason}): the append was not stored; appends succeed again once space is freed`,
+    );
+    this.name = 'EventStoreFull';
+  }
+}
+
+/**
+ * Whether `error` says a disk is full: the event store's own error, SQLite's (the read
+ * models' file), or the file system's. Duck-typed: errors may come from another realm.
+ */
+export function isDiskFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return code === 'EVENT_STORE_FULL' || code === 'SQLITE_FULL' || code === 'ENOSPC';
+}

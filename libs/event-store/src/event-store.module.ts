@@ -24,7 +24,8 @@ export class EventStoreModule implements OnApplicationShutdown {
         { provide: EVENT_STORE_CONFIG, useFactory: () => config ?? eventStoreConfigFromEnv() },
         {
           provide: EVENT_STORE,
-          useFactory: (resolved: EventStoreConfig) => openEventStore(resolved),
+          useFactory: (resolved: EventStoreConfig) =>
+            openEventStore(resolved, new Logger('EventStore')),
           inject: [EVENT_STORE_CONFIG],
         },
       ],

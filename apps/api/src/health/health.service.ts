@@ -28,7 +28,11 @@ export class HealthService {
           `${follower.name} stopped at position ${failure.position} on ${failure.eventType} ${failure.eventId}: ${failure.message}`,
         );
       else if (follower.state === 'retrying')
-        problems.push(`${follower.name} cannot read the event store and is retrying`);
+        problems.push(
+          follower.diskFull
+            ? `${follower.name} cannot store what it applies: the disk is full; it resumes once space is freed`
+            : `${follower.name} cannot read the event store and is retrying`,
+        );
     }
     return { status: problems.length === 0 ? 'ok' : 'degraded', problems, ...engine };
   }
