@@ -198,7 +198,8 @@ export abstract class LogFollower {
         this.cannotStore = full;
         this.current = 'retrying';
         this.lastError = message;
-        if (!(await this.pause(pause))) return;
+        // Freed space is noticed within a second: mutations meanwhile answer that it is late.
+        if (!(await this.pause(full ? Math.min(pause, 1000) : pause))) return;
         this.processedUpTo = this.checkpoint();
       }
     }
