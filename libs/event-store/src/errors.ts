@@ -87,9 +87,15 @@ export class EventStoreFull extends EventStoreError {
 
 /**
  * Whether `error` says a disk is full: the event store's own error, SQLite's (the read
- * models' file), or the file system's. Duck-typed: errors may come from another realm.
+ * models' file; SHMSIZE is its shared-memory file that could not grow), or the file
+ * system's. Duck-typed: errors may come from another realm.
  */
 export function isDiskFull(error: unknown): boolean {
   const code = (error as { code?: unknown } | null | undefined)?.code;
-  return code === 'EVENT_STORE_FULL' || code === 'SQLITE_FULL' || code === 'ENOSPC';
+  return (
+    code === 'EVENT_STORE_FULL' ||
+    code === 'SQLITE_FULL' ||
+    code === 'SQLITE_IOERR_SHMSIZE' ||
+    code === 'ENOSPC'
+  );
 }

@@ -4,7 +4,7 @@
  * errors travel as their fields and are rebuilt as the same classes on arrival.
  */
 import type { CurrentRevision, ExpectedRevision } from '../contract.js';
-import { DuplicateEventId, EventStoreFull, WrongExpectedVersion } from '../errors.js';
+import { DuplicateEventId, EventStoreFull, WrongExpectedVersion, isDiskFull } from '../errors.js';
 import type { SqliteDurability } from './sqlite-schema.js';
 
 /** An event as the writer inserts it: data and metadata already serialised. */
@@ -95,7 +95,7 @@ export function fromWireError(wire: WireError): Error {
     case 'DuplicateEventId':
       return new DuplicateEventId(wire.eventId, wire.stream);
     case 'other':
-      return wire.code === 'SQLITE_FULL'
+      return isDiskFull(wire)
         ? new EventStoreFull(wire.message)
         : new SqliteWriteError(wire.name, wire.message, wire.code);
   }
