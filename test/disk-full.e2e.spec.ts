@@ -80,8 +80,10 @@ function seedDemo(dataDir: string): void {
   rmSync(seeded, { recursive: true, force: true });
 }
 
+/** A proposal submitted, or progress reported on the hot measure m-01 (`id`: its note). */
 interface Outcome {
-  proposalId: string;
+  kind: 'proposal' | 'progress';
+  id: string;
   code?: string;
   reason?: string;
   message?: string;
@@ -93,6 +95,9 @@ type Answer = {
 };
 
 const SUBMIT = `mutation($input: SubmitProposalInput!) { submitProposal(input: $input) { version position proposal { id } } }`;
+const REPORT = `mutation($input: ReportMeasureProgressInput!) { reportMeasureProgress(input: $input) { version position } }`;
+/** Agit leads m-01 in the demo: its representative reports the measure's progress. */
+const HOT_MEASURE = { measureId: 'm-01', actorId: 'agit' };
 
 /** The started server on `dataDir`, with representatives' and an administrator's tokens. */
 async function serve(dataDir: string) {
@@ -111,10 +116,14 @@ async function serve(dataDir: string) {
     return (await response.json()) as Answer;
   };
 
-  let submitted = 0;
+  let sent = 0;
+  const outcome = (kind: Outcome['kind'], id: string, answer: Answer): Outcome => {
+    const error = answer.errors?.[0];
+    return error ? { kind, id, ...error.extensions, message: error.message } : { kind, id };
+  };
   const submit = async (client: number): Promise<Outcome> => {
     const actor = ACTORS[client % ACTORS.length]!;
-    const proposalId = `full-${client}-${++submitted}`;
+    const proposalId = `full-${client}-${++sent}`;
     const answer = await gql(
       SUBMIT,
       {
@@ -129,16 +138,37 @@ async function serve(dataDir: string) {
       },
       tokens.get(actor.id),
     );
-    const error = answer.errors?.[0];
-    return error ? { proposalId, ...error.extensions, message: error.message } : { proposalId };
+    return outcome('proposal', proposalId, answer);
+  };
+  /** Commands on one stream line up in the server and decide on what the one before leaves. */
+  const report = async (expectedVersion?: number): Promise<Outcome> => {
+    const n = ++sent;
+    const note = `Report ${n}`;
+    const answer = await gql(
+      REPORT,
+      {
+        input: {
+          ...HOT_MEASURE,
+          percentComplete: n % 100,
+          note,
+          ...(expectedVersion === undefined ? {} : { expectedVersion }),
+        },
+      },
+      tokens.get(HOT_MEASURE.actorId),
+    );
+    return outcome('progress', note, answer);
   };
 
-  /** Eight clients send proposals, one after another each, until `enough` says stop. */
+  /**
+   * Eight clients, one request after another each, until `enough` says stop: four submit
+   * proposals (new streams), four report progress on the same measure.
+   */
   const burst = async (enough: (outcomes: Outcome[]) => boolean) => {
     const outcomes: Outcome[] = [];
     await Promise.all(
       Array.from({ length: 8 }, async (_, client) => {
-        while (!enough(outcomes) && outcomes.length < 3000) outcomes.push(await submit(client));
+        while (!enough(outcomes) && outcomes.length < 3000)
+          outcomes.push(await (client < 4 ? submit(client) : report()));
       }),
     );
     return outcomes;
@@ -159,15 +189,18 @@ async function serve(dataDir: string) {
   /** Whether each proposal is shown: the answer's code when it is not. */
   const shown = async (outcomes: Outcome[]) =>
     Promise.all(
-      outcomes.map(async ({ proposalId }) => {
-        const answer = await gql('query($id: ID!) { proposal(id: $id) { id } }', {
-          id: proposalId,
-        });
-        return answer.data?.proposal ? 'shown' : answer.errors?.[0]?.extensions?.code;
-      }),
+      outcomes
+        .filter((o) => o.kind === 'proposal')
+        .map(async ({ id }) => {
+          const answer = await gql('query($id: ID!) { proposal(id: $id) { id } }', { id });
+          return answer.data?.proposal ? 'shown' : answer.errors?.[0]?.extensions?.code;
+        }),
     );
 
-  /** Stops the server; then the files must be intact and the read models equal to the log. */
+  /**
+   * Stops the server; then the files must be intact and the read models equal to the log.
+   * Returns what the log holds: the proposals, and the notes reported on the hot measure.
+   */
   const stopAndCheckFiles = async () => {
     const listed = await gql('{ masterplans { themeFields { proposals { id } } } }');
     const proposalsShown = (
@@ -196,14 +229,23 @@ async function serve(dataDir: string) {
         .all()
         .map((row) => row.id);
       expect(proposalsShown.sort()).toEqual(proposalsInLog.sort());
-      return proposalsInLog;
+      const hotStream = events
+        .prepare<[string], { type: string; note: string | null }>(
+          `SELECT type, json_extract(data, '$.note') AS note FROM events WHERE stream_id = ? ORDER BY revision`,
+        )
+        .all(`measure-${HOT_MEASURE.measureId}`);
+      return {
+        proposals: proposalsInLog,
+        notes: hotStream.flatMap((e) => (e.note === null ? [] : [e.note])),
+        hotStreamEvents: hotStream.length,
+      };
     } finally {
       events.close();
       readModels.close();
     }
   };
 
-  return { server, submit, burst, status, recovered, shown, stopAndCheckFiles };
+  return { server, gql, submit, report, burst, status, recovered, shown, stopAndCheckFiles };
 }
 
 const until = async (what: string, condition: () => Promise<boolean>) => {
@@ -257,16 +299,23 @@ onSmallDisks('a full disk under the server', () => {
     // Space returns: the next changes are stored, without a restart.
     rmSync(filler);
     await api.recovered();
-    const after = await Promise.all(Array.from({ length: 8 }, (_, client) => api.submit(client)));
+    const after = await Promise.all(Array.from({ length: 4 }, (_, client) => api.submit(client)));
     expect(after.filter((o) => o.code !== undefined)).toEqual([]);
+    // The hot measure's state in the server (cached by its command path) is what is stored:
+    // a report based on the version the read models show is accepted as it stands.
+    const hot = await api.gql('{ measure(id: "m-01") { version lastProgressNote } }');
+    const { version, lastProgressNote } = hot.data?.measure as {
+      version: number;
+      lastProgressNote: string;
+    };
+    const lastReport = await api.report(version);
+    expect(lastReport.code).toBeUndefined();
 
     // What was stored is shown; what was refused is nowhere.
-    expect(await api.shown([...stored, ...after])).toEqual(
-      [...stored, ...after].map(() => 'shown'),
-    );
-    expect(await api.shown(outcomes.filter(refused))).toEqual(
-      outcomes.filter(refused).map(() => 'NOT_FOUND'),
-    );
+    const storedProposals = [...stored, ...after].filter((o) => o.kind === 'proposal');
+    const refusedProposals = outcomes.filter((o) => refused(o) && o.kind === 'proposal');
+    expect(await api.shown(storedProposals)).toEqual(storedProposals.map(() => 'shown'));
+    expect(await api.shown(refusedProposals)).toEqual(refusedProposals.map(() => 'NOT_FOUND'));
 
     // The log says it once, as a fault of the server, and once that it is over; no stacks.
     const output = api.server.output();
@@ -275,7 +324,14 @@ onSmallDisks('a full disk under the server', () => {
     expect(output).not.toMatch(/\n\s+at |Internal server error|INTERNAL_SERVER_ERROR/);
 
     const inLog = await api.stopAndCheckFiles();
-    for (const o of outcomes.filter(refused)) expect(inLog).not.toContain(o.proposalId);
+    for (const o of refusedProposals) expect(inLog.proposals).not.toContain(o.id);
+    const reports = (which: (o: Outcome) => boolean) =>
+      outcomes.filter((o) => o.kind === 'progress' && which(o)).map((o) => o.id);
+    expect(reports(refused).length + reports((o) => stored.includes(o)).length).toBeGreaterThan(0);
+    for (const note of reports(refused)) expect(inLog.notes).not.toContain(note);
+    for (const note of reports((o) => stored.includes(o))) expect(inLog.notes).toContain(note);
+    expect(inLog.notes.slice(-2)).toEqual([lastProgressNote, lastReport.id]);
+    expect(inLog.hotStreamEvents).toBe(version + 2);
   }, 120_000);
 
   it('when only the read models cannot store: changes are stored and answered READ_MODEL_LAGGING, and the read models catch up once space is freed', async () => {
@@ -302,12 +358,20 @@ onSmallDisks('a full disk under the server', () => {
 
     rmSync(filler);
     await api.recovered();
-    expect(await api.shown(outcomes)).toEqual(outcomes.map(() => 'shown'));
+    const proposals = outcomes.filter((o) => o.kind === 'proposal');
+    expect(await api.shown(proposals)).toEqual(proposals.map(() => 'shown'));
+    const hot = await api.gql('{ measure(id: "m-01") { lastProgressNote } }');
     const output = api.server.output();
     expect(linesOf(output, /ERROR.*read-models cannot store what it applies/)).toHaveLength(1);
     expect(linesOf(output, /read-models stores again/)).toHaveLength(1);
     expect(output).not.toMatch(/\n\s+at |Internal server error|INTERNAL_SERVER_ERROR/);
-    await api.stopAndCheckFiles();
+    const inLog = await api.stopAndCheckFiles();
+    expect(inLog.notes).toEqual(
+      expect.arrayContaining(outcomes.filter((o) => o.kind === 'progress').map((o) => o.id)),
+    );
+    expect(inLog.notes.at(-1)).toBe(
+      (hot.data?.measure as { lastProgressNote: string }).lastProgressNote,
+    );
     rmSync(dataDir, { recursive: true, force: true });
   }, 120_000);
 
