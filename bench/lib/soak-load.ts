@@ -22,18 +22,20 @@ export interface World {
 
 export const MASTERPLAN_ID = 'aachen-2020';
 
+// The soak withdraws commitments as fast as it declares them: reads ask for the active ones
+// (as a page would), so that what one read costs stays the same while the history grows.
 const MASTERPLAN = `{ masterplan(id: "${MASTERPLAN_ID}") { title status
   themeFields { name measures { id title kind status percentComplete
     assignments { role actor { name } }
-    commitments { statement status dueDate actor { name } } } } } }`;
+    commitments(status: ACTIVE) { statement status dueDate actor { name } } } } } }`;
 const MEASURE = `query($id: ID!) { measure(id: $id) { id title status version percentComplete
-  lead { name } assignments { role actor { id name } } commitments { id status statement actor { name } } } }`;
+  lead { name } assignments { role actor { id name } } commitments(status: ACTIVE) { id status statement actor { name } } } }`;
 const AUDIT_PAGE = `query($after: String) { auditTrail(first: 50, order: NEWEST_FIRST, after: $after) {
   edges { cursor node { position eventType occurredAt userId organisationId summary data } } pageInfo { hasNextPage endCursor } } }`;
 const COMMITMENTS = `{ commitments(first: 50) { edges { node { id status statement measure { id title } actor { name } } } } }`;
 const MASTERPLAN_AS_OF = `query($at: DateTime!) { masterplan(id: "${MASTERPLAN_ID}", asOf: $at) { asOfPosition
-  themeFields { name measures { id status commitments { status actor { name } } } } } }`;
-const MEASURE_AT = `query($id: ID!, $at: String!) { measure(id: $id, asOfPosition: $at) { asOfPosition title status commitments { status actor { name } } } }`;
+  themeFields { name measures { id status commitments(status: ACTIVE) { status actor { name } } } } } }`;
+const MEASURE_AT = `query($id: ID!, $at: String!) { measure(id: $id, asOfPosition: $at) { asOfPosition title status commitments(status: ACTIVE) { status actor { name } } } }`;
 
 const DECLARE = `mutation($input: DeclareCommitmentInput!) { declareCommitment(input: $input) { version position commitment { id status } } }`;
 const WITHDRAW = `mutation($input: WithdrawCommitmentInput!) { withdrawCommitment(input: $input) { version position commitment { id status } } }`;
