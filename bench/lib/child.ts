@@ -3,9 +3,16 @@ import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 
 /** The peak resident memory (VmHWM) of a running process, in MB; 0 once it is gone. */
-export function peakRssMb(pid: number): number {
+export const peakRssMb = (pid: number) => memoryMb(pid, 'VmHWM');
+
+/** The resident memory (VmRSS) of a running process now, in MB; 0 once it is gone. */
+export const rssMb = (pid: number) => memoryMb(pid, 'VmRSS');
+
+function memoryMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(
+      readFileSync(`/proc/${pid}/status`, 'utf8'),
+    );
     return match ? Number(match[1]) / 1024 : 0;
   } catch {
     return 0;

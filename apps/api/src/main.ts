@@ -3,6 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Logger } from '@nestjs/common';
 import { ConfigurationError, loadConfiguration } from '@ml/config';
 import { checkListenAddress, listenRefusal } from './service/listen-address.js';
+import { isDiskFull } from '@ml/event-store';
 
 /**
  * V8 lets the heap grow by up to 4× its live size between full collections, so answers built
@@ -19,14 +20,19 @@ async function main(): Promise<void> {
   const { PORT, HOST } = configuration;
   await checkListenAddress(PORT, HOST);
   // Loaded once the settings are known to be good, so that a refusal comes at once.
-  const [{ eventStoreConfigOf }, { createApp }, { stopOnSignals }, { loadOrCreateSigningKey }] =
-    await Promise.all([
-      import('@ml/event-store'),
-      import('./bootstrap.js'),
-      import('./service/graceful-shutdown.js'),
-      import('@ml/auth'),
-    ]);
+  const [
+    { eventStoreConfigOf, assertRoomToWrite },
+    { createApp },
+    { stopOnSignals },
+    { loadOrCreateSigningKey },
+  ] = await Promise.all([
+    import('@ml/event-store'),
+    import('./bootstrap.js'),
+    import('./service/graceful-shutdown.js'),
+    import('@ml/auth'),
+  ]);
   const eventStore = eventStoreConfigOf(configuration);
+  assertRoomToWrite(eventStore.dataDir);
   // Made or read here first, so that an unusable JWT_PRIVATE_KEY_FILE stops the start in one line.
   await loadOrCreateSigningKey(eventStore.dataDir, configuration.JWT_PRIVATE_KEY_FILE);
   const app = await createApp({ configuration, eventStore });
@@ -49,6 +55,8 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigurationError) {
     console.error(`Cannot start: ${error.message}`);
+  } else if (isDiskFull(error)) {
+    console.error(`Cannot start: the disk of DATA_DIR is full (${(error as Error).message})`);
   } else {
     console.error(error);
   }

@@ -4,9 +4,11 @@ import { ConfigurationError, type Configuration } from '@ml/config';
 import type { EventStore, WriteObserver } from './contract.js';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
 import { connect } from './eventstoredb/mapping.js';
+import { ROOM_TO_WRITE, freeBytes, inKilobytes } from './sqlite/disk-space.js';
 import {
   SqliteEventStore,
   type SqliteDurability,
+  type SqliteEventStoreOptions,
   type SqliteWriterMode,
 } from './sqlite/sqlite-event-store.js';
 
@@ -79,8 +81,25 @@ export function resolveDataDir(dir: string): string {
   return absolute;
 }
 
-/** Opens the engine `config` names; `observer` is told of its commits (metrics). */
-export function openEventStore(config: EventStoreConfig, observer?: WriteObserver): EventStore {
+/**
+ * The server refuses to start on a full disk (read-only verbs of the CLI need no room): it
+ * would start, then refuse every change.
+ */
+export function assertRoomToWrite(dataDir: string): void {
+  const free = freeBytes(dataDir);
+  if (free < ROOM_TO_WRITE) {
+    throw new ConfigurationError(
+      `DATA_DIR '${dataDir}' is on a full disk (${inKilobytes(free)} free, at least ${inKilobytes(ROOM_TO_WRITE)} needed to store events and read models); free some space and start again`,
+    );
+  }
+}
+
+/** Opens the engine `config` names; `observer` is told of its commits (metrics), `logger` of a full disk. */
+export function openEventStore(
+  config: EventStoreConfig,
+  observer?: WriteObserver,
+  logger?: SqliteEventStoreOptions['logger'],
+): EventStore {
   return config.engine === 'eventstoredb'
     ? new EventStoreDbEventStore(config.connectionString, {}, observer)
     : new SqliteEventStore({
@@ -88,5 +107,6 @@ export function openEventStore(config: EventStoreConfig, observer?: WriteObserve
         durability: config.durability,
         ...(config.writer ? { writer: config.writer } : {}),
         ...(observer ? { observer } : {}),
+        ...(logger ? { logger } : {}),
       });
 }

@@ -109,3 +109,32 @@ export class SubscriptionDropped extends EventStoreError {
     this.name = 'SubscriptionDropped';
   }
 }
+
+/**
+ * The disk the embedded engine writes to is full: nothing of this append was stored (SQLite
+ * rolled its group back). Appends succeed again, without a restart, once space is freed.
+ */
+export class EventStoreFull extends EventStoreError {
+  readonly code = 'EVENT_STORE_FULL';
+  constructor(readonly reason: string) {
+    super(
+      `The event store's disk is full (${reason}): the append was not stored; appends succeed again once space is freed`,
+    );
+    this.name = 'EventStoreFull';
+  }
+}
+
+/**
+ * Whether `error` says a disk is full: the event store's own error, SQLite's (the read
+ * models' file; SHMSIZE is its shared-memory file that could not grow), or the file
+ * system's. Duck-typed: errors may come from another realm.
+ */
+export function isDiskFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return (
+    code === 'EVENT_STORE_FULL' ||
+    code === 'SQLITE_FULL' ||
+    code === 'SQLITE_IOERR_SHMSIZE' ||
+    code === 'ENOSPC'
+  );
+}

@@ -63,7 +63,7 @@ export class EventStoreModule implements OnApplicationShutdown {
         {
           provide: EVENT_STORE,
           useFactory: async (resolved: EventStoreConfig) => {
-            const store = openEventStore(resolved, observer);
+            const store = openEventStore(resolved, observer, new Logger('EventStore'));
             await coverUnlinkedEvents(store);
             return store;
           },

@@ -86,3 +86,55 @@ describe('the projector, with a read model rebuilt on its own', () => {
     await projector.stop();
   });
 });
+
+describe('the projector on a full disk', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let readStore: ReadStore;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ml-projector-'));
+    store = new SqliteEventStore({ file: join(dir, 'events.sqlite') });
+    readStore = ReadStore.inDataDir(dir);
+  });
+  afterEach(async () => {
+    readStore.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const until = async (condition: () => boolean) => {
+    while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+
+  it('waits for space instead of stopping, says so at once, and resumes from its checkpoint when space returns', async () => {
+    await store.appendToStream('actor-a', [registered('a')]);
+    const projector = new Projector(store, readStore);
+    projector.onApplicationBootstrap();
+    await projector.reached(await store.headPosition());
+
+    // The read models' file is full at its present size (SQLITE_FULL, as on a full disk).
+    readStore.db.pragma(
+      `max_page_count = ${Number(readStore.db.pragma('page_count', { simple: true }))}`,
+    );
+    const ids = Array.from({ length: 40 }, (_, i) => `b${i}`);
+    for (const id of ids)
+      await store.appendToStream(`actor-${id}`, [
+        { ...registered(id), data: { ...registered(id).data, name: `${id} ${'x'.repeat(2000)}` } },
+      ]);
+    const head = await store.headPosition();
+    await until(() => projector.diskFull || projector.failed !== null);
+    expect(projector.state).toBe('retrying');
+    expect(projector.failed).toBeNull();
+    expect(await projector.waitFor(head, 60_000)).toBe('late');
+    expect((await projector.status()).every((s) => s.lastError?.includes('full'))).toBe(true);
+
+    readStore.db.pragma('max_page_count = 1073741823');
+    await projector.reached(head);
+    expect(projector.diskFull).toBe(false);
+    expect(projector.state).toBe('running');
+    expect(
+      readStore.all<{ actor_id: string }>('SELECT actor_id FROM actors ORDER BY actor_id'),
+    ).toEqual(['a', ...ids].sort().map((actor_id) => ({ actor_id })));
+    await projector.stop();
+  });
+});

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { CurrentRevision } from '../contract.js';
-import { DuplicateEventId, WrongExpectedVersion } from '../errors.js';
+import { DuplicateEventId, WrongExpectedVersion, isDiskFull } from '../errors.js';
 import { SCHEMA } from './sqlite-schema.js';
 import { revisionMatches } from '../new-events.js';
 import {
@@ -83,7 +83,8 @@ export class GroupCommitter {
 
   /**
    * Writes the group in one transaction; one outcome per append, in order. Throws (and
-   * stores nothing) when the transaction itself cannot be begun or committed.
+   * stores nothing) when the transaction itself cannot be begun or committed, or the disk
+   * is full.
    */
   commit(group: WireAppend[]): WireOutcome[] {
     const outcomes: WireOutcome[] = [];
@@ -108,6 +109,10 @@ export class GroupCommitter {
           );
           if (partial) this.statements.release.run();
         } catch (error) {
+          // A full disk fails the group as one. SQLite may even have rolled the whole
+          // transaction back by itself (it may on a full disk or an I/O error): the appends
+          // before this one are gone, and those after would each commit on their own.
+          if (isDiskFull(error) || !this.db.inTransaction) throw error;
           if (partial) {
             this.statements.rollbackTo.run();
             this.statements.release.run();

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { splitIntegrity } from '../integrity/chain.js';
 import { EventEmitter } from 'node:events';
+import { dirname } from 'node:path';
 import type {
   WriteObserver,
   AppendOptions,
@@ -20,6 +21,7 @@ import type {
 import { matchesFilter } from '../contract.js';
 import {
   EventStoreClosed,
+  EventStoreFull,
   InvalidEvent,
   NotAnEventStore,
   StreamNotFound,
@@ -35,6 +37,7 @@ import {
   type EventRow,
   type SqliteDurability,
 } from './sqlite-schema.js';
+import { ROOM_TO_WRITE, freeBytes } from './disk-space.js';
 import { SqliteWriter, type PendingAppend } from './sqlite-writer.js';
 import type { WireEvent } from './writer-protocol.js';
 
@@ -57,6 +60,8 @@ export interface SqliteEventStoreOptions {
   writerUrl?: URL;
   /** Told of each group committed (metrics). */
   observer?: WriteObserver;
+  /** Where the store tells an operator that the disk filled up, and that appends are stored again. */
+  logger?: { error(message: string): void; log(message: string): void };
 }
 
 export type SqliteWriterMode = 'inline' | 'thread';
@@ -81,6 +86,8 @@ export class SqliteEventStore implements EventStore {
   private readonly pending = new WeakMap<Promise<AppendResult>, PendingAppend>();
   private readonly pollIntervalMs: number;
   private readonly statements;
+  /** Set while appends fail for a full disk: since when, and how many were refused. */
+  private full?: { since: Date; refused: number };
 
   constructor(private readonly options: SqliteEventStoreOptions) {
     this.db = new Database(options.file);
@@ -106,6 +113,23 @@ export class SqliteEventStore implements EventStore {
         options.observer?.committed(group);
         this.commitCount++;
         this.commits.emit('commit');
+        if (this.full) {
+          this.options.logger?.log(
+            `Appends are stored again: space was freed (${this.full.refused} were refused while the disk was full, since ${this.full.since.toISOString()})`,
+          );
+          this.full = undefined;
+        }
+      },
+      onGroupFailed: (error, appends) => {
+        if (!(error instanceof EventStoreFull)) return;
+        if (!this.full) {
+          this.full = { since: new Date(), refused: 0 };
+          // Once per episode: a burst of refused appends is one fault, not one per request.
+          this.options.logger?.error(
+            `The disk is full: appends to ${this.options.file} are refused and nothing of them is stored (${error.reason}); they are stored again, without a restart, once space is freed`,
+          );
+        }
+        this.full.refused += appends;
       },
       ...(options.writerUrl ? { workerUrl: options.writerUrl } : {}),
     });
@@ -314,6 +338,13 @@ export class SqliteEventStore implements EventStore {
     if (this.closed) return { engine: 'sqlite', state: 'down', detail: 'closed' };
     const failed = this.writer.failed;
     if (failed) return { engine: 'sqlite', state: 'down', detail: failed.message };
+    if (this.full && !this.roomAgain()) {
+      return {
+        engine: 'sqlite',
+        state: 'down',
+        detail: `the disk is full: ${this.full.refused} appends refused since ${this.full.since.toISOString()}; they are stored again once space is freed`,
+      };
+    }
     try {
       const head = this.statements.head.get()?.position ?? 0;
       return {
@@ -335,6 +366,15 @@ export class SqliteEventStore implements EventStore {
     this.closed = true;
     await Promise.all([...this.subscriptions].map((s) => s.close()));
     this.db.close();
+  }
+
+  /** Whether space was freed since appends failed (the next append that is stored confirms it). */
+  private roomAgain(): boolean {
+    try {
+      return freeBytes(dirname(this.options.file)) >= ROOM_TO_WRITE;
+    } catch {
+      return false;
+    }
   }
 
   private assertOpen(): void {

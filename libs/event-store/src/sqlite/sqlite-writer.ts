@@ -23,6 +23,8 @@ export interface SqliteWriterOptions {
   maxGroupSize: number;
   /** Called after each group's COMMIT returned, before its appends are answered. */
   onCommit(group: { written: number; events: number; refused: number }): void;
+  /** Called when a group could not be committed (nothing of it is stored), before its appends are refused. */
+  onGroupFailed(error: Error, appends: number): void;
   /** Commit on this thread with this connection instead of in a writer thread. */
   inline?: Database.Database;
   /** The writer thread's module; tests give another one. */
@@ -224,6 +226,7 @@ export class SqliteWriter {
     this.inFlight.shift();
     if (message.type === 'failed') {
       const error = fromWireError(message.error);
+      this.options.onGroupFailed(error, flight.group.length);
       for (const pending of flight.group) pending.refuse(error);
     } else {
       let written = 0;

@@ -4,7 +4,7 @@
  * errors travel as their fields and are rebuilt as the same classes on arrival.
  */
 import type { CurrentRevision, ExpectedRevision } from '../contract.js';
-import { DuplicateEventId, WrongExpectedVersion } from '../errors.js';
+import { DuplicateEventId, EventStoreFull, WrongExpectedVersion, isDiskFull } from '../errors.js';
 import type { SqliteDurability } from './sqlite-schema.js';
 
 /** An event as the writer inserts it: data and metadata already serialised. */
@@ -95,6 +95,8 @@ export function fromWireError(wire: WireError): Error {
     case 'DuplicateEventId':
       return new DuplicateEventId(wire.eventId, wire.stream);
     case 'other':
-      return new SqliteWriteError(wire.name, wire.message, wire.code);
+      return isDiskFull(wire)
+        ? new EventStoreFull(wire.message)
+        : new SqliteWriteError(wire.name, wire.message, wire.code);
   }
 }

@@ -1,4 +1,9 @@
-import { DuplicateEventId, EventStoreError, WrongExpectedVersion } from '../errors.js';
+import {
+  DuplicateEventId,
+  EventStoreError,
+  EventStoreFull,
+  WrongExpectedVersion,
+} from '../errors.js';
 import { SqliteWriteError, fromWireError, toWireError } from './writer-protocol.js';
 
 /** What crosses between the threads is what structured clone keeps: plain data. */
@@ -32,17 +37,33 @@ describe('errors between the writer thread and the main thread', () => {
     });
   });
 
+  it.each(['SQLITE_FULL', 'SQLITE_IOERR_SHMSIZE'])(
+    'a full disk (%s) arrives as EventStoreFull, with what SQLite said',
+    (code) => {
+      const sqlite = Object.assign(new Error('database or disk is full'), {
+        name: 'SqliteError',
+        code,
+      });
+      const arrived = acrossThreads(sqlite);
+      expect(arrived).toBeInstanceOf(EventStoreFull);
+      expect(arrived).toMatchObject({
+        code: 'EVENT_STORE_FULL',
+        reason: 'database or disk is full',
+      });
+    },
+  );
+
   it("any other error keeps its name, message and SQLite's code", () => {
-    const sqlite = Object.assign(new Error('database or disk is full'), {
+    const sqlite = Object.assign(new Error('database disk image is malformed'), {
       name: 'SqliteError',
-      code: 'SQLITE_FULL',
+      code: 'SQLITE_CORRUPT',
     });
     const arrived = acrossThreads(sqlite);
     expect(arrived).toBeInstanceOf(SqliteWriteError);
     expect(arrived).toMatchObject({
       name: 'SqliteError',
-      message: 'database or disk is full',
-      code: 'SQLITE_FULL',
+      message: 'database disk image is malformed',
+      code: 'SQLITE_CORRUPT',
     });
     expect(acrossThreads('a string thrown')).toMatchObject({
       name: 'Error',

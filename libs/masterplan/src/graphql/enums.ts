@@ -156,7 +156,10 @@ registerEnumType(FollowerStateValue, {
   description: 'Where a read model (or the reactions) stands with the log.',
   valuesMap: {
     RUNNING: { description: 'Catching up or live.' },
-    RETRYING: { description: 'The event store cannot be read; retrying with growing pauses.' },
+    RETRYING: {
+      description:
+        'The event store cannot be read (retrying with growing pauses), or what was applied cannot be stored because the disk is full (retrying every second); it resumes from its checkpoint.',
+    },
     FAILED: {
       description:
         'Stopped on an event it cannot apply; queries show the state before it. The server is not ready (/health/ready answers 503).',

@@ -43,6 +43,17 @@ export function readModelsStopped(
 }
 
 /**
+ * A change refused because the server's disk is full: nothing of it was stored. Not the
+ * client's fault; the event store has told an operator (docs/operations.md).
+ */
+export function storeFull(): GraphQLError {
+  return new GraphQLError(
+    "The change was not stored: the server's disk is full, and nothing of it was written. Send it again once space has been freed (with the same idempotency key, a repeat is safe)",
+    { extensions: { code: 'STORE_UNAVAILABLE', reason: 'DISK_FULL' } },
+  );
+}
+
+/**
  * GraphQL's words for a value that is wrong, missing or of the wrong type, in the document
  * or a variable (a document that asks for something the schema lacks is another matter).
  */

@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Field, InputType, Int } from '@nestjs/graphql';
 import { GraphQLError } from 'graphql';
 import { CONFIGURATION, type Configuration } from '@ml/config';
+import { isDiskFull } from '@ml/event-store';
 import { Projector } from '../projections/projector.js';
 import { ReadStore } from '../read-store/read-store.js';
 import { ReadView } from '../read-store/read-view.js';
@@ -12,7 +13,7 @@ import type { DomainCommand } from '../shared/domain-command.js';
 import { FollowerFailed } from '../shared/log-follower.js';
 import { isRejection } from '../shared/rejection.js';
 import { badInput, requireUser, type GqlContext } from './context.js';
-import { readModelsStopped, rejectionError } from './errors.js';
+import { readModelsStopped, rejectionError, storeFull } from './errors.js';
 import type { Answer } from './payloads.js';
 
 /** The options every mutation input carries. */
@@ -130,7 +131,9 @@ export class MutationRunner {
   }
 
   private async run(ctx: GqlContext, command: DomainCommand<unknown>): Promise<CommandOutcome> {
-    const result = await this.commands.execute(command);
+    const result = await this.commands.execute(command).catch((error: unknown) => {
+      throw isDiskFull(error) ? storeFull() : error;
+    });
     if (isRejection(result)) throw rejectionError(result);
     await this.readYourWrites(result);
     ctx.view = new ReadView(this.readStore, undefined, ctx.view.budget);
@@ -149,15 +152,19 @@ export class MutationRunner {
     }
     if (reached === 'late') {
       const rebuilding = this.projector.rebuilding;
+      const diskFull = this.projector.diskFull;
       throw new GraphQLError(
         rebuilding.length > 0
           ? `${stored} but this server is rebuilding its read models ${rebuilding.join(', ')} (their version changed); queries may not show it until they have caught up (projectionStatus shows how far). Do not repeat it without an idempotency key.`
-          : `${stored} but the read models did not show it within ${this.readYourWritesMs} ms; queries may not show it yet. Do not repeat it without an idempotency key.`,
+          : diskFull
+            ? `${stored} but this server's read models cannot store it now: the disk is full; queries show it once space has been freed. Do not repeat it without an idempotency key.`
+            : `${stored} but the read models did not show it within ${this.readYourWritesMs} ms; queries may not show it yet. Do not repeat it without an idempotency key.`,
         {
           extensions: {
             code: 'READ_MODEL_LAGGING',
             ...where,
             ...(rebuilding.length > 0 ? { rebuilding } : {}),
+            ...(diskFull ? { reason: 'DISK_FULL' } : {}),
           },
         },
       );

@@ -39,7 +39,8 @@ export class ProjectionStatusModel {
   failure?: ProjectionFailureModel | null;
   @Field(() => String, {
     nullable: true,
-    description: 'When RETRYING: the last error reaching the event store.',
+    description:
+      'When RETRYING: the last error reaching the event store, or storing what was applied (a full disk).',
   })
   lastError?: string | null;
 }

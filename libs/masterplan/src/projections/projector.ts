@@ -183,6 +183,11 @@ export class Projector implements OnApplicationBootstrap, BeforeApplicationShutd
     return this.groups.find((group) => group.failed)?.failed ?? null;
   }
 
+  /** True while a read model waits for space to store what it applies. */
+  get diskFull(): boolean {
+    return this.groups.some((group) => group.diskFull);
+  }
+
   /** Resolves once every read model includes `position`; rejects with FollowerFailed. */
   async reached(position: LogStart): Promise<void> {
     await Promise.all(this.groups.map((group) => group.reached(position)));
@@ -190,11 +195,17 @@ export class Projector implements OnApplicationBootstrap, BeforeApplicationShutd
 
   /**
    * Waits until the read models include `position`, at most `ms`: 'late' if they did not
-   * (at once while one is rebuilding), FollowerFailed (thrown) if one stopped before it.
+   * (at once while one is rebuilding or waits for space), FollowerFailed (thrown) if one
+   * stopped before it.
    */
   async waitFor(position: LogStart, ms: number): Promise<'reached' | 'late'> {
-    // A read model rebuilding from zero will take long to get there: said at once.
-    if (this.rebuilding.length > 0 && comparePositions(this.processed, position) < 0) return 'late';
+    // A read model rebuilding from zero, or waiting for space on a full disk, will take long
+    // to get there: said at once.
+    if (
+      (this.rebuilding.length > 0 || this.diskFull) &&
+      comparePositions(this.processed, position) < 0
+    )
+      return 'late';
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
     const reached = this.reached(position).then(() => 'reached' as const);

@@ -8,6 +8,7 @@ import { CommandBus, EventBus } from '@nestjs/cqrs';
 import {
   EVENT_STORE,
   comparePositions,
+  isDiskFull,
   type EventStore,
   type LogStart,
   type Position,
@@ -102,6 +103,8 @@ export class ReactionRunner
       try {
         return await attempt();
       } catch (error) {
+        // The reactions wait for space as a whole, from their checkpoint (LogFollower).
+        if (isDiskFull(error)) throw error;
         if (tries >= REACTION_ATTEMPTS || this.isStopping)
           throw new EventNotApplied(recorded, error, true);
         this.logger.warn(

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import {
   comparePositions,
+  isDiskFull,
   type EventStore,
   type LogStart,
   type Position,
@@ -80,10 +81,11 @@ export class FollowerFailed extends Error {
  * one transaction per batch instead of one per event. `handle` must save the checkpoint.
  * Others can wait until the follower has passed a position (read-your-writes).
  *
- * Losing the store (a restarting EventStoreDB node, a locked file) is retried with growing
- * pauses, from the checkpoint. An event that cannot be applied (it fails a few times in a
- * row) stops the follower where it is: its position and error show in the status, the
- * failure is logged once, and the follower does not move past it.
+ * Losing the store (a restarting EventStoreDB node, a locked file), or a full disk that keeps
+ * the follower from storing what it applied, is retried with growing pauses, from the
+ * checkpoint. An event that cannot be applied (it fails a few times in a row) stops the
+ * follower where it is: its position and error show in the status, the failure is logged
+ * once, and the follower does not move past it.
  */
 export abstract class LogFollower {
   protected readonly logger: Logger;
@@ -97,6 +99,8 @@ export abstract class LogFollower {
   private current: FollowerState = 'off';
   private failure: FollowerFailure | null = null;
   private lastError: string | null = null;
+  /** Retrying because what it applied could not be stored: the disk is full. */
+  private cannotStore = false;
 
   protected constructor(
     protected readonly store: EventStore,
@@ -119,6 +123,11 @@ export abstract class LogFollower {
   /** Why the follower stopped, when it did. */
   get failed(): FollowerFailure | null {
     return this.failure;
+  }
+
+  /** True while it waits for space: what it applies cannot be stored, the disk is full. */
+  get diskFull(): boolean {
+    return this.cannotStore;
   }
 
   start(): void {
@@ -175,13 +184,22 @@ export abstract class LogFollower {
         await this.subscription?.close();
         if (this.stopping) return;
         if (error instanceof FollowerFailed) return;
-        // The store could not be read: passing, most likely. Resume from the checkpoint.
+        // The store could not be read, or the disk is full: passing, most likely. Resume
+        // from the checkpoint.
         const message = (error as Error).message;
-        if (this.current !== 'retrying')
-          this.logger.warn(`${this.name} lost the event store, retrying: ${message}`);
+        const full = isDiskFull(error);
+        if (this.current !== 'retrying') {
+          if (full)
+            this.logger.error(
+              `${this.name} cannot store what it applies, the disk is full (${message}); it tries again from its checkpoint until space is freed`,
+            );
+          else this.logger.warn(`${this.name} lost the event store, retrying: ${message}`);
+        }
+        this.cannotStore = full;
         this.current = 'retrying';
         this.lastError = message;
-        if (!(await this.pause(pause))) return;
+        // Freed space is noticed within a second: mutations meanwhile answer that it is late.
+        if (!(await this.pause(full ? Math.min(pause, 1000) : pause))) return;
         this.processedUpTo = this.checkpoint();
       }
     }
@@ -194,7 +212,7 @@ export abstract class LogFollower {
     while (!this.stopping) {
       const first = await next;
       if (first.done) break;
-      if (this.current === 'retrying') {
+      if (this.current === 'retrying' && !this.cannotStore) {
         this.logger.log(`${this.name} reached the event store again`);
         this.current = 'running';
         this.lastError = null;
@@ -211,6 +229,12 @@ export abstract class LogFollower {
       }
       if (batch.length >= MAX_BATCH) next = iterator.next();
       await this.apply(batch);
+      if (this.cannotStore) {
+        this.logger.log(`${this.name} stores again: space was freed`);
+        this.current = 'running';
+        this.lastError = null;
+        this.cannotStore = false;
+      }
       this.handled += batch.length;
       this.advance(batch[batch.length - 1]!.position);
       // A store that answers without I/O (SQLite) would otherwise keep the loop busy for the
@@ -225,6 +249,9 @@ export abstract class LogFollower {
       try {
         return await this.handle(batch);
       } catch (error) {
+        // Not the event's fault: the follower waits for space (see follow).
+        const cause = error instanceof EventNotApplied ? error.cause : error;
+        if (isDiskFull(cause)) throw cause;
         const retried = error instanceof EventNotApplied && error.retried;
         if (
           !retried &&
