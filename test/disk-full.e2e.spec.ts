@@ -319,7 +319,9 @@ onSmallDisks('a full disk under the server', () => {
 
     // The log says it once, as a fault of the server, and once that it is over; no stacks.
     const output = api.server.output();
-    expect(linesOf(output, /ERROR.*The disk is full: appends to .* are refused/)).toHaveLength(1);
+    expect(
+      linesOf(output, /"level":"error".*The disk is full: appends to .* are refused/),
+    ).toHaveLength(1);
     expect(linesOf(output, /Appends are stored again: space was freed/)).toHaveLength(1);
     expect(output).not.toMatch(/\n\s+at |Internal server error|INTERNAL_SERVER_ERROR/);
 
@@ -362,7 +364,9 @@ onSmallDisks('a full disk under the server', () => {
     expect(await api.shown(proposals)).toEqual(proposals.map(() => 'shown'));
     const hot = await api.gql('{ measure(id: "m-01") { lastProgressNote } }');
     const output = api.server.output();
-    expect(linesOf(output, /ERROR.*read-models cannot store what it applies/)).toHaveLength(1);
+    expect(
+      linesOf(output, /"level":"error".*read-models cannot store what it applies/),
+    ).toHaveLength(1);
     expect(linesOf(output, /read-models stores again/)).toHaveLength(1);
     expect(output).not.toMatch(/\n\s+at |Internal server error|INTERNAL_SERVER_ERROR/);
     const inLog = await api.stopAndCheckFiles();
