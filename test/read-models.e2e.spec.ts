@@ -94,7 +94,10 @@ describe('the read models', () => {
     }
     const large = await count();
     expect(large.measures).toBe(42);
-    expect(large.queries).toBe(small.queries);
+    // Loads are batched per turn of the event loop, and a request lets others in when it has
+    // held the thread for a slice (ReadView.step): on a loaded machine a batch can split in
+    // two. What must not happen is a query per measure: 12 more measures, far fewer queries.
+    expect(large.queries - small.queries).toBeLessThanOrEqual(2);
     expect(small.queries).toBeLessThanOrEqual(20);
   });
 
