@@ -594,8 +594,14 @@ describe('an event the read models cannot apply', () => {
       expect(ready.status).toBe(503);
       const readiness = JSON.stringify(await ready.json());
       expect(readiness).toContain(bad.position);
-      // The error itself is for the operator, in the log, once: not for anyone asking.
-      expect(readiness).not.toContain(status.failure.message);
+      // The error itself is for the operator, in the log, once, and for administrators: not
+      // for anyone asking.
+      expect(status.failure.message).toBe('told to administrators, and in the server log');
+      const asAdministrator = (
+        await api.ok('{ projectionStatus { name failure { message } } }', {}, admin)
+      ).projectionStatus.find((s: Record<string, Json>) => s.name === 'masterplans');
+      expect(asAdministrator.failure.message).toMatch(/UNIQUE constraint failed: theme_fields/);
+      expect(readiness).not.toContain(asAdministrator.failure.message);
       await fetch(`${server.url}/health/ready`);
       await new Promise((resolve) => setTimeout(resolve, 200));
       const notReady = server

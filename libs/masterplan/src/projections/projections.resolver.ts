@@ -1,7 +1,10 @@
-import { Query, Resolver } from '@nestjs/graphql';
+import { Context, Query, Resolver } from '@nestjs/graphql';
+import type { GqlContext } from '../graphql/context.js';
 import { ProjectionStatusModel } from './projections.graphql.js';
 import { ReactionRunner } from '../reactions/reaction-runner.js';
 import { Projector } from './projector.js';
+
+const FOR_ADMINISTRATORS = 'told to administrators, and in the server log';
 
 @Resolver()
 export class ProjectionsResolver {
@@ -12,13 +15,19 @@ export class ProjectionsResolver {
 
   @Query(() => [ProjectionStatusModel], {
     description:
-      'How far each of this server’s read models, and its reactions, have followed the event log: checkpoint, head, and lag in events and seconds.',
+      'How far each of this server’s read models, and its reactions, have followed the event log: checkpoint, head, and lag in events and seconds. What went wrong (`failure.message`, `lastError`) is told to administrators only: an error’s text can name files, hosts or data.',
   })
-  async projectionStatus(): Promise<ProjectionStatusModel[]> {
+  async projectionStatus(@Context() ctx: GqlContext): Promise<ProjectionStatusModel[]> {
     const [readModels, reactions] = await Promise.all([
       this.projector.status(),
       this.reactions.status(),
     ]);
-    return [...readModels, reactions];
+    const all = [...readModels, reactions];
+    if (ctx.user?.isAdministrator) return all;
+    return all.map((status) => ({
+      ...status,
+      ...(status.failure ? { failure: { ...status.failure, message: FOR_ADMINISTRATORS } } : {}),
+      ...(status.lastError ? { lastError: FOR_ADMINISTRATORS } : {}),
+    }));
   }
 }
