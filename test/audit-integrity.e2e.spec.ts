@@ -608,7 +608,7 @@ describe('an event the read models cannot apply', () => {
         .logLines()
         .filter((line) => line.context === 'Health' && line.level === 'warn');
       expect(notReady).toHaveLength(1);
-      expect(JSON.stringify(notReady[0])).toContain(status.failure.message);
+      expect(JSON.stringify(notReady[0])).toContain(asAdministrator.failure.message);
       // A mutation is stored and says at once that this server cannot show it.
       const error = await api.refused(
         `mutation { scheduleMilestone(input: { masterplanId: "mp", title: "m", dueDate: "2014-01-01" }) { version } }`,
