@@ -132,6 +132,10 @@ describe("an auditor's lists: Relay connections, counted, and filters for what i
     checkPages(overdue, 4);
     expect(overdue.flatMap((p) => p.edges.map((e) => e.node.id))).toEqual(expected);
 
+    const withTime = await running.gql(
+      '{ commitments(filter: { overdueOn: "2014-12-31T12:00:00Z" }) { totalCount } }',
+    );
+    expect(withTime.errors![0]!.extensions).toMatchObject({ field: 'overdueOn' });
     const wrong = await running.gql(
       '{ commitments(filter: { overdueOn: "soon" }) { totalCount } }',
     );

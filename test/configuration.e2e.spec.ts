@@ -60,7 +60,7 @@ describe('a bad setting stops the server at start, in one line', () => {
     [
       'READ_YOUR_WRITES_TIMEOUT_MS',
       { READ_YOUR_WRITES_TIMEOUT_MS: 'abc' },
-      'must be a whole number of milliseconds, at least 1',
+      'must be a whole number of milliseconds, from 1 to 2147483647',
     ],
     ['MASTERPLAN_REACTIONS', { MASTERPLAN_REACTIONS: 'maybe' }, 'must be on or off'],
     ['LOG_LEVEL', { LOG_LEVEL: 'bogus' }, 'must be fatal, error, warn, info'],

@@ -98,6 +98,34 @@ describe('an audit you can prove', () => {
     const bad = check(`${header}.${forged}.${signature}`);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('The signature does not hold');
+    // Wrong inputs: one line saying what is wrong, no stack.
+    const garbage = check('abc.def.ghi');
+    expect(garbage.status).toBe(1);
+    expect(garbage.stderr.trim()).toBe(
+      'Not a compact JWS: its header is not base64url-encoded JSON',
+    );
+    const noKeys = spawnSync(process.execPath, [script, join(dir, 'missing.json'), signed.jws], {
+      encoding: 'utf8',
+    });
+    expect(noKeys.status).toBe(1);
+    expect(noKeys.stderr).toMatch(/^Cannot read the key set .*missing\.json: ENOENT/);
+    expect(noKeys.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses to rebuild read models a running server uses', () => {
+    const cli = join(import.meta.dirname, '..', 'dist', 'apps', 'cli', 'src', 'main.js');
+    const rebuild = spawnSync(
+      process.execPath,
+      [cli, 'rebuild-projections', '--read-model', 'audit'],
+      {
+        env: { ...process.env, DATA_DIR: dir },
+        encoding: 'utf8',
+      },
+    );
+    expect(rebuild.status).toBe(1);
+    expect(rebuild.stderr).toContain(
+      'is in use by another process (a running server?); stop it first',
+    );
   });
 
   it('names the first broken link after the SQLite file was edited behind its back', async () => {

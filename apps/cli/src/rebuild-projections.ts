@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Configuration } from '@ml/config';
-import { openEventStore } from '@ml/event-store';
+import { openEventStore, openExclusively } from '@ml/event-store';
 import { existingEventStoreConfig } from './existing-store.js';
 import { progressLine } from './progress.js';
 import {
@@ -34,8 +34,10 @@ export async function rebuildProjections(
     only = named;
   }
   const config = existingEventStoreConfig(configuration);
-  const store = openEventStore(config);
   const live = ReadStore.fileIn(config.dataDir);
+  // A server using these read models would go on writing the file this replaces.
+  if (existsSync(live)) openExclusively(live).close();
+  const store = openEventStore(config);
   const fresh = `${live}.rebuild`;
   let target: ReadStore | undefined;
   let done = false;

@@ -82,11 +82,11 @@ describe('the configuration', () => {
     ],
     [
       { READ_YOUR_WRITES_TIMEOUT_MS: 'abc' },
-      "READ_YOUR_WRITES_TIMEOUT_MS must be a whole number of milliseconds, at least 1, not 'abc'",
+      "READ_YOUR_WRITES_TIMEOUT_MS must be a whole number of milliseconds, from 1 to 2147483647, not 'abc'",
     ],
     [
       { READ_YOUR_WRITES_TIMEOUT_MS: '0' },
-      "READ_YOUR_WRITES_TIMEOUT_MS must be a whole number of milliseconds, at least 1, not '0'",
+      "READ_YOUR_WRITES_TIMEOUT_MS must be a whole number of milliseconds, from 1 to 2147483647, not '0'",
     ],
     [{ MASTERPLAN_REACTIONS: 'maybe' }, "MASTERPLAN_REACTIONS must be on or off, not 'maybe'"],
     [
@@ -95,7 +95,7 @@ describe('the configuration', () => {
     ],
     [
       { SHUTDOWN_GRACE_MS: '10s' },
-      "SHUTDOWN_GRACE_MS must be a whole number of milliseconds, at least 0, not '10s'",
+      "SHUTDOWN_GRACE_MS must be a whole number of milliseconds, from 0 to 2147483647, not '10s'",
     ],
     [{ LIMIT_QUERY_COST: '1.5' }, "LIMIT_QUERY_COST must be a whole number, at least 1, not '1.5'"],
     [

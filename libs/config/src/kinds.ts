@@ -13,6 +13,8 @@ import { z } from 'zod';
 export interface Kind<T> {
   schema: z.ZodType<T, string>;
   takes: string;
+  /** A value not to be repeated in a refusal (it would land in logs). */
+  secret?: boolean;
 }
 
 const digits = z.string().regex(/^\d+$/);
@@ -39,12 +41,21 @@ export const text: Kind<string> = { schema: z.string(), takes: 'any text' };
 export const secret: Kind<string> = {
   schema: z.string().regex(/^[\x21-\x7e]{16,}$/),
   takes: 'at least 16 printable characters without spaces (e.g. `openssl rand -hex 16`)',
+  secret: true,
 };
 
-export function wholeNumber(least: number, unit = ''): Kind<number> {
+/** The longest wait a Node timer can take (2^31 − 1 ms, about 24.8 days). */
+export const LONGEST_TIMER_MS = 2_147_483_647;
+
+export function wholeNumber(least: number, unit = '', most?: number): Kind<number> {
   return {
-    schema: digits.transform(Number).pipe(z.int().min(least).max(Number.MAX_SAFE_INTEGER)),
-    takes: `a whole number${unit ? ` of ${unit}` : ''}, at least ${least}`,
+    schema: digits.transform(Number).pipe(
+      z
+        .int()
+        .min(least)
+        .max(most ?? Number.MAX_SAFE_INTEGER),
+    ),
+    takes: `a whole number${unit ? ` of ${unit}` : ''}, ${most === undefined ? `at least ${least}` : `from ${least} to ${most}`}`,
   };
 }
 

@@ -11,6 +11,7 @@ import {
   trustedProxies,
   webOrigins,
   wholeNumber,
+  LONGEST_TIMER_MS,
   type Kind,
 } from './kinds.js';
 
@@ -55,7 +56,10 @@ function setting<T>(kind: Kind<T>, doc: { default?: string; meaning: string }) {
       const reason = parsed.error.issues.find(
         (issue) => issue.code === 'custom' && issue.params?.reason,
       );
-      context.addIssue(reason?.message ?? `must be ${kind.takes}, not ${quoted(raw!)}`);
+      context.addIssue(
+        reason?.message ??
+          `must be ${kind.takes}, not ${kind.secret ? 'the value given (not shown: a secret)' : quoted(raw!)}`,
+      );
       return z.NEVER;
     });
   documentation.add(schema, { ...doc, takes: kind.takes });
@@ -69,7 +73,7 @@ function quoted(value: string): string {
 }
 
 const bytes = wholeNumber(1, 'bytes');
-const milliseconds = wholeNumber(1, 'milliseconds');
+const milliseconds = wholeNumber(1, 'milliseconds', LONGEST_TIMER_MS);
 const atLeastOne = wholeNumber(1);
 const zeroForOff = wholeNumber(0);
 
@@ -125,7 +129,7 @@ export const settings = {
     meaning:
       '`/health/ready` answers 503 while a read model or the reactions are further behind the log',
   }),
-  READY_MAX_LAG_SECONDS: setting(wholeNumber(1, 'seconds'), {
+  READY_MAX_LAG_SECONDS: setting(wholeNumber(1, 'seconds', Math.floor(LONGEST_TIMER_MS / 1000)), {
     default: '30',
     meaning: '… or while the oldest event they have not applied is older',
   }),
@@ -133,7 +137,7 @@ export const settings = {
     meaning:
       'when set, `/metrics` answers only `Authorization: Bearer <token>`; unset, it is open (restrict it at the proxy)',
   }),
-  SHUTDOWN_GRACE_MS: setting(wholeNumber(0, 'milliseconds'), {
+  SHUTDOWN_GRACE_MS: setting(wholeNumber(0, 'milliseconds', LONGEST_TIMER_MS), {
     default: '10000',
     meaning:
       'on SIGTERM or SIGINT, how long requests already running may take to finish before their connections are cut (see "Starting and stopping")',
@@ -170,11 +174,14 @@ export const settings = {
     meaning:
       'whether a browser opening `/graphql` gets the GraphQL explorer (Altair, served by the server itself)',
   }),
-  AUDIT_CHECKPOINT_MINUTES: setting(wholeNumber(0, 'minutes'), {
-    default: '60',
-    meaning:
-      'how often the server signs the head of the log when something new was appended ([`docs/integrity.md`](integrity.md)); `0`: only on demand',
-  }),
+  AUDIT_CHECKPOINT_MINUTES: setting(
+    wholeNumber(0, 'minutes', Math.floor(LONGEST_TIMER_MS / 60_000)),
+    {
+      default: '60',
+      meaning:
+        'how often the server signs the head of the log when something new was appended ([`docs/integrity.md`](integrity.md)); `0`: only on demand',
+    },
+  ),
   GRAPHQL_INTROSPECTION: setting(oneOf('on', 'authenticated', 'off'), {
     default: 'authenticated',
     meaning:

@@ -138,3 +138,19 @@ export function isDiskFull(error: unknown): boolean {
     code === 'ENOSPC'
   );
 }
+
+/** A stored event whose data or metadata cannot be read back (not JSON): written around the store. */
+export class UnreadableEvent extends EventStoreError {
+  readonly code = 'UNREADABLE_EVENT';
+  constructor(
+    readonly position: string,
+    readonly eventId: string,
+    readonly streamId: string,
+    readonly revision: number,
+    readonly eventType: string,
+    readonly reason: string,
+  ) {
+    super(`The event at position ${position} (${eventId}) cannot be read: ${reason}`);
+    this.name = 'UnreadableEvent';
+  }
+}

@@ -91,6 +91,17 @@ describe('the embedded store’s hash chains', () => {
     });
   });
 
+  it('names an event whose data is no longer JSON', async () => {
+    const store = open();
+    await write(store);
+    await store.close();
+    tamper(`UPDATE events SET data = 'not json' WHERE position = 6`);
+    expect((await verifyFile()).broken).toMatchObject({
+      position: '0000000000000006',
+      problem: expect.stringContaining('it cannot be read: its data or metadata is not JSON'),
+    });
+  });
+
   it('names the first of two rows swapped in the file', async () => {
     const store = open();
     await write(store);

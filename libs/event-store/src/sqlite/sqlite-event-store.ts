@@ -24,6 +24,7 @@ import {
   EventStoreFull,
   InvalidEvent,
   NotAnEventStore,
+  UnreadableEvent,
   StreamNotFound,
   WrongExpectedVersion,
 } from '../errors.js';
@@ -397,11 +398,26 @@ function isEmpty(db: Database.Database): boolean {
 }
 
 function toRecorded(row: EventRow): RecordedEvent {
-  const { metadata, integrity } = splitIntegrity(JSON.parse(row.metadata) as EventMetadata);
+  let data: unknown;
+  let stored: EventMetadata;
+  try {
+    data = JSON.parse(row.data);
+    stored = JSON.parse(row.metadata) as EventMetadata;
+  } catch (error) {
+    throw new UnreadableEvent(
+      sqlitePosition(row.position),
+      row.event_id,
+      row.stream_id,
+      row.revision,
+      row.type,
+      `its data or metadata is not JSON (${(error as Error).message})`,
+    );
+  }
+  const { metadata, integrity } = splitIntegrity(stored);
   return {
     id: row.event_id,
     type: row.type,
-    data: JSON.parse(row.data),
+    data,
     metadata,
     ...(integrity ? { integrity } : {}),
     streamId: row.stream_id,

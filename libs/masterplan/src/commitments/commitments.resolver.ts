@@ -132,7 +132,10 @@ export class CommitmentsResolver {
     @Args('after', { nullable: true }) after?: string,
   ): Promise<Connection<Commitment>> {
     if (first < 1 || first > 500) throw badInput('first must be between 1 and 500', 'first');
-    if (filter?.overdueOn != null && !isRealDate(filter.overdueOn))
+    if (
+      filter?.overdueOn != null &&
+      !(/^\d{4}-\d{2}-\d{2}$/.test(filter.overdueOn) && isRealDate(filter.overdueOn))
+    )
       throw badInput(
         `overdueOn must be an ISO 8601 date such as 2013-11-20, not '${filter.overdueOn.slice(0, 40)}'`,
         'overdueOn',
