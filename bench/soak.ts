@@ -1,12 +1,4 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -252,10 +244,11 @@ const summary = {
 const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
 const file = join(results, `soak-${stamp}.json`);
 writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
-for (const name of readdirSync(results).filter((f) => f.endsWith('.heapsnapshot'))) {
-  if (!existsSync(join(results, `soak-${stamp}-${name}`)))
-    renameSync(join(results, name), join(results, `soak-${stamp}-${name}`));
-}
+// Node names them Heap.<date>.<time>.<pid>…; this run's are those of its server.
+for (const name of readdirSync(results).filter(
+  (f) => f.startsWith(`Heap.`) && f.includes(`.${pid}.`),
+))
+  renameSync(join(results, name), join(results, `soak-${stamp}-${name}`));
 
 const r = summary.rssMb;
 console.log(
