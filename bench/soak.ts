@@ -90,7 +90,10 @@ const { child, url } = await startServer(
   main,
   dir,
   { LIMIT_REQUESTS_PER_MINUTE: '0' },
-  options['heap-snapshots'] ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${results}`] : [],
+  // Not SIGUSR2, the usual one: Nest's shutdown hooks stop the server on it.
+  options['heap-snapshots']
+    ? ['--heapsnapshot-signal=SIGWINCH', `--diagnostic-dir=${results}`]
+    : [],
 );
 const base = url.replace(/\/graphql$/, '');
 const pid = child.pid!;
@@ -174,7 +177,7 @@ let snapshots = 0;
 const snapshot = () => {
   if (!options['heap-snapshots']) return;
   snapshots++;
-  child.kill('SIGUSR2');
+  child.kill('SIGWINCH');
 };
 const timers = [
   setInterval(() => void sample().then((s) => samples.push(s)), sampleSeconds * 1000),
