@@ -1,12 +1,4 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -98,7 +90,10 @@ const { child, url } = await startServer(
   main,
   dir,
   { LIMIT_REQUESTS_PER_MINUTE: '0' },
-  options['heap-snapshots'] ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${results}`] : [],
+  // Not SIGUSR2, the usual one: Nest's shutdown hooks stop the server on it.
+  options['heap-snapshots']
+    ? ['--heapsnapshot-signal=SIGWINCH', `--diagnostic-dir=${results}`]
+    : [],
 );
 const base = url.replace(/\/graphql$/, '');
 const pid = child.pid!;
@@ -182,7 +177,7 @@ let snapshots = 0;
 const snapshot = () => {
   if (!options['heap-snapshots']) return;
   snapshots++;
-  child.kill('SIGUSR2');
+  child.kill('SIGWINCH');
 };
 const timers = [
   setInterval(() => void sample().then((s) => samples.push(s)), sampleSeconds * 1000),
@@ -252,10 +247,11 @@ const summary = {
 const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
 const file = join(results, `soak-${stamp}.json`);
 writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
-for (const name of readdirSync(results).filter((f) => f.endsWith('.heapsnapshot'))) {
-  if (!existsSync(join(results, `soak-${stamp}-${name}`)))
-    renameSync(join(results, name), join(results, `soak-${stamp}-${name}`));
-}
+// Node names them Heap.<date>.<time>.<pid>…; this run's are those of its server.
+for (const name of readdirSync(results).filter(
+  (f) => f.startsWith(`Heap.`) && f.includes(`.${pid}.`),
+))
+  renameSync(join(results, name), join(results, `soak-${stamp}-${name}`));
 
 const r = summary.rssMb;
 console.log(
