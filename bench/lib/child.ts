@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { freePort } from '../../test/support/server-process.js';
 
 /** The peak resident memory (VmHWM) of a running process, in MB; 0 once it is gone. */
 export const peakRssMb = (pid: number) => memoryMb(pid, 'VmHWM');
@@ -37,18 +37,6 @@ export async function runWatched(
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   clearInterval(timer);
   return { output, peakMb, code };
-}
-
-/** A port nobody listens on now (the server is told it, so no log line need say it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -23,8 +23,8 @@ export function ensureBuilt(): void {
   if (!existsSync(main)) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 }
 
-/** A port nobody listens on now. */
-function freePort(): Promise<number> {
+/** A port nobody listens on now (the server is told it, so no log line need say it). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);

@@ -14,21 +14,22 @@ const registered = (actorId: string) => ({
   metadata: { schemaVersion: 1, occurredAt: '2013-07-01T10:00:00.000Z' },
 });
 
-describe('the projector, with a read model rebuilt on its own', () => {
-  let dir: string;
-  let store: SqliteEventStore;
-  let readStore: ReadStore;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'ml-projector-'));
-    store = new SqliteEventStore({ file: join(dir, 'events.sqlite') });
-    readStore = ReadStore.inDataDir(dir);
-  });
-  afterEach(async () => {
-    readStore.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+/** Each test's own event store and read models, in a temporary directory. */
+let dir: string;
+let store: SqliteEventStore;
+let readStore: ReadStore;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ml-projector-'));
+  store = new SqliteEventStore({ file: join(dir, 'events.sqlite') });
+  readStore = ReadStore.inDataDir(dir);
+});
+afterEach(async () => {
+  readStore.close();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
+describe('the projector, with a read model rebuilt on its own', () => {
   const follow = async () => {
     const projector = new Projector(store, readStore);
     const heard: StoredEvent[] = [];
@@ -88,20 +89,6 @@ describe('the projector, with a read model rebuilt on its own', () => {
 });
 
 describe('the projector on a full disk', () => {
-  let dir: string;
-  let store: SqliteEventStore;
-  let readStore: ReadStore;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'ml-projector-'));
-    store = new SqliteEventStore({ file: join(dir, 'events.sqlite') });
-    readStore = ReadStore.inDataDir(dir);
-  });
-  afterEach(async () => {
-    readStore.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   const until = async (condition: () => boolean) => {
     while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
   };
