@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import type { Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { exitOf, startServer, type ServerProcess } from './support/server-process.js';
@@ -14,7 +14,12 @@ describe('browsers and the security log', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ml-browsers-'));
-    server = await startServer({ DATA_DIR: dir, CORS_ORIGINS: 'https://plan.example.org' });
+    server = await startServer({
+      DATA_DIR: dir,
+      CORS_ORIGINS: 'https://plan.example.org',
+      METRICS_TOKEN: 'scrape-secret-1234',
+      LIMIT_CONNECTIONS_PER_ADDRESS: '12',
+    });
   });
   afterAll(async () => {
     server.child.kill('SIGTERM');
@@ -90,6 +95,89 @@ describe('browsers and the security log', () => {
       ]),
     );
     expect(server.output()).not.toContain(token);
+  });
+
+  it('logs refusals outside GraphQL too: exports, metrics, oversized headers, connections beyond the limit', async () => {
+    const user = await issueToken(await loadOrCreateSigningKey(dir), {
+      userId: 'export.user',
+      roles: [],
+    });
+    const get = (path: string, headers: Record<string, string>) =>
+      fetch(`${server.url}${path}`, { headers });
+    expect(
+      (await get('/exports/audit.csv', { 'x-correlation-id': 'corr-export-anon' })).status,
+    ).toBe(401);
+    expect(
+      (
+        await get('/exports/audit.jsonl', {
+          authorization: `Bearer ${user}`,
+          'x-correlation-id': 'corr-export-user',
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await get('/metrics', {
+          authorization: 'Bearer not-the-scrape-secret',
+          'x-correlation-id': 'corr-metrics',
+        })
+      ).status,
+    ).toBe(401);
+    expect((await get('/health/live', { 'x-long': 'x'.repeat(20_000) })).status).toBe(431);
+    // Connections held open until the server refuses one: logged once, however many follow.
+    const { port } = new URL(server.url);
+    const opened: Socket[] = [];
+    try {
+      let refused = 0;
+      while (refused < 5 && opened.length < 40) {
+        const socket = connect(Number(port), '127.0.0.1');
+        socket.on('error', () => undefined);
+        opened.push(socket);
+        const closed = await new Promise<boolean>((resolve) => {
+          socket.once('close', () => resolve(true));
+          setTimeout(() => resolve(false), 150);
+        });
+        if (closed) refused++;
+      }
+      expect(refused).toBe(5);
+    } finally {
+      for (const socket of opened) socket.destroy();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const refusals = server.logLines().filter((line) => line.context === 'Security');
+    expect(refusals).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          level: 'warn',
+          code: 'UNAUTHENTICATED',
+          correlationId: 'corr-export-anon',
+          address: '127.0.0.1',
+        }),
+        expect.objectContaining({
+          code: 'FORBIDDEN',
+          correlationId: 'corr-export-user',
+          userId: 'export.user',
+          address: '127.0.0.1',
+        }),
+        expect.objectContaining({
+          code: 'UNAUTHENTICATED',
+          correlationId: 'corr-metrics',
+          msg: 'refused: /metrics needs Authorization: Bearer <METRICS_TOKEN>',
+        }),
+        expect.objectContaining({ code: 'LIMIT_EXCEEDED', limit: 'headerBytes' }),
+      ]),
+    );
+    expect(refusals.filter((line) => line.limit === 'connectionsPerAddress')).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        code: 'LIMIT_EXCEEDED',
+        max: 12,
+        address: '127.0.0.1',
+        correlationId: expect.any(String),
+      }),
+    ]);
+    expect(server.output()).not.toContain(user);
+    expect(server.output()).not.toContain('not-the-scrape-secret');
   });
 
   it('logs a refused WebSocket operation with its address, correlation id and user', async () => {

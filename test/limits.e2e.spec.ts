@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -222,6 +223,45 @@ describe('limits set low, to see them bite', () => {
       const live = await fetch(app.running.url.replace('/graphql', '/health/live'));
       expect(live.status).toBe(200);
     } finally {
+      await app.close();
+    }
+  });
+
+  it('limits the connections one address holds open, and how long a request may take to arrive', async () => {
+    const app = await started({ connectionsPerAddress: 3, requestMs: 1_500 });
+    const { port } = new URL(app.running.url);
+    const opened: Socket[] = [];
+    const open = () =>
+      new Promise<Socket>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => resolve(socket));
+        socket.on('error', reject);
+        opened.push(socket);
+      });
+    const closeOf = (socket: Socket) =>
+      new Promise<string>((resolve) => {
+        let text = '';
+        socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        socket.on('close', () => resolve(text));
+      });
+    try {
+      // Three half-sent requests hold the three connections this address may have.
+      const slow = await Promise.all([open(), open(), open()]);
+      for (const socket of slow) socket.write('POST /graphql HTTP/1.1\r\nHost: x\r\n');
+      const answers = slow.map(closeOf);
+      // A fourth is closed at once, without an answer.
+      const fourth = await open();
+      expect(await closeOf(fourth)).toBe('');
+      // The slow ones are answered 408 when their time is up, and closed.
+      for (const answer of await Promise.all(answers)) {
+        expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+        expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({
+          errors: [{ extensions: { code: 'LIMIT_EXCEEDED', limit: 'requestMs', max: 1_500 } }],
+        });
+      }
+      // Their connections are free again.
+      expect((await app.post('{"query":"{ health { status } }"}')).status).toBe(200);
+    } finally {
+      for (const socket of opened) socket.destroy();
       await app.close();
     }
   });

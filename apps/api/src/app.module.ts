@@ -9,7 +9,7 @@ import { GraphQLHttpDriver, type GraphQLHttpOptions } from './graphql/graphql-ht
 import { GraphQLErrorsPassThrough } from './graphql/graphql-errors.filter.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
 import type { Limits, TrustProxy } from './graphql/limits.js';
-import { SecurityLog } from './security/security-log.js';
+import { SecurityLog, SecurityLogModule } from './security/security-log.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggerModule } from 'nestjs-pino';
 import { loggerParams, logSettingsOf, type LogSettings } from './logging/logging.js';
@@ -43,11 +43,13 @@ export interface AppOptions {
 export class AppModule {
   /** `options` as createApp completed them: the configuration, limits and trust are given. */
   static forRoot(
-    options: AppOptions & Required<Pick<AppOptions, 'configuration' | 'limits' | 'trust'>>,
+    options: AppOptions &
+      Required<Pick<AppOptions, 'configuration' | 'limits' | 'trust'>> & { security: SecurityLog },
   ): DynamicModule {
     const configuration = options.configuration;
     // One per application instance: tests start several in one process.
     const metrics = new Metrics(options.metrics ?? metricsSettingsOf(configuration));
+    const security = options.security;
     return {
       module: AppModule,
       imports: [
@@ -55,6 +57,7 @@ export class AppModule {
         LoggerModule.forRoot(loggerParams(options.logging ?? logSettingsOf(configuration))),
         EventStoreModule.forRoot(options.eventStore, metrics),
         MetricsModule.forRoot(metrics),
+        SecurityLogModule.forRoot(security),
         MasterplanModule,
         AuthModule,
         GraphQLModule.forRootAsync<GraphQLHttpOptions>({
@@ -67,7 +70,7 @@ export class AppModule {
               readStore,
               projector,
               options.limits,
-              new SecurityLog(),
+              security,
               options.trust,
               options.explorer ?? configuration.GRAPHQL_EXPLORER === 'on',
               metrics,

@@ -17,6 +17,8 @@ import { errorBody } from './graphql/request-errors.js';
 import { NativeLogger, PinoLogger } from 'nestjs-pino';
 import { logRequests } from './logging/request-log.js';
 import { logSettingsOf, startupLogger } from './logging/logging.js';
+import { SecurityLog } from './security/security-log.js';
+import { correlationIdOf, requestScope } from './logging/request-scope.js';
 
 /** Builds the application without listening, so tests and `main` start it the same way. */
 export async function createApp(options: AppOptions = {}): Promise<NestFastifyApplication> {
@@ -24,6 +26,7 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
   const limits = options.limits ?? limitsOf(configuration);
   const trust = options.trust ?? trustProxyOf(configuration);
   const logging = options.logging ?? logSettingsOf(configuration);
+  const security = new SecurityLog();
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({
       ...options,
@@ -31,6 +34,7 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
       limits,
       trust,
       logging,
+      security,
       explorer: options.explorer ?? configuration.GRAPHQL_EXPLORER === 'on',
     }),
     new FastifyAdapter({
@@ -38,7 +42,7 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
       requestTimeout: limits.requestMs,
       bodyLimit: limits.bodyBytes,
       trustProxy: trust,
-      clientErrorHandler: answerUnreadableRequest(limits),
+      clientErrorHandler: answerUnreadableRequest(limits, security),
     }),
     // What Nest says while it starts waits for the application's logger (LOG_LEVEL, LOG_FORMAT).
     { abortOnError: false, bufferLogs: true, logger: startupLogger(logging) },
@@ -46,7 +50,7 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
   app.useLogger(app.get(NativeLogger));
   logRequests(app.getHttpAdapter().getInstance() as FastifyInstance, PinoLogger.root);
   await protectBrowsers(app, configuration);
-  limitConnections(app.getHttpServer() as Server, limits, trust);
+  limitConnections(app.getHttpServer() as Server, limits, trust, security);
   return app;
 }
 
@@ -108,31 +112,34 @@ function securityHeaders(): Record<string, string> {
 
 /**
  * A request Node cannot read (headers or URL too large, not HTTP, too slow) is still
- * answered the GraphQL way: a message and a code, as every other refusal.
+ * answered the GraphQL way: a message and a code, as every other refusal; a limit it hit
+ * goes to the security log.
  */
 const answerUnreadableRequest =
-  (limits: Limits) =>
+  (limits: Limits, security: SecurityLog) =>
   (error: Error & { code?: string }, socket: Socket): void => {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
-    const [status, body] =
+    const [status, message, limit]: [number, string, { limit: string; max: number }?] =
       error.code === 'HPE_HEADER_OVERFLOW'
         ? [
             431,
-            errorBody(
-              `The request's headers (the URL too) are larger than ${maxHeaderSize} bytes; send the query in a POST body`,
-              { code: 'LIMIT_EXCEEDED', limit: 'headerBytes', max: maxHeaderSize },
-            ),
+            `The request's headers (the URL too) are larger than ${maxHeaderSize} bytes; send the query in a POST body`,
+            { limit: 'headerBytes', max: maxHeaderSize },
           ]
         : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
           ? [
               408,
-              errorBody(`The request was not sent whole within ${limits.requestMs} ms`, {
-                code: 'LIMIT_EXCEEDED',
-                limit: 'requestMs',
-                max: limits.requestMs,
-              }),
+              `The request was not sent whole within ${limits.requestMs} ms`,
+              { limit: 'requestMs', max: limits.requestMs },
             ]
-          : [400, errorBody('The request is not valid HTTP', { code: 'BAD_REQUEST' })];
+          : [400, 'The request is not valid HTTP'];
+    const code = limit ? 'LIMIT_EXCEEDED' : 'BAD_REQUEST';
+    if (limit)
+      requestScope.run(
+        { correlationId: correlationIdOf(undefined), address: socket.remoteAddress ?? 'unknown' },
+        () => security.refused(code, message, limit),
+      );
+    const body = errorBody(message, { code, ...limit });
     if (socket.writable)
       socket.write(
         `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
@@ -145,15 +152,47 @@ const answerUnreadableRequest =
  * clients, excepted), and a connection must send its headers promptly: half-sent requests
  * from one client cannot use up the server's sockets.
  */
-function limitConnections(server: Server, limits: Limits, trust: TrustProxy): void {
+function limitConnections(
+  server: Server,
+  limits: Limits,
+  trust: TrustProxy,
+  security: SecurityLog,
+): void {
   server.headersTimeout = Math.min(10_000, limits.requestMs);
+  // Node checks those times only every 30 s unless told otherwise (read when it starts
+  // listening): a slow sender would hold its connection up to 30 s beyond its time.
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval =
+    Math.min(1_000, Math.max(100, limits.requestMs));
   const open = new Map<string, number>();
+  // A client that keeps opening connections is logged once, then once per interval with how
+  // many more were refused: the log must not grow as fast as a flood.
+  const refusedSince = new Map<string, number>();
+  const logRefused = (address: string, count: number) =>
+    requestScope.run({ correlationId: correlationIdOf(undefined), address }, () =>
+      security.refused(
+        'LIMIT_EXCEEDED',
+        count === 1
+          ? 'a connection beyond the connections per address'
+          : `${count} connections beyond the connections per address in ${REFUSALS_INTERVAL_MS / 1000} s`,
+        { limit: 'connectionsPerAddress', max: limits.connectionsPerAddress },
+      ),
+    );
+  const interval = setInterval(() => {
+    for (const [address, count] of refusedSince) if (count > 0) logRefused(address, count);
+    refusedSince.clear();
+  }, REFUSALS_INTERVAL_MS).unref();
+  server.once('close', () => clearInterval(interval));
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? 'unknown';
     if (trust(address, 0)) return;
     const count = (open.get(address) ?? 0) + 1;
     if (count > limits.connectionsPerAddress) {
       socket.destroy();
+      const since = refusedSince.get(address);
+      if (since === undefined) {
+        refusedSince.set(address, 0);
+        logRefused(address, 1);
+      } else refusedSince.set(address, since + 1);
       return;
     }
     open.set(address, count);
@@ -164,3 +203,5 @@ function limitConnections(server: Server, limits: Limits, trust: TrustProxy): vo
     });
   });
 }
+
+const REFUSALS_INTERVAL_MS = 10_000;

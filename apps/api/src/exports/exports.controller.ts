@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { TokenVerifier, latestCheckpoints } from '@ml/auth';
 import { EVENT_STORE, type EventStore } from '@ml/event-store';
@@ -20,6 +20,8 @@ import {
 } from '@ml/masterplan';
 import { errorBody } from '../graphql/request-errors.js';
 import { Gate, GateFull } from '../graphql/turns.js';
+import { SecurityLog } from '../security/security-log.js';
+import { scopeOfRequest } from '../logging/request-scope.js';
 
 const STATUS_OF: Record<string, number> = {
   BAD_USER_INPUT: 400,
@@ -40,6 +42,7 @@ export class ExportsController {
   constructor(
     private readonly verifier: TokenVerifier,
     private readonly readStore: ReadStore,
+    private readonly security: SecurityLog,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
@@ -112,7 +115,7 @@ export class ExportsController {
   ): Promise<void> {
     let leave: (() => void) | undefined;
     try {
-      const user = await this.caller(authorization);
+      const user = await this.caller(authorization, reply.request);
       const params: Record<string, string> = {};
       for (const [name, value] of Object.entries(query)) {
         if (typeof value !== 'string')
@@ -136,21 +139,21 @@ export class ExportsController {
     } catch (error) {
       leave?.();
       if (error instanceof GateFull) {
+        const message = 'Other exports are running; try again in a few seconds';
+        const extensions = { code: 'RATE_LIMITED', limit: 'exports', retryAfterSeconds: 5 };
+        this.security.refusedRequest(reply.request, extensions.code, message, {
+          limit: extensions.limit,
+        });
         await reply
           .status(429)
           .header('retry-after', '5')
           .header('content-type', 'application/json; charset=utf-8')
-          .send(
-            errorBody('Other exports are running; try again in a few seconds', {
-              code: 'RATE_LIMITED',
-              limit: 'exports',
-              retryAfterSeconds: 5,
-            }),
-          );
+          .send(errorBody(message, extensions));
         return;
       }
       if (!(error instanceof GraphQLError)) throw error;
       const code = String(error.extensions.code);
+      this.security.refusedRequest(reply.request, code, error.message);
       await reply
         .status(STATUS_OF[code] ?? 400)
         .header('content-type', 'application/json; charset=utf-8')
@@ -158,8 +161,11 @@ export class ExportsController {
     }
   }
 
-  private async caller(authorization: string | undefined) {
+  private async caller(authorization: string | undefined, request: FastifyRequest) {
     const verified = await authenticate(this.verifier, authorization);
-    return verified && { userId: verified.userId, isAdministrator: verified.isAdministrator };
+    if (!verified) return verified;
+    // The request's log line and security lines name the user, as GraphQL's do.
+    scopeOfRequest(request.raw).userId = verified.userId;
+    return { userId: verified.userId, isAdministrator: verified.isAdministrator };
   }
 }

@@ -27,6 +27,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { SecurityLog } from '../security/security-log.js';
 import {
   correlationIdOf,
+  httpScope,
   requestScope,
   scopeOfRequest,
   type RequestScope,
@@ -230,14 +231,6 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         leaveLarge?.();
       }
       return context.refusal ? { errors: [context.refusal] } : result;
-    };
-
-    // An HTTP request's scope: the same one its log line reads (one correlation id).
-    const httpScope = (request: FastifyRequest, outcome?: string): RequestScope => {
-      const scope = scopeOfRequest(request.raw);
-      scope.address = request.ip;
-      if (outcome) scope.outcome ??= outcome;
-      return scope;
     };
 
     const handler = createHandler<Record<string, unknown>>({

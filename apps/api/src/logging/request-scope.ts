@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 
 /** What is known of the request being served, wherever its work goes on (async). */
@@ -40,5 +41,16 @@ export function scopeOfRequest(request: IncomingMessage): RequestScope {
     };
     scopes.set(request, scope);
   }
+  return scope;
+}
+
+/**
+ * The scope of an HTTP request as a route sees it: the same one its log line reads (one
+ * correlation id), with the client's address as the trusted proxies tell it.
+ */
+export function httpScope(request: FastifyRequest, outcome?: string): RequestScope {
+  const scope = scopeOfRequest(request.raw);
+  scope.address = request.ip;
+  if (outcome) scope.outcome ??= outcome;
   return scope;
 }

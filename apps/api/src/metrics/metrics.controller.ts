@@ -2,6 +2,7 @@ import { Controller, Get, Headers, Res, UnauthorizedException } from '@nestjs/co
 import type { FastifyReply } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Metrics } from './metrics.js';
+import { SecurityLog } from '../security/security-log.js';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
@@ -9,7 +10,10 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 export class MetricsController {
   private readonly expected?: Buffer;
 
-  constructor(private readonly metrics: Metrics) {
+  constructor(
+    private readonly metrics: Metrics,
+    private readonly security: SecurityLog,
+  ) {
     if (metrics.settings.token) this.expected = digest(`Bearer ${metrics.settings.token}`);
   }
 
@@ -20,8 +24,11 @@ export class MetricsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
     // Compared as digests: equal lengths, and the time taken says nothing about the token.
-    if (this.expected && !timingSafeEqual(digest(authorization ?? ''), this.expected))
-      throw new UnauthorizedException('/metrics needs Authorization: Bearer <METRICS_TOKEN>');
+    if (this.expected && !timingSafeEqual(digest(authorization ?? ''), this.expected)) {
+      const message = '/metrics needs Authorization: Bearer <METRICS_TOKEN>';
+      this.security.refusedRequest(reply.request, 'UNAUTHENTICATED', message);
+      throw new UnauthorizedException(message);
+    }
     void reply.header('content-type', this.metrics.registry.contentType);
     return this.metrics.scrape();
   }

@@ -1,5 +1,6 @@
-import { Logger } from '@nestjs/common';
-import { requestScope } from '../logging/request-scope.js';
+import { Global, Logger, Module, type DynamicModule } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { httpScope, requestScope } from '../logging/request-scope.js';
 
 /** Error codes that say someone was kept out or held back. */
 const SECURITY_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'LIMIT_EXCEEDED', 'RATE_LIMITED']);
@@ -24,5 +25,28 @@ export class SecurityLog {
       ...(scope ? { address: scope.address } : {}),
       ...extra,
     });
+  }
+
+  /** A refusal of an HTTP route outside GraphQL (exports, metrics), under its request's scope. */
+  refusedRequest(
+    request: FastifyRequest,
+    code: string,
+    message: string,
+    extra: Record<string, unknown> = {},
+  ): void {
+    requestScope.run(httpScope(request, code), () => this.error(code, message, extra));
+  }
+}
+
+/** The application's one security log, for every route that refuses someone. */
+@Global()
+@Module({})
+export class SecurityLogModule {
+  static forRoot(security: SecurityLog): DynamicModule {
+    return {
+      module: SecurityLogModule,
+      providers: [{ provide: SecurityLog, useValue: security }],
+      exports: [SecurityLog],
+    };
   }
 }
