@@ -73,12 +73,22 @@ export function describeSettings(): Array<{ name: SettingName } & SettingDocumen
   }));
 }
 
-/** The settings table of docs/operations.md, as the schema says it. */
-export function settingsTable(): string {
-  const rows = describeSettings().map(
-    (s) =>
-      `| \`${s.name}\` | ${s.default === undefined ? 'unset' : `\`${s.default}\``} | ${s.takes} | ${s.meaning} |`,
-  );
+/**
+ * A table of settings as the schema says them: all of them for docs/operations.md, or those
+ * `only` keeps (the limits, for the README), with the links of their meanings made relative
+ * to a file outside docs/ by `linksFrom: 'root'`.
+ */
+export function settingsTable(
+  options: { only?: (name: SettingName) => boolean; linksFrom?: 'docs' | 'root' } = {},
+): string {
+  const relink = (text: string) =>
+    options.linksFrom === 'root' ? text.replace(/\]\((?!https?:|#)/g, '](docs/') : text;
+  const rows = describeSettings()
+    .filter((s) => options.only?.(s.name) ?? true)
+    .map(
+      (s) =>
+        `| \`${s.name}\` | ${s.default === undefined ? 'unset' : `\`${s.default}\``} | ${s.takes} | ${relink(s.meaning)} |`,
+    );
   return ['| variable | default | takes | meaning |', '| --- | --- | --- | --- |', ...rows].join(
     '\n',
   );
