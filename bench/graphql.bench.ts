@@ -6,13 +6,12 @@ import { SqliteEventStore } from '@ml/event-store';
 import { loadOrCreateSigningKey, issueToken } from '@ml/auth';
 import { peakRssMb, runWatched, startServer as startBuilt } from './lib/child.js';
 import { declareCommitmentLoad } from './lib/declare-load.js';
-import { BENCH_MASTERPLAN, measureId, repOf, writeDataset } from './lib/dataset.js';
+import { BENCH_MASTERPLAN, measureId, writeDataset } from './lib/dataset.js';
 import { figure, now, percentile, sortNumbers, type Figures } from './lib/figures.js';
 
 const root = join(import.meta.dirname, '..');
 const cli = join(root, 'dist', 'apps', 'cli', 'src', 'main.js');
 const server = join(root, 'dist', 'apps', 'api', 'src', 'main.js');
-const autocannonCli = join(root, 'node_modules', 'autocannon', 'autocannon.js');
 
 const MASTERPLAN = `{ masterplan(id: "aachen-2020") { title status
   themeFields { name measures { id title kind status percentComplete
@@ -20,25 +19,6 @@ const MASTERPLAN = `{ masterplan(id: "aachen-2020") { title status
     commitments { statement status dueDate actor { name } } } } } }`;
 const AUDIT_PAGE = `{ auditTrail(first: 50, order: NEWEST_FIRST, filter: { masterplanId: "${BENCH_MASTERPLAN}", eventTypes: [CommitmentDeclared, CommitmentWithdrawn] }) {
   edges { cursor node { position eventType occurredAt userId organisationId summary data } } pageInfo { hasNextPage endCursor } } }`;
-
-/**
- * The worst queries the hostile-input suite knows: bombs of depth, fan-out and aliases (the
- * limits refuse them before they run) and the heaviest query they let through (every
- * measure of the benchmark's plan with its assignments).
- */
-const WORST_QUERIES = [
-  `{ masterplan(id: "${BENCH_MASTERPLAN}") { ${'measures { masterplan { '.repeat(15)} id ${'} } '.repeat(15)} } }`,
-  `{ actors { commitments { measure { commitments { actor { commitments { measure { commitments { id } } } } } } } } }`,
-  `{ ${Array.from({ length: 2000 }, (_, i) => `a${i}: health { status }`).join(' ')} }`,
-  `{ masterplan(id: "${BENCH_MASTERPLAN}") { themeFields { measures { id title status assignments { role actor { name } } } } } }`,
-];
-
-/**
- * The heaviest read a representative may make (a hostile review's find): 30 pages of 500
- * audit entries at once, every field of each, in a fragment to pass the field limit.
- */
-const WORST_AUDIT = `{ ${Array.from({ length: 30 }, (_, i) => `p${i}: auditTrail(first: 500) { edges { cursor node { ...E } } }`).join(' ')} }
-  fragment E on AuditEntry { position eventId eventType streamId occurredAt recordedAt organisationId userId roles correlationId causationId summary data entityType entityId masterplanId }`;
 
 /** The built server on `dir`, once it listens. */
 const startServer = (dir: string, env: Record<string, string>) => startBuilt(server, dir, env);
@@ -127,69 +107,6 @@ export async function graphqlBenchmarks(quick: boolean): Promise<Figures> {
       const audit = await load(url, JSON.stringify({ query: AUDIT_PAGE }), seconds, {
         authorization: `Bearer ${admin}`,
       });
-
-      // Flood: 50 connections sending the worst queries the hostile-input suite knows (bombs
-      // the limits refuse, and the heaviest query they let through), while a prober asks
-      // /health/live; beside the same prober with no flood. Against a second server on the
-      // same data with every limit at its default, rates included: as it would be deployed.
-      const guarded = await startServer(dir, {});
-      let floodPeakMb = 0;
-      const watchGuarded = setInterval(
-        () => (floodPeakMb = Math.max(floodPeakMb, peakRssMb(guarded.child.pid!))),
-        50,
-      );
-      let calm: autocannon.Result;
-      let underFlood: autocannon.Result;
-      let flooded: autocannon.Result;
-      let refusedByLimits = 0;
-      try {
-        const health = guarded.url.replace(/\/graphql$/, '/health/live');
-        // The prober in a process of its own: in this one, the flood's answers being read
-        // would delay it and count as the server's latency.
-        const probe = async (): Promise<autocannon.Result> => {
-          const run = await runWatched(
-            process.execPath,
-            [autocannonCli, '--json', '-c', '2', '-d', String(seconds), health],
-            {},
-          );
-          if (run.code !== 0) throw new Error(`health prober failed: ${run.output}`);
-          const json = run.output.split('\n').find((line) => line.startsWith('{"url"'));
-          return JSON.parse(json ?? 'null') as autocannon.Result;
-        };
-        calm = await probe();
-        const flood = autocannon({
-          setupClient: (client) =>
-            client.on(
-              'body',
-              (b: Buffer) => (refusedByLimits += b.includes('LIMIT_EXCEEDED') ? 1 : 0),
-            ),
-          url: guarded.url,
-          method: 'POST',
-          connections: 50,
-          duration: seconds,
-          headers: { 'content-type': 'application/json' },
-          requests: [
-            ...WORST_QUERIES.map((query) => ({
-              method: 'POST' as const,
-              body: JSON.stringify({ query }),
-            })),
-            {
-              method: 'POST' as const,
-              body: JSON.stringify({ query: WORST_AUDIT }),
-              headers: {
-                'content-type': 'application/json',
-                authorization: `Bearer ${await issueToken(await loadOrCreateSigningKey(dir), { userId: repOf(0), roles: [] })}`,
-              },
-            },
-          ],
-        });
-        underFlood = await probe();
-        flooded = await flood;
-      } finally {
-        clearInterval(watchGuarded);
-        guarded.child.kill('SIGTERM');
-        await new Promise((r) => guarded.child.on('exit', r));
-      }
 
       phase = 'mutations';
       const measures = Math.round(total / 100);
@@ -298,25 +215,6 @@ export async function graphqlBenchmarks(quick: boolean): Promise<Figures> {
           p(trivial, 'p99'),
           '{ health } p99',
           { text: '< 20 ms', met: (f) => f.value < 20 },
-        ),
-        'graphql.flood.health.p99': figure(
-          p(underFlood, 'p99'),
-          'ms',
-          p(calm, 'p99'),
-          `/health/live p99 with no flood; flood: ${Math.round(flooded.requests.average)} worst queries/s from 50 connections, ${flooded.non2xx} refused by rate, ${refusedByLimits} by limits`,
-          { text: '< 100 ms', met: (f) => f.value < 100 },
-        ),
-        'graphql.flood.server.peak-rss': figure(
-          floodPeakMb,
-          'MB',
-          300,
-          'target, the flooded server',
-        ),
-        'graphql.flood.health.p50': figure(
-          p(underFlood, 'p50'),
-          'ms',
-          p(calm, 'p50'),
-          '/health/live p50 with no flood',
         ),
         'graphql.declare-commitment.rps': figure(
           mutations.requests.average,

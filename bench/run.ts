@@ -4,17 +4,38 @@ import { appendBenchmarks } from './appends.bench.js';
 import { commandPathBenchmarks } from './command-path.bench.js';
 import { rebuildBenchmarks } from './rebuild.bench.js';
 import { graphqlBenchmarks } from './graphql.bench.js';
+import { floodBenchmarks } from './flood.bench.js';
 import { printTable, writeResults, type Figures } from './lib/figures.js';
-
-const quick = process.argv.includes('--quick');
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 const suites: Array<[string, (quick: boolean) => Promise<Figures>]> = [
   ['appends', appendBenchmarks],
   ['commands', commandPathBenchmarks],
   ['rebuild', rebuildBenchmarks],
   ['graphql', graphqlBenchmarks],
+  ['flood', floodBenchmarks],
 ];
+const names = suites.map(([name]) => name);
+const usage = `npm run bench -- [--quick] [--only=${names.join(',')}]
+
+Runs the benchmarks and prints each figure beside its baseline, measured in the same run
+(full mode takes about an hour and writes a log of 1,000,000 events; --quick, a few minutes).
+Results are written to bench/results/. What each figure means: docs/benchmarks.md.`;
+
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(usage);
+  process.exit(0);
+}
+const quick = args.includes('--quick');
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const wrong = [
+  ...args.filter((a) => a !== '--quick' && !a.startsWith('--only=')),
+  ...(only?.split(',').filter((name) => !names.includes(name)) ?? []),
+];
+if (wrong.length > 0) {
+  console.error(`Not understood: ${wrong.join(' ')}\n\n${usage}`);
+  process.exit(2);
+}
 
 const figures: Figures = {};
 const started = Date.now();

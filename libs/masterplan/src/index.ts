@@ -41,3 +41,4 @@ export { declarationPdf } from './declarations/declaration-pdf.js';
 export * from './read-store/time-travel.js';
 export * from './shared/lru.js';
 export { COMMAND_METER, type CommandMeter } from './graphql/mutation-runner.js';
+export * from './read-store/thread-slices.js';

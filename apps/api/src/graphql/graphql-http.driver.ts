@@ -19,6 +19,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { createHandler } from 'graphql-http/lib/use/fastify';
+import type { Response as HttpAnswer } from 'graphql-http';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
@@ -43,8 +44,9 @@ import {
   type Limits,
   type TrustProxy,
 } from './limits.js';
-import { Lru, type Budget } from '@ml/masterplan';
+import { Lru, nextSlice, type Budget } from '@ml/masterplan';
 import { FixedWindow, Gate, GateFull } from './turns.js';
+import { answerText } from './answer-text.js';
 import { Explorer } from '../explorer/explorer.js';
 import proxyaddr from 'proxy-addr';
 import {
@@ -99,24 +101,43 @@ const NODE_BYTES = 400;
 const CACHED_RESPONSES = 200;
 const RESPONSE_BYTES = 32 * 1024 * 1024;
 /**
- * About what one object of an execution result holds in memory beyond its text: graphql-js
- * makes them without a prototype, so each keeps its properties in a dictionary (measured:
- * an answer of 10,000 small objects, 250 KB as JSON, held 3.3 MB).
- */
-const RESULT_OBJECT_BYTES = 300;
-/**
  * An estimate (see costOf) beyond which a query is large before it runs: half the default
  * cost limit, far beyond an everyday page (a masterplan with all its measures is estimated
  * at about 4,000, since unpaged lists count ten each).
  */
 const LARGE_ESTIMATE = 10_000;
 
-/** What a cached answer weighs in memory: its text and its objects (one per `{`). */
-function resultWeight(text: string, bytes: number): number {
-  let objects = 0;
-  for (let i = text.indexOf('{'); i !== -1; i = text.indexOf('{', i + 1)) objects++;
-  return bytes + objects * RESULT_OBJECT_BYTES;
+/**
+ * The media type graphql-http chose for a request's answer, by the same rule (the first of
+ * its Accept list it can write); a request that accepts neither was answered 406 before.
+ */
+function answerMediaType(accept: string | undefined): string {
+  for (const entry of (accept || '*/*').replace(/\s/g, '').toLowerCase().split(',')) {
+    const [type, ...params] = entry.split(';');
+    const charset = params.find((param) => param.includes('charset=')) ?? 'charset=utf-8';
+    if (type === 'application/graphql-response+json' && charset === 'charset=utf-8')
+      return 'application/graphql-response+json; charset=utf-8';
+    if (
+      (type === 'application/json' || type === 'application/*' || type === '*/*') &&
+      (charset === 'charset=utf-8' || charset === 'charset=utf8')
+    )
+      return 'application/json; charset=utf-8';
+  }
+  return 'application/json; charset=utf-8';
 }
+
+/** An answer without errors, as graphql-http would send it, from its text written already. */
+const answered = (request: { headers: unknown }, text: string): HttpAnswer => [
+  text,
+  {
+    status: 200,
+    statusText: 'OK',
+    headers: {
+      'content-type': answerMediaType((request.headers as { accept?: string }).accept),
+    },
+  },
+];
+
 /** How deep variables may nest: input types here are at most a few levels deep. */
 const VARIABLES_DEPTH = 16;
 /** A WebSocket close reason may be 123 bytes long. */
@@ -181,7 +202,8 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
 
     // Answers of the read models' current position only: after a new event no key can
     // match an older entry again, so those go at once instead of holding memory.
-    const responses = new Lru<string, ExecutionResult>(CACHED_RESPONSES, RESPONSE_BYTES);
+    // Kept as their text, which is what a hit sends (a JS string may hold 2 bytes a character).
+    const responses = new Lru<string, string>(CACHED_RESPONSES, RESPONSE_BYTES);
     let cachedAt: string | undefined;
     const cacheKeys = new WeakMap<object, string>();
     const callers = new WeakMap<object, CallerContext['user']>();
@@ -276,7 +298,7 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
           JSON.stringify(params.variables ?? {}),
         ].join('\u0000');
         const hit = responses.get(key);
-        if (hit) return hit;
+        if (hit !== undefined) return answered(req, hit);
         cacheKeys.set(req, key);
         return undefined;
       },
@@ -308,8 +330,9 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
           rateLimitedFor.set(request, first.extensions.retryAfterSeconds as number);
         return result;
       },
-      onOperation: (req, args, result) => {
-        const text = JSON.stringify(result);
+      onOperation: async (req, args, result) => {
+        // Written in slices: several megabytes written at once would hold everyone else.
+        const text = await answerText(result);
         const bytes = Buffer.byteLength(text);
         const operation = getOperationAST(args.document, args.operationName)?.operation;
         if (bytes > limits.answerBytes && operation !== 'mutation')
@@ -322,10 +345,11 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
               ),
             ],
           };
+        // Errors are written by graphql-http, which gives each its code (formatError).
+        if (result.errors) return undefined;
         const key = cacheKeys.get(req);
-        if (key && !result.errors && operation === 'query')
-          responses.set(key, result, resultWeight(text, bytes));
-        return undefined;
+        if (key && operation === 'query') responses.set(key, text, text.length * 2);
+        return answered(req, text);
       },
       // Every error, GraphQL's own (syntax, validation, variables) too, leaves with a stable code.
       formatError: (error) => {
@@ -373,10 +397,14 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
           .type('application/json; charset=utf-8')
           .send(errorBody(refused.message, refused.extensions));
       },
-      handler: (request, reply) =>
-        explorer?.wanted(request)
-          ? explorer.answer(reply)
-          : requestScope.run(httpScope(request), () => handler.call(app, request, reply)),
+      handler: async (request, reply) => {
+        if (explorer?.wanted(request)) return explorer.answer(reply);
+        // Reading a document and checking it is work too: it waits for its slice of the
+        // thread, so a flood of requests is taken in one at a time between health checks.
+        const turn = nextSlice();
+        if (turn) await turn;
+        return requestScope.run(httpScope(request), () => handler.call(app, request, reply));
+      },
       // Refusals graphql-http answers by itself (a wrong method, media type or Accept) get
       // the same shape as every other error: a message and a code.
       // (Synchronous: an async hook here would cost every answer a promise.)

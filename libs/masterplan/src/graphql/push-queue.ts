@@ -113,7 +113,6 @@ export function startMessage(ctx: GqlContext, view: ReadView): ReadView {
   ctx.objects = 0;
   ctx.bytes = 0;
   delete ctx.refusal;
-  delete ctx.slice;
   if (ctx.executionMs !== undefined) ctx.deadline = Date.now() + ctx.executionMs;
   ctx.view = view.within(ctx);
   return ctx.view;

@@ -4,6 +4,7 @@ import type { LogStart } from '@ml/event-store';
 import type { ReadStore } from './read-store.js';
 import { NOW } from './temporal.js';
 import type { Lookup } from './lookup.js';
+import { nextSlice } from './thread-slices.js';
 
 /** What one request may spend, and has spent. */
 export interface Budget {
@@ -17,8 +18,6 @@ export interface Budget {
   bytes?: number;
   /** Set once the request went over a limit: its answer is that error alone. */
   refusal?: GraphQLError;
-  /** When its current slice of the thread began (performance.now()); see ReadView.step. */
-  slice?: number;
   /**
    * Awaited once, when the request has grown large (more than LARGE_OBJECTS objects or
    * LARGE_BYTES of text read): it goes on when its turn among large requests comes, so
@@ -44,9 +43,6 @@ const streamVersions: Lookup<{ stream_id: string; revision: number }, number> = 
     return streams.map((stream) => found.get(stream) ?? -1);
   },
 };
-
-/** How long one request works before it lets others in (health checks, other requests). */
-const SLICE_MS = 5;
 
 /**
  * The read models as one GraphQL request sees them: now, or at a past log position. Every lookup is batched (one SQL query per kind of lookup and tick,
@@ -121,13 +117,12 @@ export class ReadView {
   }
 
   /**
-   * Runs `work` (a synchronous read and what is made of it) once this request may hold the
-   * thread: when it has held it for a slice, it lets others in first (health checks, other
-   * requests), going on in a later turn of the event loop. The check comes right before the
-   * work, in the same run: the parts of one request resolved side by side (30 aliased audit
-   * pages) each check after the others' work, so no request holds the thread for more than
-   * a slice and one piece of work at a time. A request that has grown large first waits
-   * for its turn among large ones (Budget.grownLarge).
+   * Runs `work` (a synchronous read and what is made of it) in a slice of the thread shared
+   * by every request (nextSlice): when others wait, it waits behind them, so that health
+   * checks and other requests get in between pieces of work. The check comes right before
+   * the work: the parts of one request resolved side by side (30 aliased audit pages) each
+   * take their own turn. A request that has grown large first waits for its turn among
+   * large ones (Budget.grownLarge).
    */
   async step<T>(work: () => T): Promise<T> {
     const budget = this.budget;
@@ -138,15 +133,9 @@ export class ReadView {
     ) {
       budget.large = true;
       await budget.grownLarge();
-      budget.slice = performance.now();
     }
-    budget.slice ??= performance.now();
-    while (performance.now() - budget.slice >= SLICE_MS) {
-      const waitedFrom = performance.now();
-      await new Promise((resolve) => setImmediate(resolve));
-      // The first part back begins a new slice; the others go on within it, or wait again.
-      if (budget.slice < waitedFrom) budget.slice = performance.now();
-    }
+    const turn = nextSlice();
+    if (turn) await turn;
     return work();
   }
 

@@ -3,6 +3,12 @@ import { masterplanById } from '../masterplans/masterplans.projection.js';
 import { prepareReadModels } from '../projections/projections.js';
 import { ReadStore } from './read-store.js';
 import { LARGE_OBJECTS, ReadView, type Budget } from './read-view.js';
+import { SLICE_MS } from './thread-slices.js';
+
+const busy = (ms: number) => {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+};
 
 describe('a read view spending a request’s budget', () => {
   let store: ReadStore;
@@ -62,26 +68,21 @@ describe('a read view spending a request’s budget', () => {
     expect(await loader.load('mp')).toBeUndefined();
   });
 
-  it('lets others in once a request has held the thread for a slice, and not before', async () => {
-    const budget: Budget = {};
-    const view = new ReadView(store, undefined, budget);
+  it('does each piece of work in a slice of the shared thread: at once within it, after others once it is used', async () => {
+    const view = new ReadView(store, undefined, {});
     const order: string[] = [];
+    busy(SLICE_MS + 1);
     setImmediate(() => order.push('someone else'));
-    await view.step(() => order.push('first slice'));
-    budget.slice = performance.now() - 50;
-    setImmediate(() => order.push('someone else again'));
-    await view.step(() => order.push('next slice'));
-    expect(order).toEqual(['first slice', 'someone else', 'someone else again', 'next slice']);
+    await view.step(() => order.push('after the others'));
+    // A new slice began: the next piece goes on at once, before step even returns.
+    void view.step(() => order.push('at once'));
+    expect(order).toEqual(['someone else', 'after the others', 'at once']);
   });
 
-  it('checks right before each piece of work, so parts of one request side by side take a slice each', async () => {
-    const budget: Budget = {};
-    const view = new ReadView(store, undefined, budget);
+  it('gives the parts of one request side by side a turn each, with others in between', async () => {
+    const view = new ReadView(store, undefined, {});
     const order: string[] = [];
-    const busy = (ms: number) => {
-      const until = performance.now() + ms;
-      while (performance.now() < until);
-    };
+    busy(SLICE_MS + 1);
     // Thirty aliased pages: all resolved at once, each doing more than a slice of work.
     const parts = Array.from({ length: 3 }, (_, i) =>
       Promise.resolve().then(() =>
@@ -91,10 +92,17 @@ describe('a read view spending a request’s budget', () => {
         }),
       ),
     );
-    setImmediate(() => order.push('someone else'));
-    setImmediate(() => setImmediate(() => order.push('someone else again')));
+    let turns = 0;
+    const tick = () => {
+      order.push('someone else');
+      if (++turns < 6) setImmediate(tick);
+    };
+    setImmediate(tick);
     await Promise.all(parts);
-    expect(order).toEqual(['part 0', 'someone else', 'part 1', 'someone else again', 'part 2']);
+    const at = [0, 1, 2].map((i) => order.indexOf(`part ${i}`));
+    expect(at).toEqual([...at].sort((x, y) => x - y));
+    expect(order.slice(at[0]! + 1, at[1])).toContain('someone else');
+    expect(order.slice(at[1]! + 1, at[2])).toContain('someone else');
   });
 
   it('waits for its turn among large requests once it has grown large, once, and small ones never', async () => {
