@@ -317,12 +317,17 @@ onSmallDisks('a full disk under the server', () => {
     expect(await api.shown(storedProposals)).toEqual(storedProposals.map(() => 'shown'));
     expect(await api.shown(refusedProposals)).toEqual(refusedProposals.map(() => 'NOT_FOUND'));
 
-    // The log says it once, as a fault of the server, and once that it is over; no stacks.
+    // The log says it as a fault of the server once per time the disk filled up (not per
+    // refused append), and each time that it is over; no stacks. At the edge of a full disk
+    // a small append may still fit between refused ones: a second episode, said as such.
     const output = api.server.output();
-    expect(
-      linesOf(output, /"level":"error".*The disk is full: appends to .* are refused/),
-    ).toHaveLength(1);
-    expect(linesOf(output, /Appends are stored again: space was freed/)).toHaveLength(1);
+    const episodes = linesOf(
+      output,
+      /"level":"error".*The disk is full: appends to .* are refused|Appends are stored again: space was freed/,
+    ).map((line) => (/The disk is full/.test(line) ? 'full' : 'again'));
+    expect(episodes.length).toBeGreaterThanOrEqual(2);
+    expect(episodes.length).toBeLessThanOrEqual(6);
+    expect(episodes).toEqual(episodes.map((_, i) => (i % 2 === 0 ? 'full' : 'again')));
     expect(output).not.toMatch(/\n\s+at |Internal server error|INTERNAL_SERVER_ERROR/);
 
     const inLog = await api.stopAndCheckFiles();
