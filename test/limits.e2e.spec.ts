@@ -300,6 +300,79 @@ describe('limits set low, to see them bite', () => {
     }
   });
 
+  it('makes a subscription message once for all who would get the same one, and keeps serving meanwhile', async () => {
+    const app = await started();
+    const clients: Array<ReturnType<typeof createClient>> = [];
+    try {
+      dataOf(await app.running.gql(MASTERPLAN, {}, app.admin));
+      const representative = await app.running.token('rep');
+      const plan = `masterplan { id title region motion { title } resolution { body } }`;
+      const anonymous = `subscription { masterplanChanged(id: "mp") { position a: ${plan} b: ${plan} c: ${plan} } }`;
+      const heard: Array<{ who: string; data: unknown }> = [];
+      let subscribed = 0;
+      const subscribe = (who: string, query: string, token?: string) => {
+        const client = createClient({
+          url: app.running.wsUrl,
+          webSocketImpl: WebSocket,
+          retryAttempts: 0,
+          lazy: false,
+          ...(token ? { connectionParams: { authorization: `Bearer ${token}` } } : {}),
+          onNonLazyError: () => undefined,
+        });
+        clients.push(client);
+        for (let i = 0; i < 20; i++) {
+          subscribed++;
+          client.subscribe(
+            { query },
+            {
+              next: (m) => void heard.push({ who, data: m.data ?? m.errors }),
+              error: () => undefined,
+              complete: () => undefined,
+            },
+          );
+        }
+      };
+      // Sixty anonymous subscribers of one document on three sockets, twenty more with a
+      // token (another reader), and twenty of another document.
+      for (const socket of ['s1', 's2', 's3']) subscribe(socket, anonymous);
+      subscribe('rep', anonymous, representative);
+      subscribe('other', `subscription { masterplanChanged(id: "mp") { position eventType } }`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const metrics = app.running.url.replace('/graphql', '/metrics');
+      const made = async () =>
+        Number(
+          /masterplan_graphql_operation_duration_seconds_count\{type="subscription",field="masterplanChanged",outcome="ok"\} (\d+)/.exec(
+            await (await fetch(metrics)).text(),
+          )?.[1] ?? 0,
+        );
+      expect(await made()).toBe(0);
+      dataOf(
+        await app.running.gql(
+          `mutation { defineThemeField(input: { masterplanId: "mp", themeFieldId: "tf", name: "Field", description: "d" }) { version } }`,
+          {},
+          app.admin,
+        ),
+      );
+      const deadline = Date.now() + 10_000;
+      while (heard.length < subscribed && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(heard).toHaveLength(subscribed);
+      // Everyone heard the change, the same answer for the same document...
+      const answers = new Set(
+        heard.filter((h) => h.who !== 'other').map((h) => JSON.stringify(h.data)),
+      );
+      expect(answers.size).toBe(1);
+      expect([...answers][0]).toContain('"title":"Plan"');
+      // ... made three times: once for the anonymous readers, once for the representative,
+      // once for the other document.
+      expect(await made()).toBe(3);
+      expect((await fetch(app.running.url.replace('/graphql', '/health/live'))).status).toBe(200);
+    } finally {
+      for (const client of clients) await client.dispose();
+      await app.close();
+    }
+  });
+
   it('limits WebSocket connections per address and subscriptions per connection, and says why a token is refused', async () => {
     const app = await started({ socketsPerAddress: 2, subscriptionsPerSocket: 2 });
     const clients: Array<ReturnType<typeof createClient>> = [];

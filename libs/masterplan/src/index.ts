@@ -42,3 +42,4 @@ export * from './read-store/time-travel.js';
 export * from './shared/lru.js';
 export { COMMAND_METER, type CommandMeter } from './graphql/mutation-runner.js';
 export * from './read-store/thread-slices.js';
+export { sharedEventOf } from './graphql/push-queue.js';

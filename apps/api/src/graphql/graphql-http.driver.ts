@@ -47,6 +47,7 @@ import {
 import { Lru, nextSlice, type Budget } from '@ml/masterplan';
 import { FixedWindow, Gate, GateFull } from './turns.js';
 import { answerText } from './answer-text.js';
+import { SubscriptionMessages } from './subscription-messages.js';
 import { Explorer } from '../explorer/explorer.js';
 import proxyaddr from 'proxy-addr';
 import {
@@ -217,12 +218,13 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
     const requestOf = new WeakMap<object, FastifyRequest>();
     const rateLimitedFor = new WeakMap<FastifyRequest, number>();
 
-    // Runs an operation that passed its limits. Queries take turns, a few at a time, so
-    // that no flood of them keeps the server from answering anything else in between.
+    // Runs an operation that passed its limits. Queries, and each message of a
+    // subscription, take turns, a few at a time, so that no flood of them keeps the server
+    // from answering anything else in between or holds the memory of many answers at once.
     // An operation that went over its budget while it ran answers with that error alone.
     const run = async (args: ExecutionArgs): Promise<ExecutionResult> => {
       const context = args.contextValue as CallerContext;
-      const query = getOperationAST(args.document, args.operationName)?.operation === 'query';
+      const query = getOperationAST(args.document, args.operationName)?.operation !== 'mutation';
       let result: ExecutionResult;
       let leaveLarge: (() => void) | undefined;
       if (query)
@@ -570,6 +572,32 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         else perAddress.delete(address);
       });
     });
+    // A message shared by many subscribers is weighed once.
+    const weighed = new WeakMap<ExecutionResult, number>();
+    const bytesOf = (result: ExecutionResult) => {
+      let bytes = weighed.get(result);
+      if (bytes === undefined)
+        weighed.set(result, (bytes = Buffer.byteLength(JSON.stringify(result))));
+      return bytes;
+    };
+    // Each message made is timed as an operation of its own (type subscription): how many
+    // there are per change shows how many subscribers shared one.
+    const runMessage = async (args: ExecutionArgs) => {
+      const started = performance.now();
+      const result = await run(args);
+      const operation = operationOf(args);
+      options.metrics.operationFinished(
+        operation.type,
+        operation.field,
+        outcomeOf(result),
+        (performance.now() - started) / 1000,
+      );
+      return result;
+    };
+    const messages = new SubscriptionMessages(runMessage, (args) => {
+      const user = (args.contextValue as CallerContext).user;
+      return user ? `${user.userId}\u0000${user.isAdministrator}` : '';
+    });
     const disposable = useServer<
       Record<string, unknown> | undefined,
       { socket: WebSocket; request: IncomingMessage }
@@ -641,6 +669,7 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
           const refused = refusal(schema, limits, args, mutations);
           return refused ? [refused] : args;
         },
+        subscribe: (args: ExecutionArgs) => messages.subscribe(args),
         execute: async (args: ExecutionArgs) => {
           const started = performance.now();
           const result = await run(args);
@@ -653,13 +682,11 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
           );
           return result;
         },
+        // A subscription's message that went over its budget is that error alone (run).
         onNext: (ctx, id, _payload, args, result) => {
-          // A subscription's message that went over its budget is that error alone.
-          const refused = (args.contextValue as CallerContext).refusal;
-          if (refused) return { errors: formatIn(ctx, id, [refused]) as never };
           if (
             getOperationAST(args.document, args.operationName)?.operation !== 'mutation' &&
-            Buffer.byteLength(JSON.stringify(result)) > limits.answerBytes
+            bytesOf(result) > limits.answerBytes
           )
             return {
               errors: formatIn(ctx, id, [

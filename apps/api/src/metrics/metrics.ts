@@ -33,7 +33,7 @@ export class Metrics implements CommandMeter, WriteObserver {
   });
   private readonly operations = new Histogram({
     name: 'masterplan_graphql_operation_duration_seconds',
-    help: 'GraphQL queries and mutations (HTTP and WebSocket) by type, root field and outcome (ok, or the first error code): their execution',
+    help: 'GraphQL queries and mutations (HTTP and WebSocket), and the messages of subscriptions (one per message made: subscribers who get the same message share it), by type, root field and outcome (ok, or the first error code): their execution',
     labelNames: ['type', 'field', 'outcome'] as const,
     buckets: SECONDS,
     registers: [this.registry],

@@ -113,7 +113,18 @@ export function startMessage(ctx: GqlContext, view: ReadView): ReadView {
   ctx.objects = 0;
   ctx.bytes = 0;
   delete ctx.refusal;
+  delete ctx.large;
   if (ctx.executionMs !== undefined) ctx.deadline = Date.now() + ctx.executionMs;
   ctx.view = view.within(ctx);
   return ctx.view;
+}
+
+/**
+ * The event a subscription message is about: the feed's audit row, the same object for
+ * every subscriber it is pushed to, so that a message can be made once for all who would
+ * get the same one (the API's SubscriptionMessages). Undefined when there is none.
+ */
+export function sharedEventOf(pushed: unknown): object | undefined {
+  const row = (pushed as { row?: unknown } | null | undefined)?.row;
+  return typeof row === 'object' && row !== null ? row : undefined;
 }
