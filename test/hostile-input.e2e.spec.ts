@@ -1,6 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+// The memory test measures what is kept, after a collection.
+setFlagsFromString('--expose-gc');
 import { EVENT_STORE, type EventStore } from '@ml/event-store';
 import { dataOf, startApp, type GraphQLResponse, type RunningApp } from './support/app.js';
 
@@ -263,6 +268,25 @@ describe('hostile input', () => {
         ),
       ),
     ).toEqual({ auditTrail: { edges: [] } });
+  });
+
+  it('holds a flood of distinct documents to the caches’ bytes, the documents themselves counted', async () => {
+    // Each document is light to parse but heavy to keep: its text is the caches' key.
+    const gc = runInNewContext('gc') as () => void;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 300; i++) {
+      const response = await fetch(running.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: `{ health { status } } #${i} ${'x'.repeat(400_000)}` }),
+      });
+      expect(response.status).toBe(200);
+      await response.arrayBuffer();
+    }
+    gc();
+    // 120 MB were sent; the document and answer caches keep at most 32 MiB each.
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(90 * 1024 * 1024);
   });
 
   it('keeps its memory bounded through all of it', () => {

@@ -80,7 +80,8 @@ export class TokenVerifier {
     const user = await this.check(token);
     // Checked again after five minutes at most, so a rotated key of the provider is seen.
     const recheckAt = Math.min(user.expiresAt ?? Infinity, Date.now() + 5 * 60_000);
-    this.verified.set(token, { user, recheckAt }, token.length);
+    // The token, the key, is weighed by the cache; the user it names weighs little.
+    this.verified.set(token, { user, recheckAt }, 200);
     return user;
   }
 

@@ -1,6 +1,8 @@
 /**
- * A least-recently-used map bounded by the total weight of its values (bytes, say) as well as
- * by their number: a few huge entries cannot hold more memory than many small ones.
+ * A least-recently-used map bounded by the total weight of its entries (bytes, say) as well
+ * as by their number: a few huge entries cannot hold more memory than many small ones. A
+ * string key weighs what it holds (2 bytes a character, at most) on top of its value's
+ * weight: keys made of what clients send (documents, queries) are memory too.
  */
 export class Lru<K, V> {
   private readonly entries = new Map<K, { value: V; weight: number }>();
@@ -20,8 +22,9 @@ export class Lru<K, V> {
   }
 
   /** Keeps `value` unless it alone weighs more than the whole budget. */
-  set(key: K, value: V, weight: number): void {
+  set(key: K, value: V, valueWeight: number): void {
     this.delete(key);
+    const weight = valueWeight + (typeof key === 'string' ? key.length * 2 : 0);
     if (weight > this.maxWeight) return;
     this.entries.set(key, { value, weight });
     this.weight += weight;
