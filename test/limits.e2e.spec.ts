@@ -227,7 +227,7 @@ describe('limits set low, to see them bite', () => {
     }
   });
 
-  it('limits the connections one address holds open, and how long a request may take to arrive', async () => {
+  it('limits the connections one address holds open, how long one may stay silent, and how long a request may take to arrive', async () => {
     const app = await started({ connectionsPerAddress: 3, requestMs: 1_500 });
     const { port } = new URL(app.running.url);
     const opened: Socket[] = [];
@@ -244,6 +244,12 @@ describe('limits set low, to see them bite', () => {
         socket.on('close', () => resolve(text));
       });
     try {
+      // A connection that says nothing is closed when the headers' time is up (by Node
+      // with a 408, or without a word), and does not hold its place.
+      const idle = await open();
+      const openedAt = Date.now();
+      expect(await closeOf(idle)).toMatch(/^(|HTTP\/1\.1 408 [^]*)$/);
+      expect(Date.now() - openedAt).toBeLessThan(5_000);
       // Three half-sent requests hold the three connections this address may have.
       const slow = await Promise.all([open(), open(), open()]);
       for (const socket of slow) socket.write('POST /graphql HTTP/1.1\r\nHost: x\r\n');

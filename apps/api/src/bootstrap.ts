@@ -161,8 +161,11 @@ function limitConnections(
   server.headersTimeout = Math.min(10_000, limits.requestMs);
   // Node checks those times only every 30 s unless told otherwise (read when it starts
   // listening): a slow sender would hold its connection up to 30 s beyond its time.
+  const checkEvery = Math.min(1_000, Math.max(100, limits.requestMs));
   (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval =
-    Math.min(1_000, Math.max(100, limits.requestMs));
+    checkEvery;
+  // A connection silent from the start: Node's header time begins only with a first byte.
+  const silentMs = server.headersTimeout + 2 * checkEvery;
   const open = new Map<string, number>();
   // A client that keeps opening connections is logged once, then once per interval with how
   // many more were refused: the log must not grow as fast as a flood.
@@ -182,6 +185,7 @@ function limitConnections(
     refusedSince.clear();
   }, REFUSALS_INTERVAL_MS).unref();
   server.once('close', () => clearInterval(interval));
+  server.on('request', (request: IncomingMessage) => request.socket.setTimeout(0));
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? 'unknown';
     if (trust(address, 0)) return;
@@ -196,6 +200,11 @@ function limitConnections(
       return;
     }
     open.set(address, count);
+    // A connection that says nothing is closed about when the headers' time would be up
+    // (after Node's own check, which answers a half-sent request with 408). Cleared when a
+    // request's headers are in (its own times go on: LIMIT_REQUEST_MS, then keep-alive),
+    // or by the WebSocket upgrade.
+    socket.setTimeout(silentMs);
     socket.once('close', () => {
       const left = (open.get(address) ?? 1) - 1;
       if (left > 0) open.set(address, left);
