@@ -707,6 +707,18 @@ describe("an auditor's lists: Relay connections, counted, and filters for what i
     expect(bytes.subarray(-6).toString()).toMatch(/%%EOF/);
     expect(bytes.toString('latin1').match(/\/Type \/Page\b/g)!.length).toBeGreaterThanOrEqual(2);
 
+    // Anyone may ask, as often as they like: a burst of 60 at once is answered from one
+    // file made for this state of the read models (its bytes, creation time included, are
+    // the same), not 60 renders.
+    const burst = await Promise.all(
+      Array.from({ length: 60 }, async () => {
+        const answer = await fetch(`${base}/${declaration!.id}/pdf`);
+        return { status: answer.status, bytes: Buffer.from(await answer.arrayBuffer()) };
+      }),
+    );
+    expect(burst.map((b) => b.status)).toEqual(burst.map(() => 200));
+    for (const b of burst) expect(b.bytes.equals(bytes)).toBe(true);
+
     const unknown = await fetch(`${base}/nope/pdf`);
     expect(unknown.status).toBe(404);
     expect(

@@ -16,8 +16,11 @@ import {
   type GqlContext,
   exportAudit,
   exportText,
+  Lru,
+  Projector,
   type ExportFormat,
 } from '@ml/masterplan';
+import { buffer } from 'node:stream/consumers';
 import { errorBody } from '../graphql/request-errors.js';
 import { Gate, GateFull } from '../graphql/turns.js';
 import { SecurityLog } from '../security/security-log.js';
@@ -38,10 +41,14 @@ const STATUS_OF: Record<string, number> = {
 export class ExportsController {
   /** Exports running at once; more wait, and beyond that are asked to come back. */
   private readonly turns = new Gate(2, 4);
+  /** Declarations' files as made, by read-model version, format and id. */
+  private readonly declarations = new Lru<string, Buffer | string>(32, 16 * 1024 * 1024);
+  private readonly making = new Map<string, Promise<Buffer | string>>();
 
   constructor(
     private readonly verifier: TokenVerifier,
     private readonly readStore: ReadStore,
+    private readonly projector: Projector,
     private readonly security: SecurityLog,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
@@ -81,15 +88,11 @@ export class ExportsController {
     format: 'markdown' | 'pdf',
     reply: FastifyReply,
   ): Promise<void> {
-    const ctx = { user: null, correlationId: '' } as unknown as GqlContext;
-    ctx.view = new ReadView(this.readStore, undefined, ctx);
-    let doc;
+    let made: Buffer | string;
     try {
-      doc = withCheckpoint(
-        await declarationDocument(ctx.view, id),
-        (await latestCheckpoints(this.store, 1))[0],
-      );
+      made = await this.declarationFile(id, format);
     } catch (error) {
+      if (error instanceof GateFull) return this.busy(reply);
       if (!(error instanceof GraphQLError)) throw error;
       await reply
         .status(404)
@@ -98,13 +101,57 @@ export class ExportsController {
       return;
     }
     const file = `${id.replace(/[^A-Za-z0-9._-]/g, '_')}.${format === 'pdf' ? 'pdf' : 'md'}`;
-    reply.header('content-disposition', `attachment; filename="${file}"`);
-    if (format === 'pdf')
-      await reply.header('content-type', 'application/pdf').send(declarationPdf(doc));
-    else
-      await reply
-        .header('content-type', 'text/markdown; charset=utf-8')
-        .send(declarationMarkdown(doc));
+    await reply
+      .header('content-disposition', `attachment; filename="${file}"`)
+      .header('content-type', format === 'pdf' ? 'application/pdf' : 'text/markdown; charset=utf-8')
+      .send(made);
+  }
+
+  /**
+   * A declaration's file as the read models now show it: made once per change of them
+   * (anyone may ask, a thousand times a second), and then only as many at a time as exports
+   * of the trail; whoever asks while it is being made waits for that one.
+   */
+  private declarationFile(id: string, format: 'markdown' | 'pdf'): Promise<Buffer | string> {
+    const key = `${this.projector.version}\u0000${format}\u0000${id}`;
+    const kept = this.declarations.get(key);
+    if (kept !== undefined) return Promise.resolve(kept);
+    let making = this.making.get(key);
+    if (!making) {
+      making = (async () => {
+        const leave = await this.turns.enter();
+        try {
+          const ctx = { user: null, correlationId: '' } as unknown as GqlContext;
+          ctx.view = new ReadView(this.readStore, undefined, ctx);
+          const doc = withCheckpoint(
+            await declarationDocument(ctx.view, id),
+            (await latestCheckpoints(this.store, 1))[0],
+          );
+          const made =
+            format === 'pdf' ? await buffer(declarationPdf(doc)) : declarationMarkdown(doc);
+          this.declarations.set(key, made, made.length);
+          return made;
+        } finally {
+          leave();
+        }
+      })();
+      this.making.set(key, making);
+      void making.finally(() => this.making.delete(key)).catch(() => undefined);
+    }
+    return making;
+  }
+
+  private async busy(reply: FastifyReply): Promise<void> {
+    const message = 'Other exports are running; try again in a few seconds';
+    const extensions = { code: 'RATE_LIMITED', limit: 'exports', retryAfterSeconds: 5 };
+    this.security.refusedRequest(reply.request, extensions.code, message, {
+      limit: extensions.limit,
+    });
+    await reply
+      .status(429)
+      .header('retry-after', '5')
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(errorBody(message, extensions));
   }
 
   private async exportAudit(
@@ -138,19 +185,7 @@ export class ExportsController {
         .send(text);
     } catch (error) {
       leave?.();
-      if (error instanceof GateFull) {
-        const message = 'Other exports are running; try again in a few seconds';
-        const extensions = { code: 'RATE_LIMITED', limit: 'exports', retryAfterSeconds: 5 };
-        this.security.refusedRequest(reply.request, extensions.code, message, {
-          limit: extensions.limit,
-        });
-        await reply
-          .status(429)
-          .header('retry-after', '5')
-          .header('content-type', 'application/json; charset=utf-8')
-          .send(errorBody(message, extensions));
-        return;
-      }
+      if (error instanceof GateFull) return this.busy(reply);
       if (!(error instanceof GraphQLError)) throw error;
       const code = String(error.extensions.code);
       this.security.refusedRequest(reply.request, code, error.message);
