@@ -268,6 +268,31 @@ describe('hostile input', () => {
         ),
       ),
     ).toEqual({ auditTrail: { edges: [] } });
+    // A filter longer than any id is refused, not searched for; a type named many times
+    // counts once.
+    const long = await running.gql(
+      `{ auditTrail(filter: { userId: "${'u'.repeat(300_000)}" }) { edges { cursor } } }`,
+      {},
+      admin,
+    );
+    expect(long.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(long.errors?.[0]?.message).toBe('userId must be 1 to 200 characters');
+    expect(
+      dataOf(
+        await running.gql(
+          `{ auditTrail(filter: { eventTypes: [${Array(3_000).fill('ActorRegistered').join(', ')}] }) { edges { node { eventType } } } }`,
+          {},
+          admin,
+        ),
+      ),
+    ).toEqual({
+      auditTrail: {
+        edges: [
+          { node: { eventType: 'ActorRegistered' } },
+          { node: { eventType: 'ActorRegistered' } },
+        ],
+      },
+    });
   });
 
   it('holds a flood of distinct documents to the caches’ bytes, the documents themselves counted', async () => {

@@ -35,8 +35,30 @@ export function organisationConcerned(row: AuditRow): string | null {
   return typeof actorId === 'string' ? actorId : null;
 }
 
-/** What a filter must say to mean something: an entity id is an id of some kind of entity. */
+/** The criteria that are text matched as a whole: ids, of users and of correlations too. */
+export const TEXT_CRITERIA = [
+  'organisationId',
+  'userId',
+  'entityId',
+  'masterplanId',
+  'correlationId',
+] as const;
+
+/** The longest text a criterion may be: longer than any id, user id or correlation id. */
+const LONGEST_CRITERION = 200;
+
+/**
+ * What a filter must say to mean something: an entity id is an id of some kind of entity;
+ * a text criterion is 1 to 200 characters (no id is longer, and an empty one would match
+ * nothing); an event type named twice counts once.
+ */
 export function checkCriteria(criteria: AuditCriteria): void {
+  for (const name of TEXT_CRITERIA) {
+    const value = criteria[name];
+    if (value != null && (value.length === 0 || value.length > LONGEST_CRITERION))
+      throw badInput(`${name} must be 1 to ${LONGEST_CRITERION} characters`, name);
+  }
+  if (criteria.eventTypes) criteria.eventTypes = [...new Set(criteria.eventTypes)];
   if (criteria.entityId != null && criteria.entityType == null)
     throw badInput(
       'entityId needs entityType: ids are unique among entities of one kind, not across kinds',
