@@ -4,7 +4,8 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { issueToken, loadOrCreateSigningKey } from '@ml/auth';
+import { decodeJwt } from 'jose';
+import { issueToken, loadOrCreateSigningKey, TokenVerifier } from '@ml/auth';
 import { ensureBuilt, exitOf, startServer } from './support/server-process.js';
 import { follow } from './support/ws.js';
 
@@ -133,6 +134,7 @@ describe('started and stopped like a service', () => {
     const help = await run('npm', ['run', '-s', 'token', '--', '--help'], { cwd: root });
     expect(help.stdout).toContain('Usage: npm run cli -- token --user <id>');
     expect(help.stdout).toContain("give it the server's DATA_DIR");
+    expect(help.stdout).toContain('more than 0 and at most 30d');
     for (const verb of ['seed-demo', 'rebuild-projections', 'show-event']) {
       const { stdout } = await run(
         process.execPath,
@@ -147,6 +149,75 @@ describe('started and stopped like a service', () => {
       cwd: root,
     });
     expect(stdout).toContain('Verbs:');
+  });
+
+  it('token refuses, in one line with exit code 2 and nothing on stdout, a ttl that is not a positive duration of at most 30 days and a user id that is not one', async () => {
+    const token = (...args: string[]) =>
+      run(process.execPath, ['dist/apps/cli/src/main.js', 'token', ...args], {
+        cwd: root,
+        env: { ...process.env, DATA_DIR: dir },
+      }).then(
+        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+        (error: { code: number; stdout: string; stderr: string }) => ({
+          code: error.code,
+          stdout: error.stdout,
+          stderr: error.stderr,
+        }),
+      );
+    const refusals: Array<[string[], RegExp]> = [
+      [['--ttl', '999999999999y'], /^--ttl takes how long the token is valid: .* at most 30d\n$/],
+      [['--ttl=-5h'], /^--ttl takes how long/],
+      [['--ttl', '5h ago'], /^--ttl takes how long/],
+      [['--ttl', '0s'], /^--ttl takes how long/],
+      [['--ttl', '-5'], /^--ttl takes how long/],
+      [
+        ['--ttl', '31d'],
+        /^--ttl takes at most 30d, the longest the server accepts a token for, not 31d\n$/,
+      ],
+      [['--ttl', '721h'], /^--ttl takes at most 30d/],
+    ];
+    for (const [args, said] of refusals) {
+      const refused = await token('--user', 'fb02.wolf', ...args);
+      expect({ args, ...refused }).toEqual({
+        args,
+        code: 2,
+        stdout: '',
+        stderr: expect.stringMatching(said),
+      });
+    }
+    for (const user of ['a b\nc', 'x'.repeat(100_000), 'evil\u202Etxt', '']) {
+      const refused = await token('--user', user);
+      expect(refused).toEqual({
+        code: 2,
+        stdout: '',
+        stderr:
+          "--user takes a user id: 1 to 200 letters, digits or '.', '_', ':', '@', '+', '|', '-'\n",
+      });
+    }
+    // As the review ran it: through npm, as the README says to.
+    const viaNpm = await run(
+      'npm',
+      ['run', '-s', 'token', '--', '--user', 'x', '--ttl', '999999999999y'],
+      {
+        cwd: root,
+        env: { ...process.env, DATA_DIR: dir },
+      },
+    ).catch((error: { code: number; stdout: string }) => error);
+    expect(viaNpm).toMatchObject({ code: 2, stdout: '' });
+    // The longest allowed and the default are printed, and last as long as asked.
+    const verifier = await TokenVerifier.create(await loadOrCreateSigningKey(dir));
+    for (const [args, seconds] of [
+      [['--ttl', '30d'], 30 * 86_400],
+      [['--ttl', '90s'], 90],
+      [[], 12 * 3600],
+    ] as const) {
+      const printed = await token('--user', 'fb02.wolf', ...args);
+      expect(printed.code).toBe(0);
+      const { exp, iat } = decodeJwt(printed.stdout.trim());
+      expect(exp! - iat!).toBeGreaterThanOrEqual(seconds - 1);
+      expect(exp! - iat!).toBeLessThanOrEqual(seconds);
+      expect(await verifier.verify(printed.stdout.trim())).toMatchObject({ userId: 'fb02.wolf' });
+    }
   });
 
   it('on SIGTERM, tells WebSockets it is going away, refuses new requests, lets running ones finish, and exits 0', async () => {

@@ -15,7 +15,8 @@ import { verifyLog } from './verify.js';
 import { signCheckpointNow } from './sign-checkpoint.js';
 import { exportAuditTrail } from './export-audit.js';
 import { exportDeclaration } from './export-declaration.js';
-import { printToken } from './token.js';
+import { TOKEN_DETAILS, printToken } from './token.js';
+import { UsageError } from './usage-error.js';
 
 interface Verb {
   /** Its arguments, as its usage line shows them; none when absent. */
@@ -42,11 +43,7 @@ Also: npm run seed:demo`,
   token: {
     args: '--user <id> [--role administrator] [--ttl 12h]',
     summary: "print a bearer token signed with the server's key (in DATA_DIR)",
-    details: `Prints the token and nothing else on stdout, so that it can be captured:
-  TOKEN=$(npm run -s token -- --user fb02.wolf --role administrator)
---role administrator makes it an administrator's token; --ttl is how long it is valid
-(e.g. 30m, 12h, 7d). The key is the one in DATA_DIR: give it the server's DATA_DIR, or the
-server answers the token 401. It warns on stderr when DATA_DIR holds no event store yet.`,
+    details: TOKEN_DETAILS,
     run: printToken,
   },
   'rebuild-projections': {
@@ -195,6 +192,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    console.error(error.message);
+    process.exit(2);
+  }
   console.error(
     error instanceof ConfigurationError
       ? `Cannot start: ${error.message}`

@@ -4,15 +4,25 @@ import {
   errors,
   importSPKI,
   jwtVerify,
+  type JWTHeaderParameters,
   type JWTPayload,
   type JWTVerifyGetKey,
   type CryptoKey,
 } from 'jose';
 import type { Configuration } from '@ml/config';
-import { Lru, type User } from '@ml/masterplan';
+import { Lru, isUserId, USER_ID_RULE, type User } from '@ml/masterplan';
 import { LOCAL_ISSUER, type SigningKey } from './signing-key.js';
 
 export const ADMINISTRATOR_ROLE = 'administrator';
+
+/**
+ * The longest a token may be valid: 30 days from when it was issued (`iat`), or from now when
+ * it does not say. A longer one, or one that never expires, is refused; `npm run token` makes
+ * none longer.
+ */
+export const MAX_TOKEN_LIFETIME_SECONDS = 30 * 24 * 60 * 60;
+/** How far the clock of a token's issuer may run ahead of ours: `iat` may be this far ahead. */
+export const ISSUED_AT_TOLERANCE_SECONDS = 60;
 
 /** Settings for tokens from an external identity provider (all optional). */
 export interface ExternalIdentityProvider {
@@ -89,13 +99,14 @@ export class TokenVerifier {
     try {
       const issuer = decodeIssuer(token);
       if (issuer === LOCAL_ISSUER || !this.externalKey) {
-        const { payload } = await jwtVerify(token, this.local.publicKey, {
+        const { payload } = await jwtVerify(token, (header) => this.localKeyFor(header), {
           issuer: LOCAL_ISSUER,
           algorithms: ['ES256'],
           // The server's own tokens always name a user and expire.
           requiredClaims: ['sub', 'exp'],
         });
-        return verified(payload, 'roles');
+        // The server's own tokens name no audience: one that names any was made for another.
+        return verified(payload, 'roles', { audienceChecked: false });
       }
       const { payload } = await jwtVerify(token, this.externalKey as CryptoKey, {
         // Asymmetric algorithms only: a token "signed" with the public key as an HMAC secret
@@ -114,13 +125,27 @@ export class TokenVerifier {
         ],
         ...(this.external?.issuer ? { issuer: this.external.issuer } : {}),
         ...(this.external?.audience ? { audience: this.external.audience } : {}),
+        requiredClaims: ['exp'],
       });
-      return verified(payload, this.external!.rolesClaim);
+      return verified(payload, this.external!.rolesClaim, {
+        audienceChecked: this.external?.audience !== undefined,
+      });
     } catch (error) {
       if (error instanceof InvalidToken) throw error;
       if (error instanceof errors.JWTExpired) throw new InvalidToken('The token has expired');
       throw new InvalidToken(`The token is not valid: ${(error as Error).message}`);
     }
+  }
+
+  /** The server's own key, for a token that names it by its key id; none for any other. */
+  private localKeyFor(header: JWTHeaderParameters): CryptoKey {
+    if (header.kid !== this.local.kid)
+      throw new InvalidToken(
+        header.kid === undefined
+          ? 'The token names no key (kid)'
+          : 'The token names a key (kid) this server does not have',
+      );
+    return this.local.publicKey;
   }
 }
 
@@ -129,13 +154,17 @@ export async function issueToken(
   user: { userId: string; roles: string[] },
   expiresIn = '12h',
 ): Promise<string> {
-  return new SignJWT({ roles: user.roles })
-    .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' })
-    .setSubject(user.userId)
-    .setIssuer(LOCAL_ISSUER)
-    .setIssuedAt()
-    .setExpirationTime(expiresIn)
-    .sign(key.privateKey);
+  return (
+    new SignJWT({ roles: user.roles })
+      .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' })
+      .setSubject(user.userId)
+      .setIssuer(LOCAL_ISSUER)
+      // Expiry first: should the second turn in between, the token is valid a second less than
+      // asked, never a second more (--ttl 30d stays within MAX_TOKEN_LIFETIME_SECONDS).
+      .setExpirationTime(expiresIn)
+      .setIssuedAt()
+      .sign(key.privateKey)
+  );
 }
 
 function decodeIssuer(token: string): string | undefined {
@@ -148,18 +177,38 @@ function decodeIssuer(token: string): string | undefined {
   }
 }
 
-/** When a verified token stops being accepted: its expiry, and at most five minutes from now. */
 /** A user a valid token names, with when the token expires (epoch ms), if it does. */
 export type Verified = User & { expiresAt?: number };
 
-function verified(payload: JWTPayload, rolesClaim: string): Verified {
-  const user = userOf(payload, rolesClaim);
-  return typeof payload.exp === 'number' ? { ...user, expiresAt: payload.exp * 1000 } : user;
+/**
+ * The user of a token whose signature, issuer, expiry and not-before jose has checked, once
+ * the claims jose leaves alone are checked too: the audience when none was configured, the
+ * time it was issued, how long it is valid, and the user id.
+ */
+function verified(
+  payload: JWTPayload,
+  rolesClaim: string,
+  { audienceChecked }: { audienceChecked: boolean },
+): Verified {
+  if (payload.aud !== undefined && !audienceChecked)
+    throw new InvalidToken('The token is meant for another audience (aud)');
+  const now = Math.floor(Date.now() / 1000);
+  if (payload.iat !== undefined && payload.iat > now + ISSUED_AT_TOLERANCE_SECONDS)
+    throw new InvalidToken('The token is issued in the future (iat)');
+  // jose has checked that exp is there and a number.
+  if (payload.exp! - (payload.iat ?? now) > MAX_TOKEN_LIFETIME_SECONDS)
+    throw new InvalidToken(
+      `The token is valid for longer than ${MAX_TOKEN_LIFETIME_SECONDS / 86_400} days (exp)`,
+    );
+  return { ...userOf(payload, rolesClaim), expiresAt: payload.exp! * 1000 };
 }
 
 function userOf(payload: JWTPayload, rolesClaim: string): User {
   if (typeof payload.sub !== 'string' || payload.sub.length === 0)
     throw new InvalidToken('The token names no user (sub)');
+  // Not quoted back: the subject of a forged token may hold anything.
+  if (!isUserId(payload.sub))
+    throw new InvalidToken(`The token's user (sub) is not ${USER_ID_RULE}`);
   const roles = payload[rolesClaim];
   const list = Array.isArray(roles) ? roles : typeof roles === 'string' ? roles.split(/[ ,]+/) : [];
   return { userId: payload.sub, isAdministrator: list.includes(ADMINISTRATOR_ROLE) };

@@ -1,11 +1,28 @@
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportJWK, exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
+import {
+  decodeProtectedHeader,
+  exportJWK,
+  exportSPKI,
+  generateKeyPair,
+  SignJWT,
+  UnsecuredJWT,
+  type JWTHeaderParameters,
+  type JWTPayload,
+} from 'jose';
 import { loadConfiguration } from '@ml/config';
-import { loadOrCreateSigningKey } from './signing-key.js';
-import { externalProviderOf, InvalidToken, issueToken, TokenVerifier } from './tokens.js';
+import { loadOrCreateSigningKey, type SigningKey } from './signing-key.js';
+import {
+  externalProviderOf,
+  InvalidToken,
+  issueToken,
+  MAX_TOKEN_LIFETIME_SECONDS,
+  TokenVerifier,
+} from './tokens.js';
 
 describe('bearer tokens', () => {
   let dir: string;
@@ -133,5 +150,156 @@ describe('bearer tokens', () => {
       expiresAt: expect.any(Number),
     });
     await expect(verifier.verify(await sign({}, 'another-app'))).rejects.toThrow(/aud/);
+  });
+});
+
+describe('what a token must hold to be accepted', () => {
+  const DAY = 24 * 60 * 60;
+  const now = () => Math.floor(Date.now() / 1000);
+  let dir: string;
+  let key: SigningKey;
+  let verifier: TokenVerifier;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ml-token-rules-'));
+    key = await loadOrCreateSigningKey(dir);
+    verifier = await TokenVerifier.create(key);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Signed with the server's own key, as issueToken makes them, but for what is changed. */
+  const ours = (claims: JWTPayload = {}, header: Partial<JWTHeaderParameters> = {}) =>
+    new SignJWT({
+      roles: ['administrator'],
+      sub: 'mallory',
+      iss: 'masterplan-ledger',
+      iat: now(),
+      exp: now() + 300,
+      ...claims,
+    })
+      .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT', ...header })
+      .sign(key.privateKey);
+  const refused = async (token: Promise<string>, why: RegExp) => {
+    const refusal = verifier.verify(await token);
+    await expect(refusal).rejects.toBeInstanceOf(InvalidToken);
+    await expect(refusal).rejects.toThrow(why);
+  };
+
+  it('accepts a token made as the server makes them, which names the key it is signed with', async () => {
+    expect(await verifier.verify(await ours())).toMatchObject({ userId: 'mallory' });
+    const issued = await issueToken(key, { userId: 'fb02.wolf', roles: [] });
+    expect(decodeProtectedHeader(issued).kid).toBe(key.kid);
+  });
+
+  it('refuses a token signed with the server’s own key whose header names another key id, or none', async () => {
+    await refused(ours({}, { kid: 'some-other-key' }), /key/);
+    await refused(ours({}, { kid: undefined }), /key/);
+  });
+
+  it('refuses a token of its own that names an audience: the server’s tokens name none', async () => {
+    await refused(ours({ aud: 'some-other-service' }), /audience/);
+    await refused(ours({ aud: ['some-other-service', 'masterplan-ledger'] }), /audience/);
+    await refused(ours({ aud: 'masterplan-ledger' }), /audience/);
+  });
+
+  it('refuses a token issued in the future beyond 60 s of clock skew', async () => {
+    await refused(ours({ iat: now() + 365 * DAY }), /future/);
+    await refused(ours({ iat: now() + 90 }), /future/);
+    expect(await verifier.verify(await ours({ iat: now() + 30 }))).toMatchObject({
+      userId: 'mallory',
+    });
+  });
+
+  it('refuses a token valid for longer than 30 days (MAX_TOKEN_LIFETIME_SECONDS), from its iat or from now', async () => {
+    expect(MAX_TOKEN_LIFETIME_SECONDS).toBe(30 * DAY);
+    await refused(ours({ exp: 1e20 }), /30 days/);
+    await refused(ours({ exp: now() + 30 * DAY + 1 }), /30 days/);
+    await refused(ours({ iat: undefined, exp: now() + 31 * DAY }), /30 days/);
+    // Issued long ago, so valid for long already, though it expires soon.
+    await refused(ours({ iat: now() - 40 * DAY, exp: now() + 3600 }), /30 days/);
+    expect(await verifier.verify(await ours({ exp: now() + 30 * DAY }))).toMatchObject({
+      userId: 'mallory',
+    });
+    expect(await verifier.verify(await ours({ iat: undefined }))).toMatchObject({
+      userId: 'mallory',
+    });
+    const user = { userId: 'fb02.wolf', roles: [] };
+    expect(await verifier.verify(await issueToken(key, user, '30d'))).toMatchObject({
+      userId: 'fb02.wolf',
+    });
+    await refused(issueToken(key, user, '31d'), /30 days/);
+  });
+
+  it('refuses a token whose subject is not a user id as commands take them', async () => {
+    for (const sub of [
+      '',
+      'nul\u0000byte',
+      'right\u202Eto-left',
+      'two\nlines',
+      'a space',
+      'x'.repeat(201),
+      'x'.repeat(5000),
+      42,
+    ])
+      await refused(ours({ sub: sub as string }), /user/);
+    for (const sub of ['x'.repeat(200), 'k.weber@example.org', 'auth0|5f7c8ec7', 'a+b:c_d-e'])
+      expect(await verifier.verify(await ours({ sub }))).toMatchObject({ userId: sub });
+  });
+
+  it('holds an external provider’s tokens to the same rules, and refuses one naming an audience when JWT_AUDIENCE is not set', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const external = await TokenVerifier.create(key, {
+      publicKeyPem: await exportSPKI(publicKey),
+      issuer: 'https://id.example.org',
+      rolesClaim: 'roles',
+    });
+    const theirs = (claims: JWTPayload = {}) =>
+      new SignJWT({
+        sub: 'k.weber',
+        iss: 'https://id.example.org',
+        iat: now(),
+        exp: now() + 300,
+        ...claims,
+      })
+        .setProtectedHeader({ alg: 'ES256' })
+        .sign(privateKey);
+    expect(await external.verify(await theirs())).toMatchObject({ userId: 'k.weber' });
+    for (const [claims, why] of [
+      [{ aud: 'some-other-service' }, /audience/],
+      [{ iat: now() + 365 * DAY }, /future/],
+      [{ exp: 1e20 }, /30 days/],
+      [{ exp: undefined }, /exp/],
+      [{ sub: 'evil\u202Etxt' }, /user/],
+    ] as const) {
+      const refusal = external.verify(await theirs(claims));
+      await expect(refusal).rejects.toBeInstanceOf(InvalidToken);
+      await expect(refusal).rejects.toThrow(why);
+    }
+  });
+
+  it('takes an external provider’s key from its JWKS by the token’s kid, and refuses an unknown kid', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' }] };
+    const server = createServer((_request, response) => {
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify(jwks));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const external = await TokenVerifier.create(key, {
+        jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
+        rolesClaim: 'roles',
+      });
+      const theirs = (kid: string) =>
+        new SignJWT({ sub: 'k.weber', iss: 'https://id.example.org' })
+          .setProtectedHeader({ alg: 'ES256', kid })
+          .setIssuedAt()
+          .setExpirationTime('5m')
+          .sign(privateKey);
+      expect(await external.verify(await theirs('k1'))).toMatchObject({ userId: 'k.weber' });
+      await expect(external.verify(await theirs('k2'))).rejects.toBeInstanceOf(InvalidToken);
+    } finally {
+      server.close();
+    }
   });
 });

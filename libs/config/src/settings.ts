@@ -154,7 +154,10 @@ export const settings = {
       'also accept tokens of an external identity provider whose keys are published here (instead of `JWT_PUBLIC_KEY`)',
   }),
   JWT_ISSUER: setting(text, { meaning: 'the issuer external tokens must name' }),
-  JWT_AUDIENCE: setting(text, { meaning: 'the audience external tokens must name' }),
+  JWT_AUDIENCE: setting(text, {
+    meaning:
+      'the audience external tokens must name. Unset: an external token that names an audience is refused',
+  }),
   JWT_ROLES_CLAIM: setting(text, {
     default: 'roles',
     meaning:

@@ -40,6 +40,7 @@ export * from './declarations/declaration-document.js';
 export { declarationPdf } from './declarations/declaration-pdf.js';
 export * from './read-store/time-travel.js';
 export * from './shared/lru.js';
+export { isUserId, USER_ID_RULE } from './shared/validation.js';
 export { COMMAND_METER, type CommandMeter } from './graphql/mutation-runner.js';
 export * from './read-store/thread-slices.js';
 export { sharedEventOf } from './graphql/push-queue.js';

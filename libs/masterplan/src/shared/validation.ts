@@ -82,6 +82,13 @@ export const ID_SHAPE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 export const KEY_SHAPE = /^[A-Za-z0-9._:-]{1,200}$/;
 /** A user id, as identity providers make them (an e-mail address, say): no spaces or controls. */
 const USER_ID_SHAPE = /^[A-Za-z0-9._:@+|-]{1,200}$/;
+/** What a user id may be, in words, for the messages of everything that checks one. */
+export const USER_ID_RULE = "1 to 200 letters, digits or '.', '_', ':', '@', '+', '|', '-'";
+
+/** Whether a value may name a user: in commands, and as the subject of a bearer token. */
+export function isUserId(value: unknown): value is string {
+  return typeof value === 'string' && USER_ID_SHAPE.test(value);
+}
 
 export function requireId(id: string, field = 'id'): Rejection | undefined {
   return typeof id === 'string' && ID_SHAPE.test(id)
@@ -93,10 +100,10 @@ export function requireId(id: string, field = 'id'): Rejection | undefined {
 }
 
 export function requireUserId(userId: string): Rejection | undefined {
-  return typeof userId === 'string' && USER_ID_SHAPE.test(userId)
+  return isUserId(userId)
     ? undefined
     : invalid(
         'INVALID_USER_ID',
-        `userId must be 1 to 200 letters, digits or '.', '_', ':', '@', '+', '|', '-', not '${String(userId).slice(0, 120)}'`,
+        `userId must be ${USER_ID_RULE}, not '${String(userId).slice(0, 120)}'`,
       );
 }
