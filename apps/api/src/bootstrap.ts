@@ -129,7 +129,7 @@ const answerUnreadableRequest =
         : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
           ? [
               408,
-              `The request was not sent whole within ${limits.requestMs} ms`,
+              `The request was not sent in time: its headers within ${headersMsOf(limits)} ms, all of it within ${limits.requestMs} ms`,
               { limit: 'requestMs', max: limits.requestMs },
             ]
           : [400, 'The request is not valid HTTP'];
@@ -158,7 +158,7 @@ function limitConnections(
   trust: TrustProxy,
   security: SecurityLog,
 ): void {
-  server.headersTimeout = Math.min(10_000, limits.requestMs);
+  server.headersTimeout = headersMsOf(limits);
   // Node checks those times only every 30 s unless told otherwise (read when it starts
   // listening): a slow sender would hold its connection up to 30 s beyond its time.
   const checkEvery = Math.min(1_000, Math.max(100, limits.requestMs));
@@ -214,3 +214,6 @@ function limitConnections(
 }
 
 const REFUSALS_INTERVAL_MS = 10_000;
+
+/** How long a client has to send a request's headers: LIMIT_REQUEST_MS, at most 10 s. */
+const headersMsOf = (limits: Limits) => Math.min(10_000, limits.requestMs);

@@ -222,7 +222,7 @@ export function costError(limits: Limits, cost: number): GraphQLError {
   return limitError(
     'cost',
     limits.cost,
-    `The query could return about ${cost} objects; at most ${limits.cost} are allowed. Page with first/after, ask for fewer nested lists, or split it (cost model: docs/security.md)`,
+    `The query could return ${Number.isFinite(cost) ? `about ${cost}` : 'more'} objects${Number.isFinite(cost) ? '' : ' than can be counted'}; at most ${limits.cost} are allowed. Page with first/after, ask for fewer nested lists, or split it (cost model: docs/security.md)`,
   );
 }
 

@@ -1,5 +1,5 @@
 import { ConfigurationError, loadConfiguration } from '@ml/config';
-import { DEFAULT_LIMITS, limitsOf, nesting, trustProxyOf } from './limits.js';
+import { DEFAULT_LIMITS, costError, limitsOf, nesting, trustProxyOf } from './limits.js';
 
 describe('limits from the configuration', () => {
   it('has defaults, and takes whole numbers', () => {
@@ -55,5 +55,16 @@ describe('limits from the configuration', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 10_000; i++) deep = [deep];
     expect(nesting(deep, 16)).toBe(17);
+  });
+});
+
+describe('the cost refusal', () => {
+  it('says how many objects a query could return, and never "about Infinity"', () => {
+    expect(costError(DEFAULT_LIMITS, 25_000).message).toMatch(
+      /^The query could return about 25000 objects; at most 20000/,
+    );
+    expect(costError(DEFAULT_LIMITS, Infinity).message).toMatch(
+      /^The query could return more objects than can be counted; at most 20000/,
+    );
   });
 });
