@@ -93,6 +93,8 @@ describe('limits before execution', () => {
   it('refuses too many aliases, directives and tokens', async () => {
     const aliases = `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: health { status }`).join(' ')} }`;
     expect(limitOf(await app.running.gql(aliases))).toMatchObject({ limit: 'aliases', max: 30 });
+    const typenames = `{ ${Array.from({ length: 31 }, (_, i) => `t${i}: __typename`).join(' ')} }`;
+    expect(limitOf(await app.running.gql(typenames))).toMatchObject({ limit: 'aliases', max: 30 });
     const directives = `{ ${'health @include(if: true) { status } '.repeat(51)} }`;
     expect(limitOf(await app.running.gql(directives))).toMatchObject({
       limit: 'directives',

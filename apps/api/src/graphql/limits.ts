@@ -132,6 +132,8 @@ export function shapeRules(limits: Limits): ValidationRule[] {
     }),
     maxAliasesRule({
       n: limits.aliases,
+      // Every alias counts: the library's default lets `__typename` through uncounted.
+      allowList: [],
       propagateOnRejection: false,
       onReject: [
         report(
