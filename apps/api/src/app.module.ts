@@ -74,6 +74,7 @@ export class AppModule {
               options.trust,
               options.explorer ?? configuration.GRAPHQL_EXPLORER === 'on',
               metrics,
+              configuration.CORS_ORIGINS ?? [],
             ),
         }),
         MasterplanGraphqlModule,
