@@ -51,6 +51,62 @@ describe('browsers and the security log', () => {
     expect(answer.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('refuses a WebSocket from a page of another origin at the upgrade, logged; its own pages, CORS_ORIGINS and clients without Origin are taken', async () => {
+    const wsUrl = `${server.url.replace(/^http/, 'ws')}/graphql`;
+    const upgrade = (origin?: string) =>
+      new Promise<{ status: number; body?: unknown }>((resolve, reject) => {
+        const socket = new WebSocket(wsUrl, 'graphql-transport-ws', origin ? { origin } : {});
+        socket.on('open', () => {
+          socket.close();
+          resolve({ status: 101 });
+        });
+        socket.on('unexpected-response', (_request, response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () =>
+            resolve({ status: response.statusCode!, body: JSON.parse(text) as unknown }),
+          );
+        });
+        socket.on('error', reject);
+      });
+    const own = new URL(server.url);
+    for (const origin of [undefined, 'https://plan.example.org', own.origin, `https://${own.host}`])
+      expect([origin, (await upgrade(origin)).status]).toEqual([origin, 101]);
+    for (const origin of [
+      'https://evil.example.com',
+      'http://plan.example.org',
+      `http://127.0.0.1:${Number(own.port) + 1}`,
+      'null',
+    ])
+      expect([origin, await upgrade(origin)]).toEqual([
+        origin,
+        {
+          status: 403,
+          body: {
+            errors: [
+              {
+                message: `WebSocket connections are accepted from this server's own pages and those of CORS_ORIGINS, not from ${origin}`,
+                extensions: { code: 'FORBIDDEN' },
+              },
+            ],
+          },
+        },
+      ]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(
+      server
+        .logLines()
+        .filter((line) => line.context === 'Security' && /not from https:\/\/evil/.test(line.msg)),
+    ).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        code: 'FORBIDDEN',
+        address: '127.0.0.1',
+        correlationId: expect.any(String),
+      }),
+    ]);
+  });
+
   it('sends security headers with every answer', async () => {
     for (const path of ['/graphql?query=%7B%20health%20%7B%20status%20%7D%20%7D', '/health/live']) {
       const answer = await fetch(`${server.url}${path}`);

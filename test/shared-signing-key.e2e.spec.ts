@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exitOf, startServer, type ServerProcess } from './support/server-process.js';
@@ -68,6 +68,7 @@ describe('instances behind a load balancer (JWT_PRIVATE_KEY_FILE)', () => {
     writeFileSync(
       garbage,
       '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n',
+      { mode: 0o600 },
     );
     for (const [file, why] of [
       [join(dir, 'nowhere', 'key.json'), 'does not exist and cannot be created: no such directory'],
@@ -84,4 +85,51 @@ describe('instances behind a load balancer (JWT_PRIVATE_KEY_FILE)', () => {
       ]);
     }
   });
+
+  it('refuses to start with a key file of its own that others may read, in one line saying how to fix it', () => {
+    const shared = join(dir, 'keys', 'jwt-signing-key.json');
+    tokenFrom(settings('operator'));
+    mkdirSync(join(dir, 'two'));
+    const own = join(dir, 'two', 'jwt-signing-key.json');
+    tokenFrom(settings('two', false));
+    for (const [file, env, setting] of [
+      [shared, settings('one'), 'JWT_PRIVATE_KEY_FILE'],
+      [own, settings('two', false), 'The signing key'],
+    ] as const) {
+      chmodSync(file, 0o644);
+      const result = spawnSync(process.execPath, [main], {
+        env: { ...process.env, PORT: '0', ...env, LOG_LEVEL: 'info' },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        `Cannot start: ${setting} '${file}' is open to other users than its owner (mode 0644); make it its owner's only: chmod 600 ${file}`,
+      ]);
+      expect(result.stdout).toBe('');
+    }
+  });
+
+  // Giving a file to another user needs root; elsewhere this case cannot be made.
+  (process.getuid?.() === 0 ? it : it.skip)(
+    "starts with another user's key file others may read (a mounted secret), saying so in its log",
+    async () => {
+      const env = settings('one');
+      const file = join(dir, 'keys', 'jwt-signing-key.json');
+      tokenFrom(env);
+      chownSync(file, 4242, 4242);
+      chmodSync(file, 0o440);
+      const server = await startServer({ ...env, LOG_LEVEL: 'warn' });
+      servers.push(server);
+      expect(server.logLines()).toEqual([
+        expect.objectContaining({
+          level: 'warn',
+          context: 'SigningKey',
+          msg: expect.stringMatching(
+            /^JWT_PRIVATE_KEY_FILE '.*' is open to other users than its owner \(mode 0440\); it belongs to another user \(a mounted secret\?\), so it is used as it is/,
+          ),
+        }),
+      ]);
+    },
+  );
 });

@@ -6,7 +6,6 @@ import { EventStoreModule, type EventStoreConfig } from '@ml/event-store';
 import { MasterplanGraphqlModule, MasterplanModule, Projector, ReadStore } from '@ml/masterplan';
 import { AuthModule, TokenVerifier } from '@ml/auth';
 import { GraphQLHttpDriver, type GraphQLHttpOptions } from './graphql/graphql-http.driver.js';
-import { GraphQLErrorsPassThrough } from './graphql/graphql-errors.filter.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
 import type { Limits, TrustProxy } from './graphql/limits.js';
 import { SecurityLog, SecurityLogModule } from './security/security-log.js';
@@ -19,6 +18,7 @@ import { readinessSettingsOf, type ReadinessSettings } from './health/readiness.
 import { ExportsModule } from './exports/exports.module.js';
 import { IntegrityModule } from './integrity/integrity.module.js';
 import { GracefulShutdown } from './service/graceful-shutdown.js';
+import { ErrorAnswers } from './service/error-answers.js';
 
 export interface AppOptions {
   /** The settings; read from the environment when absent. */
@@ -74,6 +74,7 @@ export class AppModule {
               options.trust,
               options.explorer ?? configuration.GRAPHQL_EXPLORER === 'on',
               metrics,
+              configuration.CORS_ORIGINS ?? [],
             ),
         }),
         MasterplanGraphqlModule,
@@ -81,7 +82,14 @@ export class AppModule {
         ExportsModule,
         IntegrityModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: GraphQLErrorsPassThrough }, GracefulShutdown],
+      providers: [
+        // Every error answered in one shape, and GraphQL's refusals not logged as faults.
+        {
+          provide: APP_FILTER,
+          useFactory: () => new ErrorAnswers(options.limits.bodyBytes, security),
+        },
+        GracefulShutdown,
+      ],
     };
   }
 }

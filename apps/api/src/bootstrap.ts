@@ -19,6 +19,7 @@ import { logRequests } from './logging/request-log.js';
 import { logSettingsOf, startupLogger } from './logging/logging.js';
 import { SecurityLog } from './security/security-log.js';
 import { correlationIdOf, requestScope } from './logging/request-scope.js';
+import { acceptOnlyUtf8 } from './service/utf8-input.js';
 
 /** Builds the application without listening, so tests and `main` start it the same way. */
 export async function createApp(options: AppOptions = {}): Promise<NestFastifyApplication> {
@@ -50,6 +51,8 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
   app.useLogger(app.get(NativeLogger));
   logRequests(app.getHttpAdapter().getInstance() as FastifyInstance, PinoLogger.root);
   await protectBrowsers(app, configuration);
+  acceptOnlyUtf8(app, limits.bodyBytes);
+  challengeUnauthenticated(app.getHttpAdapter().getInstance() as FastifyInstance);
   limitConnections(app.getHttpServer() as Server, limits, trust, security);
   return app;
 }
@@ -81,6 +84,18 @@ async function protectBrowsers(
     methods: ['GET', 'POST'],
     allowedHeaders: ['content-type', 'accept', 'authorization', 'x-correlation-id'],
     maxAge: 600,
+  });
+}
+
+/**
+ * Every 401 says how to authenticate (RFC 9110: `WWW-Authenticate`), on every route: GraphQL,
+ * the exports, /metrics. (Synchronous: an async hook would cost every answer a promise.)
+ */
+function challengeUnauthenticated(fastify: FastifyInstance): void {
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (reply.statusCode === 401 && !reply.hasHeader('www-authenticate'))
+      void reply.header('www-authenticate', 'Bearer');
+    done(null, payload);
   });
 }
 

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { CONFIGURATION, type Configuration } from '@ml/config';
 import { EVENT_STORE_CONFIG, type EventStoreConfig } from '@ml/event-store';
 import { loadOrCreateSigningKey, type SigningKey } from './signing-key.js';
@@ -11,7 +11,9 @@ export const SIGNING_KEY = Symbol('SigningKey');
     {
       provide: SIGNING_KEY,
       useFactory: (config: EventStoreConfig, configuration: Configuration) =>
-        loadOrCreateSigningKey(config.dataDir, configuration.JWT_PRIVATE_KEY_FILE),
+        loadOrCreateSigningKey(config.dataDir, configuration.JWT_PRIVATE_KEY_FILE, (message) =>
+          new Logger('SigningKey').warn(message),
+        ),
       inject: [EVENT_STORE_CONFIG, CONFIGURATION],
     },
     {

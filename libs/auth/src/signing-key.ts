@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   calculateJwkThumbprint,
@@ -40,6 +40,8 @@ export async function loadOrCreateSigningKey(
   dataDir: string,
   /** JWT_PRIVATE_KEY_FILE, when set. */
   keyFile?: string,
+  /** Told of a key file of another user that others may read (see checkOwnerOnly). */
+  warn?: (message: string) => void,
 ): Promise<SigningKey> {
   const file = signingKeyFile(dataDir, keyFile);
   const setting = keyFile ? 'JWT_PRIVATE_KEY_FILE' : 'The signing key';
@@ -53,6 +55,7 @@ export async function loadOrCreateSigningKey(
       );
     }
   }
+  checkOwnerOnly(file, setting, warn);
   try {
     const jwk = await privateJwkOf(readFileSync(file, 'utf8'));
     const { d: _private, ...publicJwk } = jwk;
@@ -67,6 +70,28 @@ export async function loadOrCreateSigningKey(
         `PKCS#8 PEM of a P-256 key): ${(error as Error).message}`,
     );
   }
+}
+
+/**
+ * Whoever may read the key may sign tokens of any user, administrators included: the file
+ * must be its owner's only. One of the server's own user that others may read or write (an
+ * operator's `openssl genpkey > key.pem` under umask 022 is 0644) stops the start, saying how
+ * to fix it. One of another user (a secret mounted by Docker or Kubernetes, root's, often
+ * 0444 or 0440 for a group the server is in) cannot be changed by the server, and its mode is
+ * the mount's: it is used, with a warning.
+ */
+function checkOwnerOnly(file: string, setting: string, warn?: (message: string) => void): void {
+  if (process.platform === 'win32') return;
+  const stats = statSync(file);
+  const { mode, uid } = stats;
+  // Not a file: reading it says what is wrong.
+  if (!stats.isFile() || (mode & 0o077) === 0) return;
+  const open = `${setting} '${file}' is open to other users than its owner (mode ${(mode & 0o777).toString(8).padStart(4, '0')})`;
+  if (uid === process.getuid?.())
+    throw new ConfigurationError(`${open}; make it its owner's only: chmod 600 ${file}`);
+  warn?.(
+    `${open}; it belongs to another user (a mounted secret?), so it is used as it is. Mount it readable by this server's user only if you can`,
+  );
 }
 
 async function privateJwkOf(text: string): Promise<JWK> {

@@ -1,4 +1,6 @@
 import {
+  chmodSync,
+  chownSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -49,7 +51,7 @@ describe('one signing key for several instances (JWT_PRIVATE_KEY_FILE)', () => {
   it('takes a PKCS#8 PEM an operator made, with a stable key id, and the public half verifies its tokens', async () => {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     const env = { JWT_PRIVATE_KEY_FILE: join(dir, 'jwt.pem') };
-    writeFileSync(env.JWT_PRIVATE_KEY_FILE, await exportPKCS8(privateKey));
+    writeFileSync(env.JWT_PRIVATE_KEY_FILE, await exportPKCS8(privateKey), { mode: 0o600 });
     const key = await loadOrCreateSigningKey(dataDir('a'), env.JWT_PRIVATE_KEY_FILE);
     expect((await loadOrCreateSigningKey(dataDir('b'), env.JWT_PRIVATE_KEY_FILE)).kid).toBe(
       key.kid,
@@ -69,7 +71,7 @@ describe('one signing key for several instances (JWT_PRIVATE_KEY_FILE)', () => {
       await exportSPKI(ec.publicKey),
       JSON.stringify({ kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' }),
     ]) {
-      writeFileSync(env.JWT_PRIVATE_KEY_FILE, contents);
+      writeFileSync(env.JWT_PRIVATE_KEY_FILE, contents, { mode: 0o600 });
       const refusal = loadOrCreateSigningKey(dataDir('a'), env.JWT_PRIVATE_KEY_FILE);
       await expect(refusal).rejects.toBeInstanceOf(ConfigurationError);
       await expect(refusal).rejects.toThrow(
@@ -77,4 +79,47 @@ describe('one signing key for several instances (JWT_PRIVATE_KEY_FILE)', () => {
       );
     }
   });
+
+  it('refuses a key file of its own user that others may read or write, naming it and the fix', async () => {
+    const keyFile = join(dir, 'jwt.json');
+    await loadOrCreateSigningKey(dataDir('a'), keyFile);
+    mkdirSync(dataDir('a'));
+    const ownKey = join(dataDir('a'), 'jwt-signing-key.json');
+    await loadOrCreateSigningKey(dataDir('a'));
+    for (const [file, setting, given] of [
+      [keyFile, 'JWT_PRIVATE_KEY_FILE', keyFile],
+      [ownKey, 'The signing key', undefined],
+    ] as const)
+      for (const mode of [0o644, 0o640, 0o604, 0o620, 0o700 | 0o010]) {
+        chmodSync(file, mode);
+        const refusal = loadOrCreateSigningKey(dataDir('a'), given);
+        await expect(refusal).rejects.toBeInstanceOf(ConfigurationError);
+        await expect(refusal).rejects.toThrow(
+          `${setting} '${file}' is open to other users than its owner (mode ${mode.toString(8).padStart(4, '0')}); make it its owner's only: chmod 600 ${file}`,
+        );
+      }
+    for (const mode of [0o600, 0o400]) {
+      chmodSync(keyFile, mode);
+      await expect(loadOrCreateSigningKey(dataDir('a'), keyFile)).resolves.toHaveProperty('kid');
+    }
+  });
+
+  // Giving a file to another user needs root; elsewhere this case cannot be made.
+  (process.getuid?.() === 0 ? it : it.skip)(
+    'uses a key file of another user that others may read (a mounted secret), with a warning',
+    async () => {
+      const keyFile = join(dir, 'mounted.json');
+      const key = await loadOrCreateSigningKey(dataDir('a'), keyFile);
+      chownSync(keyFile, 4242, 4242);
+      chmodSync(keyFile, 0o444);
+      const warnings: string[] = [];
+      const loaded = await loadOrCreateSigningKey(dataDir('a'), keyFile, (message) =>
+        warnings.push(message),
+      );
+      expect(loaded.kid).toBe(key.kid);
+      expect(warnings).toEqual([
+        `JWT_PRIVATE_KEY_FILE '${keyFile}' is open to other users than its owner (mode 0444); it belongs to another user (a mounted secret?), so it is used as it is. Mount it readable by this server's user only if you can`,
+      ]);
+    },
+  );
 });

@@ -26,6 +26,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { SecurityLog } from '../security/security-log.js';
+import { originAllowed, upgradeRefusal } from '../security/origins.js';
 import {
   correlationIdOf,
   httpScope,
@@ -76,6 +77,8 @@ export interface GraphQLHttpOptions extends GqlModuleOptions {
   /** Whether a browser opening the path gets the explorer (GRAPHQL_EXPLORER). */
   explorer: boolean;
   security: SecurityLog;
+  /** Web origins besides its own whose pages may open a WebSocket (CORS_ORIGINS). */
+  corsOrigins: readonly string[];
   /** Told of each operation run, and counts what the WebSocket server holds open. */
   metrics: Pick<Metrics, 'operationFinished' | 'countOpenWith'>;
   /**
@@ -547,9 +550,17 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
       server: this.httpAdapterHost.httpAdapter.getHttpServer() as Server,
       path,
       maxPayload: limits.bodyBytes,
-      // Too many connections from one address are refused at the upgrade.
+      // Pages of other origins than its own and CORS_ORIGINS, and too many connections from
+      // one address, are refused at the upgrade.
       verifyClient: (info, done) => {
         const address = addressOf(info.req);
+        if (!originAllowed(info.origin, info.req.headers.host, options.corsOrigins)) {
+          const message = `WebSocket connections are accepted from this server's own pages and those of CORS_ORIGINS, not from ${String(info.origin).slice(0, 200)}`;
+          requestScope.run({ correlationId: correlationIdOf(undefined), address }, () =>
+            security.refused('FORBIDDEN', message),
+          );
+          return done(false, 403, ...upgradeRefusal(message, { code: 'FORBIDDEN' }));
+        }
         if ((perAddress.get(address) ?? 0) >= limits.socketsPerAddress) {
           requestScope.run({ correlationId: correlationIdOf(undefined), address }, () =>
             security.refused('RATE_LIMITED', 'too many WebSocket connections', {
@@ -557,7 +568,15 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
               max: limits.socketsPerAddress,
             }),
           );
-          return done(false, 429, 'Too many WebSocket connections from this address');
+          return done(
+            false,
+            429,
+            ...upgradeRefusal('Too many WebSocket connections from this address', {
+              code: 'RATE_LIMITED',
+              limit: 'socketsPerAddress',
+              max: limits.socketsPerAddress,
+            }),
+          );
         }
         done(true);
       },

@@ -37,6 +37,7 @@ export function graphqlOptions(
   trust: TrustProxy,
   explorer: boolean,
   metrics: Metrics,
+  corsOrigins: readonly string[],
 ): GraphQLHttpOptions {
   return {
     path: '/graphql',
@@ -49,6 +50,7 @@ export function graphqlOptions(
     trust,
     explorer,
     metrics,
+    corsOrigins,
     authenticate: (authorization) => authenticate(verifier, authorization),
     contextFor: (user, correlationId) => contextFor(user, readStore, correlationId),
     formatError,
