@@ -165,7 +165,7 @@ export const settings = {
   }),
   CORS_ORIGINS: setting(webOrigins, {
     meaning:
-      'web origins whose pages may call the API from a browser; when unset, only pages of the same origin may',
+      'web origins whose pages may call the API from a browser, over HTTP and WebSocket; when unset, only pages of the same origin may',
   }),
   TRUST_PROXY: setting(trustedProxies, {
     default: 'off',
