@@ -49,6 +49,25 @@ describe('the read models', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('answer the same query asked by many at once with one run of it', async () => {
+    await caughtUp();
+    // A fresh alias keeps each round out of the answer cache.
+    const plan = (alias: string) => FULL_MASTERPLAN.replace('{', `{ ${alias}: masterplans { id } `);
+    let before = readStore.queries;
+    dataOf(await running.gql(plan('alone')));
+    const alone = readStore.queries - before;
+    expect(alone).toBeGreaterThan(0);
+    before = readStore.queries;
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => running.gql(plan('together'))),
+    );
+    for (const answer of answers) expect(answer).toEqual(answers[0]);
+    expect(dataOf(answers[0]!)).toHaveProperty('together');
+    // One run for twenty (with room for a second, had the first ended before all arrived,
+    // and for batches split across slices of the thread); twenty runs would be 20 times.
+    expect(readStore.queries - before).toBeLessThanOrEqual(3 * alone);
+  });
+
   it('serve the whole masterplan with a bounded number of read-store queries, whatever its size (no N+1)', async () => {
     const count = async () => {
       await caughtUp();

@@ -210,6 +210,10 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
     const responses = new Lru<string, string>(CACHED_RESPONSES, RESPONSE_BYTES);
     let cachedAt: string | undefined;
     const cacheKeys = new WeakMap<object, string>();
+    // A query's cache key by its context, the runs under way by key, and answers' texts.
+    const keyOf = new WeakMap<object, string>();
+    const runs = new Map<string, Promise<ExecutionResult>>();
+    const texts = new WeakMap<ExecutionResult, string>();
     const callers = new WeakMap<object, CallerContext['user']>();
     const queries = new Gate(limits.concurrentQueries, limits.queuedQueries);
     // Of the queries running, one at a time may build a large answer (see Budget.grownLarge).
@@ -313,6 +317,8 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
           requestScope.getStore()!.correlationId,
         );
         requestOf.set(context, req.raw);
+        const key = cacheKeys.get(req);
+        if (key !== undefined) keyOf.set(context, key);
         return context as unknown as Record<string, unknown>;
       },
       execute: async (args) => {
@@ -321,7 +327,21 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         const scope = requestScope.getStore();
         if (scope) scope.operation = operation;
         const refused = refusal(schema, limits, args, mutations);
-        const result = refused ? { errors: [refused] } : await run(args);
+        const key = keyOf.get(args.contextValue as object);
+        let result: ExecutionResult;
+        if (refused) result = { errors: [refused] };
+        else if (key === undefined || operation.type !== 'query') result = await run(args);
+        else {
+          // The same query asked again while it runs (fifty clients at once, none answered
+          // from the cache yet) waits for that one run instead of running again.
+          let running = runs.get(key);
+          if (!running) {
+            running = run(args);
+            runs.set(key, running);
+            void running.finally(() => runs.delete(key)).catch(() => undefined);
+          }
+          result = await running;
+        }
         options.metrics.operationFinished(
           operation.type,
           operation.field,
@@ -337,7 +357,9 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
       },
       onOperation: async (req, args, result) => {
         // Written in slices: several megabytes written at once would hold everyone else.
-        const text = await answerText(result);
+        // An answer shared by queries that waited for one run is written once.
+        let text = texts.get(result);
+        if (text === undefined) texts.set(result, (text = await answerText(result)));
         const bytes = Buffer.byteLength(text);
         const operation = getOperationAST(args.document, args.operationName)?.operation;
         if (bytes > limits.answerBytes && operation !== 'mutation')
