@@ -142,6 +142,10 @@ const answered = (request: { headers: unknown }, text: string): HttpAnswer => [
   },
 ];
 
+/** Who an answer is for, as far as what they may read goes: '' for anyone without a token. */
+const readerKey = (user: CallerContext['user']): string =>
+  user ? `${user.userId}\u0000${user.isAdministrator}` : '';
+
 /** How deep variables may nest: input types here are at most a few levels deep. */
 const VARIABLES_DEPTH = 16;
 /** A WebSocket close reason may be 123 bytes long. */
@@ -301,7 +305,7 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         }
         const key = [
           version,
-          context.user ? `${context.user.userId}\u0000${context.user.isAdministrator}` : '',
+          readerKey(context.user),
           params.operationName ?? '',
           params.query,
           JSON.stringify(params.variables ?? {}),
@@ -621,9 +625,10 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         weighed.set(result, (bytes = Buffer.byteLength(JSON.stringify(result))));
       return bytes;
     };
-    // Each message made is timed as an operation of its own (type subscription): how many
-    // there are per change shows how many subscribers shared one.
-    const runMessage = async (args: ExecutionArgs) => {
+    // An operation on a socket, and each subscription message made, timed as an operation
+    // of its own (a message as type subscription: how many there are per change shows how
+    // many subscribers shared one).
+    const timedRun = async (args: ExecutionArgs) => {
       const started = performance.now();
       const result = await run(args);
       const operation = operationOf(args);
@@ -635,10 +640,9 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
       );
       return result;
     };
-    const messages = new SubscriptionMessages(runMessage, (args) => {
-      const user = (args.contextValue as CallerContext).user;
-      return user ? `${user.userId}\u0000${user.isAdministrator}` : '';
-    });
+    const messages = new SubscriptionMessages(timedRun, (args) =>
+      readerKey((args.contextValue as CallerContext).user),
+    );
     const disposable = useServer<
       Record<string, unknown> | undefined,
       { socket: WebSocket; request: IncomingMessage }
@@ -711,18 +715,7 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
           return refused ? [refused] : args;
         },
         subscribe: (args: ExecutionArgs) => messages.subscribe(args),
-        execute: async (args: ExecutionArgs) => {
-          const started = performance.now();
-          const result = await run(args);
-          const operation = operationOf(args);
-          options.metrics.operationFinished(
-            operation.type,
-            operation.field,
-            outcomeOf(result),
-            (performance.now() - started) / 1000,
-          );
-          return result;
-        },
+        execute: timedRun,
         // A subscription's message that went over its budget is that error alone (run).
         onNext: (ctx, id, _payload, args, result) => {
           if (
