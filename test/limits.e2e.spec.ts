@@ -381,6 +381,68 @@ describe('limits set low, to see them bite', () => {
     }
   });
 
+  it('makes messages that cannot be shared one at a time, answering others in between', async () => {
+    const app = await started();
+    const clients: Array<ReturnType<typeof createClient>> = [];
+    try {
+      dataOf(await app.running.gql(MASTERPLAN, {}, app.admin));
+      const plan = `masterplan { id title region motion { title } resolution { body } }`;
+      const events: string[] = [];
+      let subscribed = 0;
+      for (let socket = 0; socket < 5; socket++) {
+        const client = createClient({
+          url: app.running.wsUrl,
+          webSocketImpl: WebSocket,
+          retryAttempts: 0,
+          lazy: false,
+          onNonLazyError: () => undefined,
+        });
+        clients.push(client);
+        for (let i = 0; i < 20; i++) {
+          // Aliases of its own: no two subscribers' messages are the same document.
+          const own = `s${socket}x${i}`;
+          subscribed++;
+          client.subscribe(
+            {
+              query: `subscription { masterplanChanged(id: "mp") { position ${own}a: ${plan} ${own}b: ${plan} ${own}c: ${plan} } }`,
+            },
+            {
+              next: () => void events.push('message'),
+              error: () => undefined,
+              complete: () => undefined,
+            },
+          );
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const change = app.running.gql(
+        `mutation { defineThemeField(input: { masterplanId: "mp", themeFieldId: "tf", name: "Field", description: "d" }) { version } }`,
+        {},
+        app.admin,
+      );
+      dataOf(await change);
+      // A hundred messages. The server is asked how many it has made as soon as the first is
+      // heard: it answers while the others are still being made (made all in one go, they
+      // would all be made before it could answer anyone).
+      const deadline = Date.now() + 10_000;
+      while (!events.includes('message') && Date.now() < deadline)
+        await new Promise((resolve) => setImmediate(resolve));
+      const metrics = await (await fetch(app.running.url.replace('/graphql', '/metrics'))).text();
+      const made = Number(
+        /masterplan_graphql_operation_duration_seconds_count\{type="subscription",field="masterplanChanged",outcome="ok"\} (\d+)/.exec(
+          metrics,
+        )?.[1] ?? 0,
+      );
+      expect(made).toBeLessThan(subscribed);
+      while (events.filter((e) => e === 'message').length < subscribed && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(events.filter((e) => e === 'message')).toHaveLength(subscribed);
+    } finally {
+      for (const client of clients) await client.dispose();
+      await app.close();
+    }
+  });
+
   it('limits WebSocket connections per address and subscriptions per connection, and says why a token is refused', async () => {
     const app = await started({ socketsPerAddress: 2, subscriptionsPerSocket: 2 });
     const clients: Array<ReturnType<typeof createClient>> = [];
