@@ -719,6 +719,18 @@ describe("an auditor's lists: Relay connections, counted, and filters for what i
     expect(burst.map((b) => b.status)).toEqual(burst.map(() => 200));
     for (const b of burst) expect(b.bytes.equals(bytes)).toBe(true);
 
+    // Asking for declarations that do not exist takes no export's turn: auditors' exports
+    // of the trail go on whatever anonymous clients ask for meanwhile.
+    const [trail, ...unknowns] = await Promise.all([
+      fetch(running.url.replace(/\/graphql$/, '/exports/audit.csv'), {
+        headers: { authorization: `Bearer ${admin}` },
+      }),
+      ...Array.from({ length: 40 }, (_, i) => fetch(`${base}/nope-${i}/pdf`)),
+    ]);
+    expect(trail.status).toBe(200);
+    await trail.arrayBuffer();
+    expect(unknowns.map((u) => u.status)).toEqual(unknowns.map(() => 404));
+
     const unknown = await fetch(`${base}/nope/pdf`);
     expect(unknown.status).toBe(404);
     expect(

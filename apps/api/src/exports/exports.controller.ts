@@ -39,8 +39,13 @@ const STATUS_OF: Record<string, number> = {
  */
 @Controller('exports')
 export class ExportsController {
-  /** Exports running at once; more wait, and beyond that are asked to come back. */
+  /**
+   * Exports of the trail running at once; more wait, and beyond that are asked to come
+   * back. Declarations, which anyone may ask for, take turns of their own, so that no
+   * anonymous flood keeps auditors from their exports.
+   */
   private readonly turns = new Gate(2, 4);
+  private readonly declarationTurns = new Gate(2, 4);
   /** Declarations' files as made, by read-model version, format and id. */
   private readonly declarations = new Lru<string, Buffer | string>(32, 16 * 1024 * 1024);
   private readonly making = new Map<string, Promise<Buffer | string>>();
@@ -109,8 +114,8 @@ export class ExportsController {
 
   /**
    * A declaration's file as the read models now show it: made once per change of them
-   * (anyone may ask, a thousand times a second), and then only as many at a time as exports
-   * of the trail; whoever asks while it is being made waits for that one.
+   * (anyone may ask, a thousand times a second), two at a time; whoever asks while it is
+   * being made waits for that one.
    */
   private declarationFile(id: string, format: 'markdown' | 'pdf'): Promise<Buffer | string> {
     const key = `${this.projector.version}\u0000${format}\u0000${id}`;
@@ -119,14 +124,16 @@ export class ExportsController {
     let making = this.making.get(key);
     if (!making) {
       making = (async () => {
-        const leave = await this.turns.enter();
+        // What it says is read first (an unknown declaration is refused without a turn);
+        // only the making of the file takes one, among declarations' own.
+        const ctx = { user: null, correlationId: '' } as unknown as GqlContext;
+        ctx.view = new ReadView(this.readStore, undefined, ctx);
+        const doc = withCheckpoint(
+          await declarationDocument(ctx.view, id),
+          (await latestCheckpoints(this.store, 1))[0],
+        );
+        const leave = await this.declarationTurns.enter();
         try {
-          const ctx = { user: null, correlationId: '' } as unknown as GqlContext;
-          ctx.view = new ReadView(this.readStore, undefined, ctx);
-          const doc = withCheckpoint(
-            await declarationDocument(ctx.view, id),
-            (await latestCheckpoints(this.store, 1))[0],
-          );
           const made =
             format === 'pdf' ? await buffer(declarationPdf(doc)) : declarationMarkdown(doc);
           this.declarations.set(key, made, made.length);
