@@ -182,24 +182,14 @@ function limitConnections(
   // A connection silent from the start: Node's header time begins only with a first byte.
   const silentMs = server.headersTimeout + 2 * checkEvery;
   const open = new Map<string, number>();
-  // A client that keeps opening connections is logged once, then once per interval with how
-  // many more were refused: the log must not grow as fast as a flood.
-  const refusedSince = new Map<string, number>();
-  const logRefused = (address: string, count: number) =>
+  // Logged as every refusal (SecurityLog counts repeats instead of logging each).
+  const logRefused = (address: string) =>
     requestScope.run({ correlationId: correlationIdOf(undefined), address }, () =>
-      security.refused(
-        'LIMIT_EXCEEDED',
-        count === 1
-          ? 'a connection beyond the connections per address'
-          : `${count} connections beyond the connections per address in ${REFUSALS_INTERVAL_MS / 1000} s`,
-        { limit: 'connectionsPerAddress', max: limits.connectionsPerAddress },
-      ),
+      security.refused('LIMIT_EXCEEDED', 'a connection beyond the connections per address', {
+        limit: 'connectionsPerAddress',
+        max: limits.connectionsPerAddress,
+      }),
     );
-  const interval = setInterval(() => {
-    for (const [address, count] of refusedSince) if (count > 0) logRefused(address, count);
-    refusedSince.clear();
-  }, REFUSALS_INTERVAL_MS).unref();
-  server.once('close', () => clearInterval(interval));
   server.on('request', (request: IncomingMessage) => request.socket.setTimeout(0));
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? 'unknown';
@@ -207,11 +197,7 @@ function limitConnections(
     const count = (open.get(address) ?? 0) + 1;
     if (count > limits.connectionsPerAddress) {
       socket.destroy();
-      const since = refusedSince.get(address);
-      if (since === undefined) {
-        refusedSince.set(address, 0);
-        logRefused(address, 1);
-      } else refusedSince.set(address, since + 1);
+      logRefused(address);
       return;
     }
     open.set(address, count);
@@ -227,8 +213,6 @@ function limitConnections(
     });
   });
 }
-
-const REFUSALS_INTERVAL_MS = 10_000;
 
 /** How long a client has to send a request's headers: LIMIT_REQUEST_MS, at most 10 s. */
 const headersMsOf = (limits: Limits) => Math.min(10_000, limits.requestMs);
