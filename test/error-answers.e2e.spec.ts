@@ -195,4 +195,15 @@ describe('error answers at the edges of the server', () => {
         data: { health: { status: 'ok' } },
       });
   });
+
+  it('answers a path whose percent-escapes are not UTF-8, and an OPTIONS that is no preflight, in the one shape', async () => {
+    for (const path of ['/%ff', '/graphql/%ff', '/exports/declarations/%E2%82/pdf']) {
+      const answer = await ask('GET', path);
+      expect([path, answer.status]).toEqual([path, 400]);
+      expect(answer.body).toEqual(errorShaped('BAD_REQUEST'));
+    }
+    // Not a plain-text "Invalid Preflight Request".
+    const options = await ask('OPTIONS', '/graphql');
+    expect(options.status).toBeLessThan(400);
+  });
 });

@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule, type AppOptions } from './app.module.js';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import {
   maxHeaderSize,
@@ -44,6 +44,19 @@ export async function createApp(options: AppOptions = {}): Promise<NestFastifyAp
       bodyLimit: limits.bodyBytes,
       trustProxy: trust,
       clientErrorHandler: answerUnreadableRequest(limits, security),
+      // A URL whose percent-escapes are not UTF-8 is answered as every other client error.
+      frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) =>
+        void reply
+          .status(400)
+          .type('application/json; charset=utf-8')
+          .send(
+            errorBody(
+              error.code === 'FST_ERR_BAD_URL'
+                ? "The request's path is not valid: its percent-escapes are not UTF-8"
+                : 'The request cannot be read',
+              { code: 'BAD_REQUEST' },
+            ),
+          ),
     }),
     // What Nest says while it starts waits for the application's logger (LOG_LEVEL, LOG_FORMAT).
     { abortOnError: false, bufferLogs: true, logger: startupLogger(logging) },
@@ -84,6 +97,9 @@ async function protectBrowsers(
     methods: ['GET', 'POST'],
     allowedHeaders: ['content-type', 'accept', 'authorization', 'x-correlation-id'],
     maxAge: 600,
+    // An OPTIONS that is no preflight goes on to the routes (405 or 404, in the one shape of
+    // errors) instead of a plain-text 400.
+    strictPreflight: false,
   });
 }
 
