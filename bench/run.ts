@@ -18,7 +18,8 @@ const names = suites.map(([name]) => name);
 const usage = `npm run bench -- [--quick] [--only=${names.join(',')}]
 
 Runs the benchmarks and prints each figure beside its baseline, measured in the same run
-(full mode takes about an hour and writes a log of 1,000,000 events; --quick, a few minutes).
+(full mode writes logs of 1,000,000 events and takes some 15 minutes, the flood alone 4;
+--quick, a few minutes).
 Results are written to bench/results/. What each figure means: docs/benchmarks.md.`;
 
 const args = process.argv.slice(2);
