@@ -256,15 +256,16 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
           if (context.executionMs !== undefined)
             context.deadline = Date.now() + context.executionMs;
         }
-        // Each run begins in a slice of its own: a turn handed over by the gate, or reads
-        // all answered from a shared view's loaders (400 subscribers of one change), would
-        // otherwise run one after another without the event loop getting a turn.
+        // Each query and message begins in a slice of its own: a turn handed over by the
+        // gate, or reads all answered from a shared view's loaders (400 subscribers of one
+        // change), would otherwise run one after another without the event loop getting a
+        // turn. (A mutation waited for its slice with its request, and then for the store.)
         const inSlice = async () => {
           const turn = nextSlice();
           if (turn) await turn;
           return execute(args);
         };
-        result = (await (query ? queries.run(inSlice) : inSlice())) as ExecutionResult;
+        result = (await (query ? queries.run(inSlice) : execute(args))) as ExecutionResult;
       } catch (error) {
         if (error instanceof GateFull) return { errors: [busy(limits)] };
         throw error;

@@ -22,12 +22,14 @@ describe('slices of the thread shared by every request', () => {
     await nextSlice();
   });
 
-  it('lets in one piece of queued work per turn, in the order asked, and newcomers wait behind', async () => {
+  it('lets queued work in, in the order asked, a slice per turn, and newcomers wait behind', async () => {
     sliceUsedUp();
     const order: string[] = [];
+    // Each piece uses up a slice: one per turn of the event loop.
     const pieces = [0, 1, 2].map(async (i) => {
       await nextSlice();
       order.push(`piece ${i}`);
+      sliceUsedUp();
     });
     let turns = 0;
     const tick = () => {
@@ -36,7 +38,7 @@ describe('slices of the thread shared by every request', () => {
     };
     setImmediate(tick);
     await pieces[0];
-    // Others are still in line: a newcomer waits behind them though the slice is fresh.
+    // Others are still in line: a newcomer waits behind them.
     const newcomer = nextSlice();
     expect(newcomer).toBeInstanceOf(Promise);
     void newcomer!.then(() => order.push('newcomer'));
@@ -54,5 +56,19 @@ describe('slices of the thread shared by every request', () => {
       ['piece 2', 'newcomer'],
     ] as const)
       expect(order.slice(at(a) + 1, at(b))).toContain('turn');
+  });
+
+  it('lets many small pieces in within one turn', async () => {
+    sliceUsedUp();
+    const order: string[] = [];
+    const pieces = Array.from({ length: 50 }, async (_, i) => {
+      await nextSlice();
+      order.push(`piece ${i}`);
+    });
+    setImmediate(() => setImmediate(() => order.push('next turn')));
+    await Promise.all(pieces);
+    // All fifty in the turn the line began moving, none left for the next.
+    expect(order.indexOf('next turn')).toBe(-1);
+    expect(order).toHaveLength(50);
   });
 });
