@@ -349,7 +349,9 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
           if (!running) {
             running = run(args);
             runs.set(key, running);
-            void running.finally(() => runs.delete(key)).catch(() => undefined);
+            // Kept until its answer is in the cache (onOperation), so that no one asking
+            // meanwhile runs it again; a run that failed is forgotten at once.
+            running.catch(() => runs.delete(key));
           }
           result = await running;
         }
@@ -371,6 +373,9 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         // An answer shared by queries that waited for one run is written once.
         let text = texts.get(result);
         if (text === undefined) texts.set(result, (text = await answerText(result)));
+        const key = cacheKeys.get(req);
+        // The run is answered (from the cache from now on, if it may be kept there).
+        if (key !== undefined) runs.delete(key);
         const bytes = Buffer.byteLength(text);
         const operation = getOperationAST(args.document, args.operationName)?.operation;
         if (bytes > limits.answerBytes && operation !== 'mutation')
@@ -385,7 +390,6 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
           };
         // Errors are written by graphql-http, which gives each its code (formatError).
         if (result.errors) return undefined;
-        const key = cacheKeys.get(req);
         if (key && operation === 'query') responses.set(key, text, text.length * 2);
         return answered(req, text);
       },
