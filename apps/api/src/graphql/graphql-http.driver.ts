@@ -275,6 +275,23 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
       return context.refusal ? { errors: [context.refusal] } : result;
     };
 
+    // What an operation took, told to the metrics by its type, root field and outcome.
+    const timed = async (
+      args: ExecutionArgs,
+      work: () => Promise<ExecutionResult>,
+    ): Promise<ExecutionResult> => {
+      const started = performance.now();
+      const result = await work();
+      const operation = operationOf(args);
+      options.metrics.operationFinished(
+        operation.type,
+        operation.field,
+        outcomeOf(result),
+        (performance.now() - started) / 1000,
+      );
+      return result;
+    };
+
     const handler = createHandler<Record<string, unknown>>({
       schema,
       parse: (source) => parseLimited(typeof source === 'string' ? source : source.body),
@@ -333,16 +350,14 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
         return context as unknown as Record<string, unknown>;
       },
       execute: async (args) => {
-        const started = performance.now();
         const operation = operationOf(args);
         const scope = requestScope.getStore();
         if (scope) scope.operation = operation;
         const refused = refusal(schema, limits, args, mutations);
         const key = keyOf.get(args.contextValue as object);
-        let result: ExecutionResult;
-        if (refused) result = { errors: [refused] };
-        else if (key === undefined || operation.type !== 'query') result = await run(args);
-        else {
+        const result = await timed(args, async () => {
+          if (refused) return { errors: [refused] };
+          if (key === undefined || operation.type !== 'query') return run(args);
           // The same query asked again while it runs (fifty clients at once, none answered
           // from the cache yet) waits for that one run instead of running again.
           let running = runs.get(key);
@@ -353,14 +368,8 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
             // meanwhile runs it again; a run that failed is forgotten at once.
             running.catch(() => runs.delete(key));
           }
-          result = await running;
-        }
-        options.metrics.operationFinished(
-          operation.type,
-          operation.field,
-          outcomeOf(result),
-          (performance.now() - started) / 1000,
-        );
+          return running;
+        });
         // Refused for a rate (mutations, or too many queries waiting): HTTP 429 says so too.
         const [first] = result.errors ?? [];
         const request = requestOf.get(args.contextValue as object);
@@ -511,7 +520,7 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
       format,
       mutations,
       requests,
-      run,
+      timedRun: (args) => timed(args, () => run(args)),
       trust,
     });
   }
@@ -526,11 +535,16 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
       format: (errors: readonly GraphQLError[]) => GraphQLFormattedError[];
       mutations: FixedWindow;
       requests: FixedWindow;
-      run: (args: ExecutionArgs) => Promise<ExecutionResult>;
+      /**
+       * Runs an operation on a socket, or a subscription message, timed as an operation of
+       * its own (a message as type subscription: how many there are per change shows how
+       * many subscribers shared one).
+       */
+      timedRun: (args: ExecutionArgs) => Promise<ExecutionResult>;
       trust: TrustProxy;
     },
   ): void {
-    const { parseLimited, validateLimited, format, mutations, requests, run, trust } = shared;
+    const { parseLimited, validateLimited, format, mutations, requests, timedRun, trust } = shared;
     const { limits, security } = options;
     const perAddress = new Map<string, number>();
     // Each operation's scope (correlation id, address, user), for what is logged of it.
@@ -635,21 +649,6 @@ export class GraphQLHttpDriver extends AbstractGraphQLDriver<GraphQLHttpOptions>
       if (bytes === undefined)
         weighed.set(result, (bytes = Buffer.byteLength(JSON.stringify(result))));
       return bytes;
-    };
-    // An operation on a socket, and each subscription message made, timed as an operation
-    // of its own (a message as type subscription: how many there are per change shows how
-    // many subscribers shared one).
-    const timedRun = async (args: ExecutionArgs) => {
-      const started = performance.now();
-      const result = await run(args);
-      const operation = operationOf(args);
-      options.metrics.operationFinished(
-        operation.type,
-        operation.field,
-        outcomeOf(result),
-        (performance.now() - started) / 1000,
-      );
-      return result;
     };
     const messages = new SubscriptionMessages(timedRun, (args) =>
       readerKey((args.contextValue as CallerContext).user),
