@@ -32,6 +32,8 @@ export class SecurityLog {
   private untracked = 0;
   private telling?: NodeJS.Timeout;
 
+  constructor(private readonly repeatsIntervalMs = REPEATS_INTERVAL_MS) {}
+
   /** Logs an error a client gets, if its code is one of the security codes. */
   error(code: unknown, message: string, extra: Record<string, unknown> = {}): void {
     if (typeof code === 'string' && SECURITY_CODES.has(code)) this.refused(code, message, extra);
@@ -51,7 +53,10 @@ export class SecurityLog {
       return;
     }
     this.recent.set(key, { code, address, limit: extra.limit, message, count: 0 });
-    this.telling ??= setInterval(() => this.tellRepeats(), REPEATS_INTERVAL_MS).unref();
+    // Started outside this request's scope: the lines it tells belong to no one request.
+    this.telling ??= requestScope.exit(() =>
+      setInterval(() => this.tellRepeats(), this.repeatsIntervalMs).unref(),
+    );
     this.logger.warn(`refused: ${message}`, {
       code,
       ...(address !== undefined ? { address } : {}),
@@ -65,7 +70,7 @@ export class SecurityLog {
       if (count > 0) {
         told = true;
         this.logger.warn(
-          `refused ${count} more times in ${REPEATS_INTERVAL_MS / 1000} s: ${message}`,
+          `refused ${count} more ${count === 1 ? 'time' : 'times'} in ${this.repeatsIntervalMs / 1000} s: ${message}`,
           {
             code,
             ...(address !== undefined ? { address } : {}),
@@ -77,7 +82,7 @@ export class SecurityLog {
     if (this.untracked > 0) {
       told = true;
       this.logger.warn(
-        `refused ${this.untracked} more requests in ${REPEATS_INTERVAL_MS / 1000} s, of more addresses and kinds than are told apart`,
+        `refused ${this.untracked} more requests in ${this.repeatsIntervalMs / 1000} s, of more addresses and kinds than are told apart`,
         { repeated: this.untracked },
       );
     }

@@ -4,12 +4,16 @@ import { requestScope } from '../logging/request-scope.js';
 import { REPEATS_INTERVAL_MS, SecurityLog } from './security-log.js';
 
 describe('the security log under a flood', () => {
-  let lines: Array<{ message: string; fields: Record<string, unknown> }>;
+  let lines: Array<{ message: string; fields: Record<string, unknown>; scope?: string }>;
   beforeEach(() => {
     jest.useFakeTimers();
     lines = [];
     jest.spyOn(Logger.prototype, 'warn').mockImplementation((message, fields) => {
-      lines.push({ message: String(message), fields: fields as Record<string, unknown> });
+      lines.push({
+        message: String(message),
+        fields: fields as Record<string, unknown>,
+        scope: requestScope.getStore()?.correlationId,
+      });
     });
   });
   afterEach(() => {
@@ -56,5 +60,17 @@ describe('the security log under a flood', () => {
     jest.advanceTimersByTime(2 * REPEATS_INTERVAL_MS);
     expect(lines).toHaveLength(6);
     expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('tells repeats under no request’s correlation id, the first refusal’s would mislead', async () => {
+    jest.useRealTimers();
+    const log = new SecurityLog(20);
+    from('10.0.0.3', () => log.refused('UNAUTHENTICATED', 'The token is not a JWT'));
+    from('10.0.0.3', () => log.refused('UNAUTHENTICATED', 'The token is not a JWT'));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(lines.map((l) => [l.message, l.scope])).toEqual([
+      ['refused: The token is not a JWT', 'c-10.0.0.3'],
+      ['refused 1 more time in 0.02 s: The token is not a JWT', undefined],
+    ]);
   });
 });
